@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Address, getAddress, isAddress } from "viem";
+import { z } from "zod";
+
+const address = z.string().refine((value) => isAddress(value), { message: "expected a 0x-prefixed 20-byte address" });
+const contract = z.object({ address, blockNumber: z.number().int().nonnegative() });
+
+/** What `npm run deploy` writes to `deployments/<chainId>.json`. */
+export const deploymentSchema = z.object({
+  chainId: z.number().int().positive(),
+  deployBlock: z.number().int().nonnegative(),
+  abiHash: z.string().regex(/^0x[0-9a-f]{64}$/, "expected a 32-byte hex hash"),
+  contracts: z.object({ GramToken: contract, MerchantEscrow: contract }),
+});
+
+export interface Deployment {
+  chainId: number;
+  /** The first block to index from: the earliest of the contracts' deploy blocks. */
+  deployBlock: number;
+  /** keccak256 of the ABIs the contracts were deployed with. */
+  abiHash: `0x${string}`;
+  contracts: {
+    GramToken: { address: Address; blockNumber: number };
+    MerchantEscrow: { address: Address; blockNumber: number };
+  };
+}
+
+export class DeploymentError extends Error {
+  override name = "DeploymentError";
+}
+
+/** Parses and checks a deployment record; addresses come back checksummed. */
+export function parseDeployment(json: unknown, source = "deployment"): Deployment {
+  const result = deploymentSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join(".") || "(root)";
+    throw new DeploymentError(`${source}: ${where}: ${issue?.message ?? "invalid"}`);
+  }
+  const { data } = result;
+  return {
+    chainId: data.chainId,
+    deployBlock: data.deployBlock,
+    abiHash: data.abiHash as `0x${string}`,
+    contracts: {
+      GramToken: { ...data.contracts.GramToken, address: getAddress(data.contracts.GramToken.address) },
+      MerchantEscrow: { ...data.contracts.MerchantEscrow, address: getAddress(data.contracts.MerchantEscrow.address) },
+    },
+  };
+}
+
+/**
+ * Reads `deployments/<chainId>.json`.
+ *
+ * @example
+ * const { contracts } = await loadDeployment(31337);
+ */
+export async function loadDeployment(chainId: number, dir = "deployments"): Promise<Deployment> {
+  const file = join(dir, `${chainId}.json`);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new DeploymentError(`${file}: no deployment for chain ${chainId}; run \`npm run deploy\` first`);
+    }
+    throw cause;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DeploymentError(`${file}: not valid JSON`);
+  }
+  const deployment = parseDeployment(json, file);
+  if (deployment.chainId !== chainId) {
+    throw new DeploymentError(`${file}: records chain ${deployment.chainId}, expected ${chainId}`);
+  }
+  return deployment;
+}

@@ -1,0 +1,12 @@
+export { gramTokenAbi, merchantEscrowAbi } from "./abis.ts";
+export { type Deployment, DeploymentError, deploymentSchema, loadDeployment, parseDeployment } from "./deployments.ts";
+export {
+  cancelAuthorizationTypes,
+  escrowDomain,
+  gramTokenDomain,
+  invoiceTypes,
+  permitTypes,
+  receiveWithAuthorizationTypes,
+  transferWithAuthorizationTypes,
+} from "./eip712.ts";
+export { type Invoice, type InvoiceIdParameters, invoiceId } from "./invoice.ts";
