@@ -14,10 +14,21 @@ export const gram = (amount: string) => parseUnits(amount, 9);
 export async function deployGram(connection: NetworkConnection) {
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
-  const [owner, merchant, payer, other, treasury, arbiter, relayer, merchant2, payer2] = await viem.getWalletClients();
-  if (!owner || !merchant || !payer || !other || !treasury || !arbiter || !relayer || !merchant2 || !payer2) {
-    throw new Error("the fixture needs 9 funded accounts");
-  }
+  const wallets = await viem.getWalletClients();
+  const wallet = (index: number) => {
+    const client = wallets[index];
+    if (client === undefined) throw new Error(`the fixture needs at least ${index + 1} funded accounts`);
+    return client;
+  };
+  const owner = wallet(0);
+  const merchant = wallet(1);
+  const payer = wallet(2);
+  const other = wallet(3);
+  const treasury = wallet(4);
+  const arbiter = wallet(5);
+  const relayer = wallet(6);
+  const merchant2 = wallet(7);
+  const payer2 = wallet(8);
   const token = await viem.deployContract("GramToken", [owner.account.address]);
   const escrow = await viem.deployContract("MerchantEscrow", [
     owner.account.address,

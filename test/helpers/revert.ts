@@ -6,7 +6,11 @@ const KNOWN_ERRORS = [...gramTokenAbi, ...merchantEscrowAbi].filter((item) => it
 
 /** Finds the raw revert data anywhere in an error's cause chain (deployments and raw RPC errors). */
 function findRevertData(error: unknown): Hex | undefined {
-  for (let current = error as { data?: unknown; cause?: unknown } | undefined; current; current = current.cause as never) {
+  for (
+    let current = error as { data?: unknown; cause?: unknown } | undefined;
+    current;
+    current = current.cause as never
+  ) {
     if (typeof current.data === "string" && isHex(current.data) && current.data.length >= 10) return current.data;
     if (typeof current.data === "object" && current.data !== null) {
       const nested = (current.data as { data?: unknown }).data;
