@@ -27,7 +27,15 @@ export const GAS_TARGETS: Record<string, number> = {
   "escrow.withdraw": 55_000,
 };
 
-export async function measureGas(connection: NetworkConnection): Promise<Record<string, number>> {
+export interface MeasureGasOptions {
+  /** Called with each measured transaction, e.g. to trace where its gas went. */
+  onMeasured?: (operation: string, hash: Hash) => void;
+}
+
+export async function measureGas(
+  connection: NetworkConnection,
+  options: MeasureGasOptions = {},
+): Promise<Record<string, number>> {
   const f = await deployGram(connection);
   const { token, escrow, publicClient, networkHelpers } = f;
   const { owner, merchant, payer, other, relayer, payer2 } = f.accounts;
@@ -35,9 +43,11 @@ export async function measureGas(connection: NetworkConnection): Promise<Record<
 
   const gas: Record<string, number> = {};
   async function measure(name: string, send: () => Promise<Hash>) {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: await send() });
+    const hash = await send();
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`${name} reverted`);
     gas[name] = Number(receipt.gasUsed);
+    options.onMeasured?.(name, hash);
   }
 
   let nonce = 0n;
