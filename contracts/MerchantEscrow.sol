@@ -52,8 +52,8 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
             revert EscrowFeeTooHigh(initialWithdrawFeeBps, MAX_WITHDRAW_FEE_BPS);
         }
         withdrawFeeBps = initialWithdrawFeeBps;
-        setTreasury(initialTreasury);
-        setArbiter(initialArbiter);
+        _setTreasury(initialTreasury);
+        _setArbiter(initialArbiter);
     }
 
     // ---------------------------------------------------------------- paying
@@ -204,7 +204,7 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
             _balances[invoice.merchant][invoice.token] = balance - fromBalance;
         }
         emit PaymentRefunded(id, amount);
-        IERC20(invoice.token).safeTransfer(payer, fromBalance);
+        if (fromBalance != 0) IERC20(invoice.token).safeTransfer(payer, fromBalance);
         // What the merchant already withdrew comes from its wallet, through its allowance.
         if (fromBalance < amount) {
             // Cannot underflow: fromBalance < amount.
@@ -281,17 +281,13 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     // ---------------------------------------------------------------- owner
 
     /// @notice Sets where collected fees go.
-    function setTreasury(address newTreasury) public onlyOwner {
-        if (newTreasury == address(0)) revert EscrowZeroAddress();
-        treasury = newTreasury;
-        emit TreasuryUpdated(newTreasury);
+    function setTreasury(address newTreasury) external onlyOwner {
+        _setTreasury(newTreasury);
     }
 
     /// @notice Sets who resolves disputes.
-    function setArbiter(address newArbiter) public onlyOwner {
-        if (newArbiter == address(0)) revert EscrowZeroAddress();
-        arbiter = newArbiter;
-        emit ArbiterUpdated(newArbiter);
+    function setArbiter(address newArbiter) external onlyOwner {
+        _setArbiter(newArbiter);
     }
 
     /// @notice Stops payments, captures and confirmations; see the contract's notice for what stays open.
@@ -343,6 +339,18 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     }
 
     // ---------------------------------------------------------------- internals
+
+    function _setTreasury(address newTreasury) private {
+        if (newTreasury == address(0)) revert EscrowZeroAddress();
+        treasury = newTreasury;
+        emit TreasuryUpdated(newTreasury);
+    }
+
+    function _setArbiter(address newArbiter) private {
+        if (newArbiter == address(0)) revert EscrowZeroAddress();
+        arbiter = newArbiter;
+        emit ArbiterUpdated(newArbiter);
+    }
 
     /// @dev Checks an invoice and its payer, spends the merchant's invoice number and records the
     /// payment. The caller moves the tokens.
@@ -407,6 +415,8 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     /// @dev Moves `amount` of the held funds to the merchant, paying the cashback to the payer.
     function _capture(bytes32 id, Invoice calldata invoice, Payment memory payment, uint256 amount) private {
         uint256 cashback = (amount * invoice.cashbackBps) / BPS;
+        // Read before the store below, which clears an open invoice's payer once the payment settles.
+        address payer = cashback != 0 ? _payerOf(invoice, id) : address(0);
         // Cannot underflow: amount <= held and cashback <= amount. Cannot overflow: held + refundable
         // never exceed the invoice amount (< 2^104), and the merchant's balance is part of the escrow's
         // token balance.
@@ -417,7 +427,7 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         }
         _store(id, invoice, payment);
         emit PaymentCaptured(id, amount, cashback);
-        if (cashback != 0) IERC20(invoice.token).safeTransfer(_payerOf(invoice, id), cashback);
+        if (cashback != 0) IERC20(invoice.token).safeTransfer(payer, cashback);
     }
 
     /// @dev Empties the held funds (void and reclaim) and returns the payer to pay them back to.

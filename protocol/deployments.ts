@@ -1,7 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Address, getAddress, isAddress } from "viem";
+import { type Address, getAddress, type Hex, isAddress, keccak256, stringToHex } from "viem";
 import { z } from "zod";
+import { gramTokenAbi, merchantEscrowAbi } from "./abis.ts";
+
+/**
+ * keccak256 of the JSON of both contracts' ABIs, as `npm run deploy` records it: a reader whose ABIs
+ * hash differently was built for other contracts than the ones deployed.
+ */
+export const deploymentAbiHash: Hex = keccak256(
+  stringToHex(JSON.stringify({ GramToken: gramTokenAbi, MerchantEscrow: merchantEscrowAbi })),
+);
 
 const address = z.string().refine((value) => isAddress(value), { message: "expected a 0x-prefixed 20-byte address" });
 const contract = z.object({ address, blockNumber: z.number().int().nonnegative() });
@@ -32,7 +41,10 @@ export class DeploymentError extends Error {
 
 /** Parses and checks a deployment record; addresses come back checksummed. */
 export function parseDeployment(json: unknown, source = "deployment"): Deployment {
-  const result = deploymentSchema.safeParse(json);
+  const result = deploymentSchema.safeParse(json, {
+    // "deployBlock: missing" reads better than zod's "expected number, received undefined".
+    error: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? "missing" : undefined),
+  });
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.join(".") || "(root)";

@@ -51,7 +51,7 @@ function categorize(logs: StructLog[]) {
   return totals;
 }
 
-const connection = await network.connect();
+const connection = await network.create();
 const hashes: [string, Hash][] = [];
 const gas = await measureGas(connection, { onMeasured: (operation, hash) => hashes.push([operation, hash]) });
 const publicClient = await connection.viem.getPublicClient();

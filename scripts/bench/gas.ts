@@ -7,7 +7,7 @@ import { GAS_TARGETS, measureGas } from "./measure-gas.ts";
 const SNAPSHOT = "gas-snapshot.json";
 const update = process.argv.includes("--update");
 
-const connection = await network.connect();
+const connection = await network.create();
 const gas = await measureGas(connection);
 await connection.close();
 

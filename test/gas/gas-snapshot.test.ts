@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import { afterAll, describe, expect, it } from "vitest";
 import { GAS_TARGETS, measureGas } from "../../scripts/bench/measure-gas.ts";
 
-const connection = await network.connect();
+const connection = await network.create();
 afterAll(() => connection.close());
 
 describe("gas", () => {

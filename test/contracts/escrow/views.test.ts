@@ -4,7 +4,7 @@ import { invoiceId } from "../../../protocol/invoice.ts";
 import { expectRevert } from "../../helpers/revert.ts";
 import { deployGram, WITHDRAW_FEE_BPS } from "../fixture.ts";
 
-const connection = await network.connect();
+const connection = await network.create();
 afterAll(() => connection.close());
 const deploy = () => deployGram(connection);
 const load = () => connection.networkHelpers.loadFixture(deploy);
