@@ -1,5 +1,12 @@
 export { gramTokenAbi, merchantEscrowAbi } from "./abis.ts";
-export { type Deployment, DeploymentError, deploymentSchema, loadDeployment, parseDeployment } from "./deployments.ts";
+export {
+  type Deployment,
+  DeploymentError,
+  deploymentAbiHash,
+  deploymentSchema,
+  loadDeployment,
+  parseDeployment,
+} from "./deployments.ts";
 export {
   cancelAuthorizationTypes,
   escrowDomain,
