@@ -16,7 +16,7 @@ interface Diagnostic {
 
 const ACCEPTED = [{ errorCode: "2394", file: "npm/@openzeppelin/contracts@5.7.0/utils/TransientSlot.sol" }];
 
-const dir = "artifacts/build-info";
+const dir = process.argv[2] ?? "artifacts/build-info";
 const problems: Diagnostic[] = [];
 for (const name of readdirSync(dir)) {
   if (!name.endsWith(".output.json")) continue;
