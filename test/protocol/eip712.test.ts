@@ -1,7 +1,7 @@
 // The protocol's EIP-712 definitions, signed by viem the way a wallet signs them, must produce digests
 // GramToken accepts; a signature over the wrong type must not be accepted.
 import { network } from "hardhat";
-import { type Address, getAddress, type Hex, keccak256, parseSignature, stringToHex } from "viem";
+import { getAddress, type Hex, keccak256, parseSignature, stringToHex } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   cancelAuthorizationTypes,
@@ -24,8 +24,10 @@ const freshNonce = () => keccak256(stringToHex(`protocol-eip712-test:${nonceCoun
 type F = Awaited<ReturnType<typeof load>>;
 type AuthorizationKind = "TransferWithAuthorization" | "ReceiveWithAuthorization";
 
-/** An authorization of `value` from `from` to `to`, valid for an hour, signed by `from`. */
-async function signAuthorization(f: F, kind: AuthorizationKind, from: Address, to: Address, value: bigint) {
+/** An authorization of `value` from the payer to `other`, valid for an hour, signed by the payer. */
+async function signAuthorization(f: F, kind: AuthorizationKind, value: bigint) {
+  const from = f.accounts.payer.account.address;
+  const to = f.accounts.other.account.address;
   const now = BigInt(await f.networkHelpers.time.latest());
   const message = { from, to, value, validAfter: 0n, validBefore: now + 3600n, nonce: freshNonce() };
   const domain = gramTokenDomain(f.chainId, f.token.address);
@@ -60,13 +62,7 @@ describe("ERC-3009 type definitions", () => {
   it("transferWithAuthorization: a relayer submits the payer's signature and the value moves", async () => {
     const f = await load();
     const { payer, other, relayer } = f.accounts;
-    const auth = await signAuthorization(
-      f,
-      "TransferWithAuthorization",
-      payer.account.address,
-      other.account.address,
-      gram("7"),
-    );
+    const auth = await signAuthorization(f, "TransferWithAuthorization", gram("7"));
     const before = await f.token.read.balanceOf([other.account.address]);
     await f.token.write.transferWithAuthorization(args(auth), { account: relayer.account });
     expect(await f.token.read.balanceOf([other.account.address])).toBe(before + gram("7"));
@@ -75,14 +71,8 @@ describe("ERC-3009 type definitions", () => {
 
   it("transferWithAuthorization rejects a signature made with the ReceiveWithAuthorization type", async () => {
     const f = await load();
-    const { payer, other, relayer } = f.accounts;
-    const auth = await signAuthorization(
-      f,
-      "ReceiveWithAuthorization",
-      payer.account.address,
-      other.account.address,
-      gram("7"),
-    );
+    const { relayer } = f.accounts;
+    const auth = await signAuthorization(f, "ReceiveWithAuthorization", gram("7"));
     await expectRevert(
       f.token.write.transferWithAuthorization(args(auth), { account: relayer.account }),
       "ERC3009InvalidSignature",
@@ -93,13 +83,7 @@ describe("ERC-3009 type definitions", () => {
   it("receiveWithAuthorization: the payee submits (v, r, s form) and the value moves", async () => {
     const f = await load();
     const { payer, other } = f.accounts;
-    const auth = await signAuthorization(
-      f,
-      "ReceiveWithAuthorization",
-      payer.account.address,
-      other.account.address,
-      gram("2.5"),
-    );
+    const auth = await signAuthorization(f, "ReceiveWithAuthorization", gram("2.5"));
     const before = await f.token.read.balanceOf([payer.account.address]);
     await f.token.write.receiveWithAuthorization(
       [auth.from, auth.to, auth.value, auth.validAfter, auth.validBefore, auth.nonce, ...vrs(auth.signature)],
@@ -111,14 +95,8 @@ describe("ERC-3009 type definitions", () => {
 
   it("receiveWithAuthorization submitted by anyone but the payee reverts", async () => {
     const f = await load();
-    const { payer, other, relayer } = f.accounts;
-    const auth = await signAuthorization(
-      f,
-      "ReceiveWithAuthorization",
-      payer.account.address,
-      other.account.address,
-      gram("1"),
-    );
+    const { other, relayer } = f.accounts;
+    const auth = await signAuthorization(f, "ReceiveWithAuthorization", gram("1"));
     await expectRevert(
       f.token.write.receiveWithAuthorization(args(auth), { account: relayer.account }),
       "GramCallerNotPayee",
@@ -128,14 +106,8 @@ describe("ERC-3009 type definitions", () => {
 
   it("cancelAuthorization: a signed cancellation burns the nonce, so the authorization can no longer be used", async () => {
     const f = await load();
-    const { payer, other, relayer } = f.accounts;
-    const auth = await signAuthorization(
-      f,
-      "TransferWithAuthorization",
-      payer.account.address,
-      other.account.address,
-      gram("1"),
-    );
+    const { payer, relayer } = f.accounts;
+    const auth = await signAuthorization(f, "TransferWithAuthorization", gram("1"));
     const signature = await payer.signTypedData({
       domain: gramTokenDomain(f.chainId, f.token.address),
       types: cancelAuthorizationTypes,

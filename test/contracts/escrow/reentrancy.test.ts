@@ -71,98 +71,129 @@ async function paidInvoice(f: Fixture, overrides: Partial<Invoice> = {}) {
   return { invoice, id: await f.escrow.read.invoiceId([invoice]) };
 }
 
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+
+/**
+ * Arms `reentry`, runs `operation`, and expects the guard to have fired and the snapshot of `ids` to be the
+ * one before with exactly `change` applied: the effect of `operation` alone. Returns the snapshot before.
+ */
+async function expectGuarded(
+  f: Fixture,
+  ids: readonly `0x${string}`[],
+  reentry: Omit<EscrowCall, "abi">,
+  operation: () => Promise<unknown>,
+  change: (before: Snapshot) => Partial<Record<keyof Snapshot, unknown>>,
+) {
+  await arm(f, reentry);
+  const before = await snapshot(f, ids);
+
+  await operation();
+
+  await expectGuardFired(f);
+  expect(await snapshot(f, ids)).toEqual({ ...before, ...change(before) });
+  return before;
+}
+
+/** The effect of the merchant withdrawing `amount`: the fee stays in the escrow. */
+const withdrawn = (amount: bigint) => (b: Snapshot) => ({
+  merchant: b.merchant + amount - fee(amount),
+  escrow: b.escrow - amount + fee(amount),
+  merchantBalance: b.merchantBalance - amount,
+  fees: b.fees + fee(amount),
+});
+
+/** The effect of voiding (or reclaiming) a paid invoice: all it held goes back to the payer. */
+const returnedToPayer = (invoice: Invoice) => (b: Snapshot) => ({
+  payer: b.payer + invoice.amount,
+  escrow: b.escrow - invoice.amount,
+  payments: [{ held: 0n, refundable: 0n, disputedAt: 0 }],
+});
+
+/** The effect of refunding `amount` of a fully captured invoice. */
+const refunded = (invoice: Invoice, amount: bigint) => (b: Snapshot) => ({
+  payer: b.payer + amount,
+  escrow: b.escrow - amount,
+  merchantBalance: b.merchantBalance - amount,
+  payments: [{ held: 0n, refundable: invoice.amount - amount, disputedAt: 0 }],
+});
+
+/** The effect of capturing `amount` of `invoice` with `cashback` paid to the payer out of it. */
+const captured = (invoice: Invoice, amount: bigint, cashback: bigint) => (b: Snapshot) => ({
+  payer: b.payer + cashback,
+  escrow: b.escrow - cashback,
+  merchantBalance: b.merchantBalance + amount - cashback,
+  payments: [{ held: invoice.amount - amount, refundable: amount - cashback, disputedAt: 0 }],
+});
+
 describe("reentrancy", () => {
   it("a pay re-entered during pay's transferFrom is refused by the guard; only the outer invoice is paid", async () => {
     const f = await load();
     const outer = await f.makeInvoice({ token: f.token.address, amount: 10n * UNITS });
     const inner = await f.makeInvoice({ token: f.token.address, amount: 7n * UNITS, payer: zeroAddress });
     const [outerId, innerId] = [await f.escrow.read.invoiceId([outer]), await f.escrow.read.invoiceId([inner])];
-    await arm(f, { functionName: "pay", args: [inner, await f.signInvoice(inner), 0n] });
-    const before = await snapshot(f, [outerId, innerId]);
-
-    await f.pay(outer);
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [outerId, innerId])).toEqual({
-      ...before,
-      payer: before.payer - outer.amount,
-      escrow: before.escrow + outer.amount,
-      payments: [{ held: outer.amount, refundable: 0n, disputedAt: 0 }, before.payments[1]],
-    });
+    await expectGuarded(
+      f,
+      [outerId, innerId],
+      { functionName: "pay", args: [inner, await f.signInvoice(inner), 0n] },
+      () => f.pay(outer),
+      (before) => ({
+        payer: before.payer - outer.amount,
+        escrow: before.escrow + outer.amount,
+        payments: [{ held: outer.amount, refundable: 0n, disputedAt: 0 }, before.payments[1]],
+      }),
+    );
     expect(await f.escrow.read.isInvoiceUsed([inner.merchant, inner.nonce])).toBe(false);
   });
 
   it("a void re-entered during void's transfer is refused by the guard; the payer gets the amount back once", async () => {
     const f = await load();
     const { invoice, id } = await paidInvoice(f);
-    await arm(f, { functionName: "void", args: [invoice] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.void([invoice], { account: f.accounts.merchant.account });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + invoice.amount,
-      escrow: before.escrow - invoice.amount,
-      payments: [{ held: 0n, refundable: 0n, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "void", args: [invoice] },
+      () => f.escrow.write.void([invoice], { account: f.accounts.merchant.account }),
+      returnedToPayer(invoice),
+    );
   });
 
   it("a withdraw re-entered during void's transfer is refused by the guard", async () => {
     const f = await load();
     const { invoice, id } = await paidInvoice(f);
-    await arm(f, { functionName: "withdraw", args: [f.token.address, 1n, f.token.address] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.void([invoice], { account: f.accounts.merchant.account });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + invoice.amount,
-      escrow: before.escrow - invoice.amount,
-      payments: [{ held: 0n, refundable: 0n, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "withdraw", args: [f.token.address, 1n, f.token.address] },
+      () => f.escrow.write.void([invoice], { account: f.accounts.merchant.account }),
+      returnedToPayer(invoice),
+    );
   });
 
   it("a withdraw re-entered during withdraw's transfer is refused by the guard; one withdrawal, one fee", async () => {
     const f = await load();
     const merchant = f.accounts.merchant.account;
     const amount = 25n * UNITS;
-    await arm(f, { functionName: "withdraw", args: [f.token.address, amount, merchant.address] });
-    const before = await snapshot(f, []);
-
-    await f.escrow.write.withdraw([f.token.address, amount, merchant.address], { account: merchant });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [])).toEqual({
-      ...before,
-      merchant: before.merchant + amount - fee(amount),
-      escrow: before.escrow - amount + fee(amount),
-      merchantBalance: before.merchantBalance - amount,
-      fees: before.fees + fee(amount),
-    });
+    await expectGuarded(
+      f,
+      [],
+      { functionName: "withdraw", args: [f.token.address, amount, merchant.address] },
+      () => f.escrow.write.withdraw([f.token.address, amount, merchant.address], { account: merchant }),
+      withdrawn(amount),
+    );
   });
 
   it("a collectFees re-entered during withdraw's transfer is refused by the guard; the fees stay in the escrow", async () => {
     const f = await load();
     const merchant = f.accounts.merchant.account;
     const amount = 25n * UNITS;
-    await arm(f, { functionName: "collectFees", args: [f.token.address] });
-    const before = await snapshot(f, []);
+    const before = await expectGuarded(
+      f,
+      [],
+      { functionName: "collectFees", args: [f.token.address] },
+      () => f.escrow.write.withdraw([f.token.address, amount, merchant.address], { account: merchant }),
+      withdrawn(amount),
+    );
     expect(before.fees).toBeGreaterThan(0n);
-
-    await f.escrow.write.withdraw([f.token.address, amount, merchant.address], { account: merchant });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [])).toEqual({
-      ...before,
-      merchant: before.merchant + amount - fee(amount),
-      escrow: before.escrow - amount + fee(amount),
-      merchantBalance: before.merchantBalance - amount,
-      fees: before.fees + fee(amount),
-    });
   });
 
   it("a refund re-entered during refund's transfer is refused by the guard; the payer is refunded once", async () => {
@@ -171,19 +202,13 @@ describe("reentrancy", () => {
     const { invoice, id } = await paidInvoice(f);
     await f.escrow.write.capture([invoice, invoice.amount], { account: merchant });
     const amount = 4n * UNITS;
-    await arm(f, { functionName: "refund", args: [invoice, amount] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.refund([invoice, amount], { account: merchant });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + amount,
-      escrow: before.escrow - amount,
-      merchantBalance: before.merchantBalance - amount,
-      payments: [{ held: 0n, refundable: invoice.amount - amount, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "refund", args: [invoice, amount] },
+      () => f.escrow.write.refund([invoice, amount], { account: merchant }),
+      refunded(invoice, amount),
+    );
   });
 
   it("a collectFees re-entered during refund's transfer is refused by the guard", async () => {
@@ -192,19 +217,13 @@ describe("reentrancy", () => {
     const { invoice, id } = await paidInvoice(f);
     await f.escrow.write.capture([invoice, invoice.amount], { account: merchant });
     const amount = 4n * UNITS;
-    await arm(f, { functionName: "collectFees", args: [f.token.address] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.refund([invoice, amount], { account: merchant });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + amount,
-      escrow: before.escrow - amount,
-      merchantBalance: before.merchantBalance - amount,
-      payments: [{ held: 0n, refundable: invoice.amount - amount, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "collectFees", args: [f.token.address] },
+      () => f.escrow.write.refund([invoice, amount], { account: merchant }),
+      refunded(invoice, amount),
+    );
   });
 
   it("a capture re-entered during capture's cashback transfer is refused by the guard; one capture, one cashback", async () => {
@@ -213,19 +232,13 @@ describe("reentrancy", () => {
     const { invoice, id } = await paidInvoice(f, { cashbackBps: 1_000 });
     const amount = 6n * UNITS;
     const cashback = (amount * 1_000n) / 10_000n;
-    await arm(f, { functionName: "capture", args: [invoice, invoice.amount - amount] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.capture([invoice, amount], { account: merchant });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + cashback,
-      escrow: before.escrow - cashback,
-      merchantBalance: before.merchantBalance + amount - cashback,
-      payments: [{ held: invoice.amount - amount, refundable: amount - cashback, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "capture", args: [invoice, invoice.amount - amount] },
+      () => f.escrow.write.capture([invoice, amount], { account: merchant }),
+      captured(invoice, amount, cashback),
+    );
   });
 
   it("a collectFees re-entered during capture's cashback transfer is refused by the guard", async () => {
@@ -233,56 +246,40 @@ describe("reentrancy", () => {
     const merchant = f.accounts.merchant.account;
     const { invoice, id } = await paidInvoice(f, { cashbackBps: 1_000 });
     const cashback = (invoice.amount * 1_000n) / 10_000n;
-    await arm(f, { functionName: "collectFees", args: [f.token.address] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.capture([invoice, invoice.amount], { account: merchant });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + cashback,
-      escrow: before.escrow - cashback,
-      merchantBalance: before.merchantBalance + invoice.amount - cashback,
-      payments: [{ held: 0n, refundable: invoice.amount - cashback, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "collectFees", args: [f.token.address] },
+      () => f.escrow.write.capture([invoice, invoice.amount], { account: merchant }),
+      captured(invoice, invoice.amount, cashback),
+    );
   });
 
   it("a void re-entered during confirm's cashback transfer is refused by the guard", async () => {
     const f = await load();
     const { invoice, id } = await paidInvoice(f, { cashbackBps: 2_500 });
     const cashback = (invoice.amount * 2_500n) / 10_000n;
-    await arm(f, { functionName: "void", args: [invoice] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.confirm([invoice], { account: f.accounts.payer.account });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + cashback,
-      escrow: before.escrow - cashback,
-      merchantBalance: before.merchantBalance + invoice.amount - cashback,
-      payments: [{ held: 0n, refundable: invoice.amount - cashback, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "void", args: [invoice] },
+      () => f.escrow.write.confirm([invoice], { account: f.accounts.payer.account }),
+      // Confirming captures everything held.
+      captured(invoice, invoice.amount, cashback),
+    );
   });
 
   it("a reclaim re-entered during reclaim's transfer is refused by the guard; the payer reclaims once", async () => {
     const f = await load();
     const { invoice, id } = await paidInvoice(f);
     await f.networkHelpers.time.increaseTo(invoice.captureBefore);
-    await arm(f, { functionName: "reclaim", args: [invoice] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.reclaim([invoice], { account: f.accounts.payer.account });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + invoice.amount,
-      escrow: before.escrow - invoice.amount,
-      payments: [{ held: 0n, refundable: 0n, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "reclaim", args: [invoice] },
+      () => f.escrow.write.reclaim([invoice], { account: f.accounts.payer.account }),
+      returnedToPayer(invoice),
+    );
   });
 
   it("a collectFees re-entered during resolve's transfer is refused by the guard; the split is exact", async () => {
@@ -293,18 +290,17 @@ describe("reentrancy", () => {
     const toPayer = 3n * UNITS;
     const toMerchant = invoice.amount - toPayer;
     const cashback = (toMerchant * 500n) / 10_000n;
-    await arm(f, { functionName: "collectFees", args: [f.token.address] });
-    const before = await snapshot(f, [id]);
-
-    await f.escrow.write.resolve([invoice, toPayer], { account: arbiter.account });
-
-    await expectGuardFired(f);
-    expect(await snapshot(f, [id])).toEqual({
-      ...before,
-      payer: before.payer + toPayer + cashback,
-      escrow: before.escrow - toPayer - cashback,
-      merchantBalance: before.merchantBalance + toMerchant - cashback,
-      payments: [{ held: 0n, refundable: toMerchant - cashback, disputedAt: 0 }],
-    });
+    await expectGuarded(
+      f,
+      [id],
+      { functionName: "collectFees", args: [f.token.address] },
+      () => f.escrow.write.resolve([invoice, toPayer], { account: arbiter.account }),
+      (before) => ({
+        payer: before.payer + toPayer + cashback,
+        escrow: before.escrow - toPayer - cashback,
+        merchantBalance: before.merchantBalance + toMerchant - cashback,
+        payments: [{ held: 0n, refundable: toMerchant - cashback, disputedAt: 0 }],
+      }),
+    );
   });
 });

@@ -2,28 +2,41 @@ import { network } from "hardhat";
 import { getAddress, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
+import type { Invoice } from "../../../protocol/invoice.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram, gram } from "../fixture.ts";
+import { deployGram, type GramFixture, gram } from "../fixture.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());
 const deploy = () => deployGram(connection);
 const load = () => connection.networkHelpers.loadFixture(deploy);
 
+/** A payment slot with nothing held, nothing refundable and no dispute. */
+const CLEARED = { held: 0n, refundable: 0n, disputedAt: 0 };
+
+/** Pays a fresh invoice (with `overrides`) from `from`; returns it, its id and `from`'s balance before paying. */
+async function paidInvoice(f: GramFixture, overrides: Partial<Invoice> = {}, from = f.accounts.payer) {
+  const invoice = await f.makeInvoice(overrides);
+  const id = await f.escrow.read.invoiceId([invoice]);
+  const payerBefore = await f.token.read.balanceOf([from.account.address]);
+  await f.pay(invoice, { from: from.account.address });
+  return { invoice, id, payerBefore };
+}
+
+/** The merchant voids `invoice`; returns the arguments of the PaymentVoided events it emitted. */
+async function voidAsMerchant(f: GramFixture, invoice: Invoice) {
+  const hash = await f.escrow.write.void([invoice], { account: f.accounts.merchant.account });
+  const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
+  return parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "PaymentVoided" }).map((e) => e.args);
+}
+
 describe("void", () => {
   it("void returns everything held to the payer, whose balance is back to before the payment", async () => {
     const f = await load();
     const { merchant, payer } = f.accounts;
-    const invoice = await f.makeInvoice();
-    const id = await f.escrow.read.invoiceId([invoice]);
-    const payerBefore = await f.token.read.balanceOf([payer.account.address]);
-    await f.pay(invoice);
+    const { invoice, id, payerBefore } = await paidInvoice(f);
 
-    const hash = await f.escrow.write.void([invoice], { account: merchant.account });
-    const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
-
-    const events = parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "PaymentVoided" });
-    expect(events.map((e) => e.args)).toEqual([{ id, amount: gram("12.5") }]);
+    expect(await voidAsMerchant(f, invoice)).toEqual([{ id, amount: gram("12.5") }]);
     expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore);
     expect(await f.token.read.balanceOf([f.escrow.address])).toBe(0n);
     expect(await f.escrow.read.balanceOf([merchant.account.address, f.token.address])).toBe(0n);
@@ -32,8 +45,7 @@ describe("void", () => {
   it("only the merchant may void", async () => {
     const f = await load();
     const { merchant, payer, other } = f.accounts;
-    const invoice = await f.makeInvoice();
-    await f.pay(invoice);
+    const { invoice } = await paidInvoice(f);
 
     for (const caller of [payer, other]) {
       await expectRevert(f.escrow.write.void([invoice], { account: caller.account }), "EscrowNotMerchant", [
@@ -46,29 +58,24 @@ describe("void", () => {
 
   it("void stays open during a dispute, since it gives the payer everything", async () => {
     const f = await load();
-    const { merchant, payer } = f.accounts;
-    const invoice = await f.makeInvoice();
-    const id = await f.escrow.read.invoiceId([invoice]);
-    const payerBefore = await f.token.read.balanceOf([payer.account.address]);
-    await f.pay(invoice);
+    const { payer } = f.accounts;
+    const { invoice, id, payerBefore } = await paidInvoice(f);
     await f.escrow.write.dispute([invoice], { account: payer.account });
 
-    await f.escrow.write.void([invoice], { account: merchant.account });
+    await voidAsMerchant(f, invoice);
 
     expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore);
-    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: 0n, disputedAt: 0 });
+    expect(await f.escrow.read.paymentOf([id])).toEqual(CLEARED);
   });
 
   it("a fully voided payment clears its slot, yet the invoice cannot be paid again", async () => {
     const f = await load();
     const { merchant } = f.accounts;
-    const invoice = await f.makeInvoice();
-    const id = await f.escrow.read.invoiceId([invoice]);
-    await f.pay(invoice);
+    const { invoice, id } = await paidInvoice(f);
 
-    await f.escrow.write.void([invoice], { account: merchant.account });
+    await voidAsMerchant(f, invoice);
 
-    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: 0n, disputedAt: 0 });
+    expect(await f.escrow.read.paymentOf([id])).toEqual(CLEARED);
     await expectRevert(f.pay(invoice), "EscrowInvoiceUsed", [getAddress(merchant.account.address), invoice.nonce]);
     await expectRevert(f.escrow.write.void([invoice], { account: merchant.account }), "EscrowNotPaid", [id]);
   });
@@ -76,17 +83,10 @@ describe("void", () => {
   it("void after a partial capture returns only the rest and keeps the refundable part", async () => {
     const f = await load();
     const { merchant, payer } = f.accounts;
-    const invoice = await f.makeInvoice();
-    const id = await f.escrow.read.invoiceId([invoice]);
-    const payerBefore = await f.token.read.balanceOf([payer.account.address]);
-    await f.pay(invoice);
+    const { invoice, id, payerBefore } = await paidInvoice(f);
     await f.escrow.write.capture([invoice, gram("10")], { account: merchant.account });
 
-    const hash = await f.escrow.write.void([invoice], { account: merchant.account });
-    const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
-
-    const events = parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "PaymentVoided" });
-    expect(events.map((e) => e.args)).toEqual([{ id, amount: gram("2.5") }]);
+    expect(await voidAsMerchant(f, invoice)).toEqual([{ id, amount: gram("2.5") }]);
     expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore - gram("10"));
     expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: gram("10"), disputedAt: 0 });
     expect(await f.escrow.read.balanceOf([merchant.account.address, f.token.address])).toBe(gram("10"));
@@ -96,9 +96,7 @@ describe("void", () => {
   it("void reverts once everything held was captured", async () => {
     const f = await load();
     const { merchant } = f.accounts;
-    const invoice = await f.makeInvoice();
-    const id = await f.escrow.read.invoiceId([invoice]);
-    await f.pay(invoice);
+    const { invoice, id } = await paidInvoice(f);
     await f.escrow.write.capture([invoice, invoice.amount], { account: merchant.account });
 
     await expectRevert(f.escrow.write.void([invoice], { account: merchant.account }), "EscrowNothingHeld", [id]);
@@ -107,47 +105,39 @@ describe("void", () => {
 
   it("void stays open after captureBefore", async () => {
     const f = await load();
-    const { merchant, payer } = f.accounts;
-    const invoice = await f.makeInvoice();
-    const payerBefore = await f.token.read.balanceOf([payer.account.address]);
-    await f.pay(invoice);
+    const { payer } = f.accounts;
+    const { invoice, payerBefore } = await paidInvoice(f);
     await f.networkHelpers.time.increaseTo(invoice.captureBefore + 1);
 
-    await f.escrow.write.void([invoice], { account: merchant.account });
+    await voidAsMerchant(f, invoice);
     expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore);
   });
 
   it("voiding an open invoice pays back whoever paid it and forgets that payer", async () => {
     const f = await load();
-    const { merchant, payer2 } = f.accounts;
-    const invoice = await f.makeInvoice({ payer: zeroAddress });
-    const id = await f.escrow.read.invoiceId([invoice]);
-    const payer2Before = await f.token.read.balanceOf([payer2.account.address]);
-    await f.pay(invoice, { from: payer2.account.address });
+    const { payer2 } = f.accounts;
+    const { invoice, id, payerBefore } = await paidInvoice(f, { payer: zeroAddress }, payer2);
     expect(await f.escrow.read.openInvoicePayer([id])).toBe(getAddress(payer2.account.address));
 
-    await f.escrow.write.void([invoice], { account: merchant.account });
+    await voidAsMerchant(f, invoice);
 
-    expect(await f.token.read.balanceOf([payer2.account.address])).toBe(payer2Before);
+    expect(await f.token.read.balanceOf([payer2.account.address])).toBe(payerBefore);
     expect(await f.escrow.read.openInvoicePayer([id])).toBe(zeroAddress);
-    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: 0n, disputedAt: 0 });
+    expect(await f.escrow.read.paymentOf([id])).toEqual(CLEARED);
   });
 
   it("voiding a partly captured open invoice keeps its payer until the refundable part is settled", async () => {
     const f = await load();
     const { merchant, payer2 } = f.accounts;
-    const invoice = await f.makeInvoice({ payer: zeroAddress });
-    const id = await f.escrow.read.invoiceId([invoice]);
-    const payer2Before = await f.token.read.balanceOf([payer2.account.address]);
-    await f.pay(invoice, { from: payer2.account.address });
+    const { invoice, id, payerBefore } = await paidInvoice(f, { payer: zeroAddress }, payer2);
     await f.escrow.write.capture([invoice, gram("5")], { account: merchant.account });
 
-    await f.escrow.write.void([invoice], { account: merchant.account });
+    await voidAsMerchant(f, invoice);
     expect(await f.escrow.read.openInvoicePayer([id])).toBe(getAddress(payer2.account.address));
 
     await f.escrow.write.refund([invoice, gram("5")], { account: merchant.account });
-    expect(await f.token.read.balanceOf([payer2.account.address])).toBe(payer2Before);
+    expect(await f.token.read.balanceOf([payer2.account.address])).toBe(payerBefore);
     expect(await f.escrow.read.openInvoicePayer([id])).toBe(zeroAddress);
-    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: 0n, disputedAt: 0 });
+    expect(await f.escrow.read.paymentOf([id])).toEqual(CLEARED);
   });
 });
