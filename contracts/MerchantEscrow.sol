@@ -249,7 +249,7 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
             _balances[invoice.merchant][invoice.token] += toMerchant - cashback;
         }
         _store(id, invoice, payment);
-        emit DisputeResolved(id, toPayer, toMerchant);
+        emit DisputeResolved(id, toPayer, toMerchant, cashback);
         if (toPayer + cashback != 0) IERC20(invoice.token).safeTransfer(payer, toPayer + cashback);
     }
 

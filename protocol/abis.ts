@@ -1676,6 +1676,12 @@ export const merchantEscrowAbi = [
         name: "toMerchant",
         type: "uint256",
       },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "cashback",
+        type: "uint256",
+      },
     ],
     name: "DisputeResolved",
     type: "event",

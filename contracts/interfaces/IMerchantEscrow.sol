@@ -75,8 +75,9 @@ interface IMerchantEscrow {
     event PaymentRefunded(bytes32 indexed id, uint256 amount);
     /// @notice The payer disputed the held funds; capture and reclaim wait for the arbiter.
     event PaymentDisputed(bytes32 indexed id);
-    /// @notice The arbiter split the held funds: `toPayer` back, `toMerchant` captured.
-    event DisputeResolved(bytes32 indexed id, uint256 toPayer, uint256 toMerchant);
+    /// @notice The arbiter split the held funds: `toPayer` back, `toMerchant` captured, of which
+    /// `cashback` went to the payer too.
+    event DisputeResolved(bytes32 indexed id, uint256 toPayer, uint256 toMerchant, uint256 cashback);
     /// @notice `merchant` withdrew `amount` of `token` to `to`; `fee` of it went to the fee pot.
     event MerchantWithdrew(address indexed merchant, address indexed token, address to, uint256 amount, uint256 fee);
     /// @notice The fees accrued in `token` were sent to `treasury`.

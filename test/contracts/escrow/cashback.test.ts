@@ -81,7 +81,12 @@ describe("cashback", () => {
     const { invoice, id, payerBefore } = await cashbackInvoice(f);
     await f.escrow.write.dispute([invoice], { account: payer.account });
 
-    await f.escrow.write.resolve([invoice, gram("2.5")], { account: arbiter.account });
+    const hash = await f.escrow.write.resolve([invoice, gram("2.5")], { account: arbiter.account });
+    const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
+    const events = parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "DisputeResolved" });
+    expect(events.map((e) => e.args)).toEqual([
+      { id, toPayer: gram("2.5"), toMerchant: gram("10"), cashback: gram("0.5") },
+    ]);
 
     // 2.5 back by the ruling, plus 5% of the merchant's 10.
     expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore - gram("12.5") + gram("3"));

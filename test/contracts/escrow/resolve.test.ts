@@ -68,7 +68,7 @@ describe("resolve", () => {
     const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
 
     const events = parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "DisputeResolved" });
-    expect(events.map((e) => e.args)).toEqual([{ id, toPayer: gram("4"), toMerchant: gram("8.5") }]);
+    expect(events.map((e) => e.args)).toEqual([{ id, toPayer: gram("4"), toMerchant: gram("8.5"), cashback: 0n }]);
     expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore - gram("8.5"));
     expect(await f.token.read.balanceOf([f.escrow.address])).toBe(gram("8.5"));
     expect(await f.escrow.read.balanceOf([merchant.account.address, f.token.address])).toBe(gram("8.5"));
