@@ -1,5 +1,13 @@
 export { gramTokenAbi, merchantEscrowAbi } from "./abis.ts";
 export {
+  AmountError,
+  type AmountErrorReason,
+  formatAmount,
+  MAX_DECIMALS,
+  type ParseAmountOptions,
+  parseAmount,
+} from "./amounts.ts";
+export {
   type Deployment,
   DeploymentError,
   deploymentAbiHash,

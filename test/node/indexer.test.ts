@@ -1,0 +1,169 @@
+// The indexer against a Hardhat chain served on loopback and a real LevelDB: it equals the contracts
+// after random workloads, keeps history newest first, resumes after a restart without counting
+// anything twice, and follows new blocks in realtime until aborted.
+import { type Address, parseAbiItem } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createIndexer } from "../../node/indexer/create-indexer.ts";
+import type { Store } from "../../node/store/open-store.ts";
+import { readCursor } from "../../node/store/read-cursor.ts";
+import { readHistory } from "../../node/store/read-history.ts";
+import { readEventCount, readInvoice } from "../../node/store/read-state.ts";
+import { invoiceStatus } from "../../node/store/records.ts";
+import { expectStoreEqualsChain, type PaidInvoice, startChain, type TestChain, tempStores } from "./chain.ts";
+import { invoiceStory, randomTransfers } from "./workload.ts";
+
+let chain: TestChain;
+let invoices: PaidInvoice[];
+const stores = tempStores();
+
+beforeAll(async () => {
+  chain = await startChain();
+  await randomTransfers(chain, 1, 6, 25);
+  invoices = await invoiceStory(chain, 100);
+  await randomTransfers(chain, 2, 4, 25);
+});
+afterAll(async () => {
+  await chain?.close();
+  await stores.cleanup();
+});
+
+const indexerFor = (store: Store, finality = 3) =>
+  createIndexer({
+    client: chain.client,
+    store,
+    contracts: { gramToken: chain.token, escrow: chain.escrow },
+    fromBlock: chain.deployBlock,
+    finality,
+    pollingIntervalMs: 10,
+  });
+
+const transferEvent = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
+
+/** Every Transfer log touching `account`, newest first, as the chain reports it. */
+async function chainTransfers(account: Address) {
+  const logs = await chain.client.getLogs({ address: chain.token, event: transferEvent, fromBlock: 0n });
+  return logs
+    .filter((log) => log.args.from === account || log.args.to === account)
+    .sort((a, b) => Number(b.blockNumber - a.blockNumber) || (b.logIndex ?? 0) - (a.logIndex ?? 0));
+}
+
+describe("indexer", () => {
+  it("after random transfers and an invoice story, equals every balanceOf, escrow balance, fee and invoice", async () => {
+    const { store } = await stores.open();
+    await indexerFor(store).sync();
+    await expectStoreEqualsChain(store, chain, invoices);
+    const [inv1, inv2, inv3] = await Promise.all(invoices.map(({ id }) => readInvoice(store, id)));
+    expect(
+      inv1 && {
+        status: invoiceStatus(inv1),
+        captured: inv1.captured,
+        cashback: inv1.cashback,
+        refunded: inv1.refunded,
+        tip: inv1.tip,
+      },
+    ).toEqual({
+      status: "captured",
+      captured: 1000n,
+      cashback: 10n,
+      refunded: 500n,
+      tip: 10n,
+    });
+    expect(inv2 && { status: invoiceStatus(inv2), payer: inv2.payer }).toEqual({
+      status: "voided",
+      payer: (chain.holders[1] as string).toLowerCase(),
+    });
+    expect(
+      inv3 && {
+        status: invoiceStatus(inv3),
+        resolved: inv3.resolved,
+        disputed: inv3.disputed,
+        captured: inv3.captured,
+      },
+    ).toEqual({
+      status: "captured",
+      resolved: true,
+      disputed: false,
+      captured: 200n,
+    });
+    await store.close();
+  });
+
+  it("lists an account's history newest first, every transfer in and out, and its invoice events", async () => {
+    const { store } = await stores.open();
+    await indexerFor(store).sync();
+    const payer = chain.holders[0] as Address;
+    const expected = (await chainTransfers(payer)).flatMap((log) => {
+      const self = log.args.from === log.args.to;
+      const entry = { block: Number(log.blockNumber), logIndex: log.logIndex, tx: log.transactionHash };
+      return self
+        ? [
+            { ...entry, direction: "in" },
+            { ...entry, direction: "out" },
+          ]
+        : [{ ...entry, direction: log.args.to === payer ? "in" : "out" }];
+    });
+    const all = [];
+    let before: string | undefined;
+    do {
+      const page = await readHistory(store, { account: payer, limit: 7, ...(before === undefined ? {} : { before }) });
+      all.push(...page.items);
+      before = page.next;
+    } while (before !== undefined);
+    const transfers = all.filter((item) => item.type === "transfer");
+    expect(transfers.map((t) => ({ block: t.block, logIndex: t.logIndex, tx: t.tx, direction: t.direction }))).toEqual(
+      expected,
+    );
+    const keys = all.map((item) => item.block * 1e6 + item.logIndex);
+    expect(keys).toEqual([...keys].sort((a, b) => b - a));
+    // h0 paid invoice 1, saw the merchant capture part, confirmed the rest and was refunded.
+    expect(all.filter((item) => item.type === "invoice").map((item) => item.type === "invoice" && item.event)).toEqual([
+      "refunded",
+      "captured",
+      "captured",
+      "paid",
+    ]);
+    await store.close();
+  });
+
+  it("resumes from the cursor after a restart on the same folder, counting nothing twice", async () => {
+    const { store, dir } = await stores.open();
+    const first = await indexerFor(store).sync();
+    const counted = await readEventCount(store);
+    await store.close();
+
+    await randomTransfers(chain, 3, 3, 20);
+    const reopened = await stores.open(dir);
+    const indexer = indexerFor(reopened.store);
+    const second = await indexer.sync();
+    expect(second.number).toBeGreaterThan(first.number);
+    expect(await readEventCount(reopened.store)).toBe(counted + 60);
+    await expectStoreEqualsChain(reopened.store, chain, invoices);
+    // A restart with nothing new changes nothing.
+    await indexerFor(reopened.store).sync();
+    expect(await readEventCount(reopened.store)).toBe(counted + 60);
+    await reopened.store.close();
+  });
+
+  it("follows new blocks in realtime and stops cleanly when aborted", async () => {
+    const { store } = await stores.open();
+    const indexer = indexerFor(store);
+    const controller = new AbortController();
+    const running = indexer.run(controller.signal);
+    await randomTransfers(chain, 4, 3, 10);
+    const head = await chain.client.getBlock();
+    await waitFor(async () => (await readCursor(store))?.hash === head.hash);
+    await expectStoreEqualsChain(store, chain, invoices);
+    controller.abort();
+    await running;
+    expect(indexer.status().phase).toBe("stopped");
+    await store.close();
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error("timed out waiting for the indexer");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,10 @@
+export { type AddContactParameters, type AddContactReturnType, addContact } from "./addContact.ts";
+export { closeNames, normalizeContactName } from "./contactName.ts";
+export { type Contacts, readContacts } from "./contactsStore.ts";
+export { type ListContactsParameters, type ListContactsReturnType, listContacts } from "./listContacts.ts";
+export { type RemoveContactParameters, type RemoveContactReturnType, removeContact } from "./removeContact.ts";
+export {
+  type ResolveRecipientParameters,
+  type ResolveRecipientReturnType,
+  resolveRecipient,
+} from "./resolveRecipient.ts";
