@@ -25,3 +25,14 @@ export {
   transferWithAuthorizationTypes,
 } from "./eip712.ts";
 export { type Invoice, type InvoiceIdParameters, invoiceId } from "./invoice.ts";
+export {
+  invoiceJsonSchema,
+  type RelayErrorCode,
+  type RelayPayRequest,
+  type RelayPayRequestJson,
+  type RelayResponse,
+  type RelayTransferRequest,
+  type RelayTransferRequestJson,
+  relayPayRequestSchema,
+  relayTransferRequestSchema,
+} from "./relay.ts";
