@@ -25,6 +25,7 @@ export {
   transferWithAuthorizationTypes,
 } from "./eip712.ts";
 export { type Invoice, type InvoiceIdParameters, invoiceId } from "./invoice.ts";
+export * from "./links/index.ts";
 export {
   invoiceJsonSchema,
   type RelayErrorCode,
