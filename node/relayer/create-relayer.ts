@@ -1,0 +1,129 @@
+import type { ClassicLevel } from "classic-level";
+import { type Address, BaseError, getAddress, type TypedDataDomain } from "viem";
+import { gramTokenAbi } from "../../protocol/abis.ts";
+import type { RelayPayRequest, RelayResponse, RelayTransferRequest } from "../../protocol/relay.ts";
+import { GramNodeError } from "../errors.ts";
+import { type Log, silentLog } from "../indexer/context.ts";
+import type { RelayerContext, RelayerPublicClient, RelayerWalletClient } from "./context.ts";
+import { RelayError, RelayerUnavailableError } from "./errors.ts";
+import { createRateLimiter } from "./rate-limit.ts";
+import { openRelayRecords } from "./records.ts";
+import { relayPay } from "./relay-pay.ts";
+import { relayTransfer } from "./relay-transfer.ts";
+import { createSubmitter } from "./submit.ts";
+
+/** How long an authorization or invoice must still be valid when the relayer checks it. */
+export const DEFAULT_SAFETY_MARGIN_SECONDS = 30;
+
+export type CreateRelayerParameters = {
+  publicClient: RelayerPublicClient;
+  /** Holds the relayer's own key (a local account): it signs and pays for every relayed transaction. */
+  walletClient: RelayerWalletClient;
+  chainId: number;
+  /** The tokens whose authorizations it relays. */
+  tokens: readonly Address[];
+  escrow: Address;
+  rateLimit: { perPayerPerMinute: number };
+  safetyMarginSeconds?: number;
+  log?: Log;
+} & (
+  | { /** A folder of the relayer's own for its LevelDB. */ dataDir: string }
+  | { /** The node's LevelDB: the records go in its `relayer` sublevel. */ db: ClassicLevel<string, string> }
+);
+
+export interface Relayer {
+  /** The account that pays the gas. */
+  readonly address: Address;
+  relayTransfer(request: RelayTransferRequest): Promise<RelayResponse>;
+  relayPay(request: RelayPayRequest): Promise<RelayResponse>;
+  /** Closes the LevelDB if the relayer opened it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The gasless relayer: checks signed ERC-3009 authorizations (transfers and invoice payments) against
+ * the chain without spending gas, then submits them from its own key, at most once each.
+ *
+ * @example
+ * const relayer = await createRelayer({ publicClient, walletClient, chainId, tokens: [gram], escrow,
+ *   dataDir: "./data/relayer", rateLimit: { perPayerPerMinute: 10 }, log });
+ * const { txHash } = await relayer.relayTransfer(request);
+ */
+export async function createRelayer(params: CreateRelayerParameters): Promise<Relayer> {
+  const { publicClient, walletClient, chainId, log = silentLog } = params;
+  const account = walletClient.account;
+  if (account.type !== "local") {
+    throw new GramNodeError("the relayer needs its own key", {
+      details: `the wallet client's account ${account.address} is a ${account.type} account`,
+      hint: "pass a wallet client made with privateKeyToAccount(key)",
+    });
+  }
+  const served = await publicClient.getChainId();
+  if (served !== chainId) {
+    throw new GramNodeError(`the RPC endpoint serves chain ${served}, the relayer was configured for ${chainId}`);
+  }
+  const records = await openRelayRecords("dataDir" in params ? { dataDir: params.dataDir } : { db: params.db });
+  const domains = new Map<Address, Promise<TypedDataDomain>>();
+
+  const ctx: RelayerContext = {
+    publicClient,
+    walletClient,
+    account,
+    chainId,
+    tokens: new Set(params.tokens.map((token) => getAddress(token))),
+    escrow: getAddress(params.escrow),
+    safetyMarginSeconds: params.safetyMarginSeconds ?? DEFAULT_SAFETY_MARGIN_SECONDS,
+    records,
+    limiter: createRateLimiter({ perMinute: params.rateLimit.perPayerPerMinute }),
+    submitter: createSubmitter({ publicClient, walletClient, account, chainId, records, log }),
+    inFlight: new Map(),
+    log,
+    tokenDomain(token) {
+      let domain = domains.get(token);
+      if (domain === undefined) {
+        domain = readDomain(publicClient, token);
+        domains.set(token, domain);
+        domain.catch(() => domains.delete(token));
+      }
+      return domain;
+    },
+  };
+
+  /** Anything but a refusal is the relayer's own trouble (the RPC, the disk): 503, and logged. */
+  const guard =
+    <T>(what: string, action: (ctx: RelayerContext, request: T) => Promise<RelayResponse>) =>
+    async (request: T) => {
+      try {
+        return await action(ctx, request);
+      } catch (error) {
+        if (error instanceof RelayError) throw error;
+        log.error({ err: error }, `relaying a ${what} failed`);
+        throw new RelayerUnavailableError("the relayer cannot reach the chain right now", { cause: error });
+      }
+    };
+
+  return {
+    address: account.address,
+    relayTransfer: guard("transfer", relayTransfer),
+    relayPay: guard("payment", relayPay),
+    close: () => records.close(),
+  };
+}
+
+async function readDomain(client: RelayerPublicClient, token: Address): Promise<TypedDataDomain> {
+  try {
+    const [, name, version, chainId, verifyingContract] = await client.readContract({
+      address: token,
+      abi: gramTokenAbi,
+      functionName: "eip712Domain",
+    });
+    return { name, version, chainId: Number(chainId), verifyingContract };
+  } catch (error) {
+    if (error instanceof BaseError && error.name === "ContractFunctionExecutionError") {
+      throw new RelayError("UNKNOWN_TOKEN", `token ${token} does not publish its EIP-712 domain (ERC-5267)`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+import type { RelayErrorCode } from "../../protocol/relay.ts";
+import { GramNodeError, type GramNodeErrorParameters } from "../errors.ts";
+
+const STATUS: Partial<Record<RelayErrorCode, number>> = { RATE_LIMITED: 429, RELAYER_UNAVAILABLE: 503 };
+
+/**
+ * The relayer refused a request, before spending gas, with one of the protocol's `RelayErrorCode`s. Its
+ * `shortMessage` is what the wallet shows; `statusCode` is the HTTP status (400 unless the code says otherwise).
+ */
+export class RelayError extends GramNodeError {
+  override name = "RelayError";
+  readonly code: RelayErrorCode;
+  readonly statusCode: number;
+  /** For `RATE_LIMITED`: seconds until the payer may try again. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: RelayErrorCode,
+    shortMessage: string,
+    {
+      retryAfterSeconds,
+      status,
+      ...rest
+    }: GramNodeErrorParameters & { retryAfterSeconds?: number; status?: number } = {},
+  ) {
+    super(shortMessage, rest);
+    this.code = code;
+    this.statusCode = status ?? STATUS[code] ?? 400;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The relayer itself cannot work right now (RPC down, out of gas money): the client may retry later. */
+export class RelayerUnavailableError extends RelayError {
+  override name = "RelayerUnavailableError";
+  override readonly retryable = true;
+
+  constructor(shortMessage: string, parameters: GramNodeErrorParameters = {}) {
+    super("RELAYER_UNAVAILABLE", shortMessage, parameters);
+  }
+}

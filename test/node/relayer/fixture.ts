@@ -1,0 +1,337 @@
+// The relayer against a Hardhat chain served on loopback: its own funded key, a real LevelDB in a temp
+// folder, the fastify plugin on 127.0.0.1 with a free port, and payers with local keys and no ETH at all
+// who sign transfers and invoice payments for it to relay over real HTTP.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Fastify from "fastify";
+import {
+  type Address,
+  createWalletClient,
+  getAddress,
+  type Hex,
+  http,
+  keccak256,
+  type LocalAccount,
+  parseEther,
+  stringToHex,
+  toHex,
+  zeroAddress,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { expect } from "vitest";
+import { createRelayer, type Relayer } from "../../../node/relayer/create-relayer.ts";
+import { relayRoutes } from "../../../node/relayer/routes.ts";
+import {
+  cancelAuthorizationTypes,
+  escrowDomain,
+  gramTokenDomain,
+  invoiceTypes,
+  receiveWithAuthorizationTypes,
+  transferWithAuthorizationTypes,
+} from "../../../protocol/eip712.ts";
+import { type Invoice, invoiceId } from "../../../protocol/invoice.ts";
+import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../../protocol/relay.ts";
+import type { TestChain } from "../chain.ts";
+
+const HOUR = 3_600;
+
+/** A deterministic key per label, so that addresses repeat from run to run. */
+export const keyOf = (label: string) => privateKeyToAccount(keccak256(stringToHex(`gram-relayer-test:${label}`)));
+
+export async function chainTime(chain: TestChain): Promise<number> {
+  return Number((await chain.client.getBlock()).timestamp);
+}
+
+export async function setupRelaying(chain: TestChain) {
+  const dirs: string[] = [];
+  const relayerKey = keyOf("relayer");
+  await chain.client.request({
+    method: "eth_sendTransaction" as never,
+    params: [{ from: chain.owner, to: relayerKey.address, value: toHex(parseEther("100")) }] as never,
+  });
+  const merchantWallet = createWalletClient({ transport: http(chain.url) });
+
+  /** A relayer and its HTTP server; `dataDir` to reopen an earlier one's records (a restart). */
+  async function startRelayer({
+    perPayerPerMinute = 1_000,
+    dataDir,
+    key = relayerKey,
+  }: {
+    perPayerPerMinute?: number;
+    dataDir?: string;
+    key?: LocalAccount;
+  } = {}) {
+    const dir = dataDir ?? (await mkdtemp(join(tmpdir(), "gram-relayer-")));
+    if (dataDir === undefined) dirs.push(dir);
+    const relayer = await createRelayer({
+      publicClient: chain.client,
+      walletClient: createWalletClient({ account: key, transport: http(chain.url) }),
+      chainId: chain.chainId,
+      tokens: [chain.token],
+      escrow: chain.escrow,
+      dataDir: dir,
+      rateLimit: { perPayerPerMinute },
+    });
+    const app = Fastify();
+    await app.register(relayRoutes, { relayer });
+    const address = await app.listen({ host: "127.0.0.1", port: 0 });
+    return {
+      relayer,
+      dataDir: dir,
+      url: address,
+      post: (path: string, body: unknown, init: { raw?: boolean; headers?: Record<string, string> } = {}) =>
+        post(`${address}${path}`, body, init),
+      close: async () => {
+        await app.close();
+        await relayer.close();
+      },
+    };
+  }
+
+  let minted = 0;
+  /** A payer with a local key, `gram` base units and no ETH. */
+  async function payer(label: string, gram = 1_000_000_000_000n): Promise<LocalAccount> {
+    const account = keyOf(`payer:${label}:${minted++}`);
+    if (gram > 0n)
+      await chain.assertMined(
+        await chain.send(chain.owner, chain.token, chain.tokenCall("mint", [account.address, gram])),
+      );
+    return account;
+  }
+
+  const tokenDomain = (token: Address = chain.token, chainId = chain.chainId) => gramTokenDomain(chainId, token);
+  let nonces = 0;
+  const freshNonce = () => keccak256(stringToHex(`nonce-${Date.now()}-${nonces++}`));
+
+  async function signTransfer(
+    from: LocalAccount,
+    params: {
+      to: Address;
+      value: bigint;
+      validAfter?: bigint;
+      validBefore?: bigint;
+      nonce?: Hex;
+      chainId?: number;
+      token?: Address;
+      signer?: LocalAccount;
+      /** Sign for this address instead of `from` (a contract wallet's owner signing for it). */
+      fromAddress?: Address;
+    },
+  ): Promise<RelayTransferRequestJson> {
+    const now = BigInt(await chainTime(chain));
+    const message = {
+      from: params.fromAddress ?? from.address,
+      to: params.to,
+      value: params.value,
+      validAfter: params.validAfter ?? 0n,
+      validBefore: params.validBefore ?? now + BigInt(HOUR),
+      nonce: params.nonce ?? freshNonce(),
+    };
+    const chainId = params.chainId ?? chain.chainId;
+    const token = params.token ?? chain.token;
+    const signature = await (params.signer ?? from).signTypedData({
+      domain: tokenDomain(token, chainId),
+      types: transferWithAuthorizationTypes,
+      primaryType: "TransferWithAuthorization",
+      message,
+    });
+    return {
+      chainId,
+      token,
+      from: message.from,
+      to: message.to,
+      value: message.value.toString(),
+      validAfter: message.validAfter.toString(),
+      validBefore: message.validBefore.toString(),
+      nonce: message.nonce,
+      signature,
+    };
+  }
+
+  let invoiceNumber = 10_000n;
+  /** An invoice signed by `merchant` (one of the chain's unlocked merchants). */
+  async function invoice(params: {
+    merchant?: Address;
+    payer?: Address;
+    amount?: bigint;
+    maxTip?: bigint;
+    payBefore?: number;
+  }): Promise<{ invoice: Invoice; merchantSignature: Hex; id: Hex }> {
+    const now = await chainTime(chain);
+    const payBefore = params.payBefore ?? now + HOUR;
+    const merchant = params.merchant ?? (chain.merchants[0] as Address);
+    const value: Invoice = {
+      merchant,
+      token: chain.token,
+      amount: params.amount ?? 5_000_000_000n,
+      maxTip: params.maxTip ?? 0n,
+      cashbackBps: 0,
+      payer: params.payer ?? zeroAddress,
+      nonce: invoiceNumber++,
+      payBefore,
+      captureBefore: Math.max(payBefore, now) + 7 * 24 * HOUR,
+      refundBefore: Math.max(payBefore, now) + 30 * 24 * HOUR,
+      ref: keccak256(stringToHex(`relayer-order-${invoiceNumber}`)),
+      metadataHash: keccak256(stringToHex("{}")),
+    };
+    const merchantSignature = await merchantWallet.signTypedData({
+      account: merchant,
+      domain: escrowDomain(chain.chainId, chain.escrow),
+      types: invoiceTypes,
+      primaryType: "Invoice",
+      message: value,
+    });
+    return {
+      invoice: value,
+      merchantSignature,
+      id: invoiceId({ chainId: chain.chainId, escrow: chain.escrow, invoice: value }),
+    };
+  }
+
+  async function signPay(
+    payer: LocalAccount,
+    { invoice: inv, merchantSignature }: { invoice: Invoice; merchantSignature: Hex },
+    params: { tip?: bigint; validAfter?: bigint; validBefore?: bigint } = {},
+  ): Promise<RelayPayRequestJson> {
+    const now = BigInt(await chainTime(chain));
+    const tip = params.tip ?? 0n;
+    const validAfter = params.validAfter ?? 0n;
+    const validBefore = params.validBefore ?? now + BigInt(HOUR);
+    const signature = await payer.signTypedData({
+      domain: tokenDomain(),
+      types: receiveWithAuthorizationTypes,
+      primaryType: "ReceiveWithAuthorization",
+      message: {
+        from: payer.address,
+        to: chain.escrow,
+        value: inv.amount + tip,
+        validAfter,
+        validBefore,
+        nonce: invoiceId({ chainId: chain.chainId, escrow: chain.escrow, invoice: inv }),
+      },
+    });
+    return {
+      chainId: chain.chainId,
+      escrow: chain.escrow,
+      invoice: {
+        ...inv,
+        amount: inv.amount.toString(),
+        maxTip: inv.maxTip.toString(),
+        nonce: inv.nonce.toString(),
+      },
+      merchantSignature,
+      tip: tip.toString(),
+      payer: payer.address,
+      validAfter: validAfter.toString(),
+      validBefore: validBefore.toString(),
+      signature,
+    };
+  }
+
+  /** Cancels `nonce` on chain with `authorizer`'s signed cancellation, submitted by the chain's owner. */
+  async function cancelOnChain(authorizer: LocalAccount, nonce: Hex) {
+    const signature = await authorizer.signTypedData({
+      domain: tokenDomain(),
+      types: cancelAuthorizationTypes,
+      primaryType: "CancelAuthorization",
+      message: { authorizer: authorizer.address, nonce },
+    });
+    await chain.assertMined(
+      await chain.send(
+        chain.owner,
+        chain.token,
+        chain.tokenCall("cancelAuthorization", [authorizer.address, nonce, signature]),
+      ),
+    );
+  }
+
+  const balanceOf = (account: Address) =>
+    chain.client.readContract({
+      address: chain.token,
+      abi: [
+        {
+          type: "function",
+          name: "balanceOf",
+          stateMutability: "view",
+          inputs: [{ name: "account", type: "address" }],
+          outputs: [{ type: "uint256" }],
+        },
+      ],
+      functionName: "balanceOf",
+      args: [account],
+    });
+
+  /** The relayer's ETH and nonce: unchanged means no gas was spent. */
+  const relayerSpend = async () => ({
+    eth: await chain.client.getBalance({ address: relayerKey.address }),
+    nonce: await chain.client.getTransactionCount({ address: relayerKey.address }),
+  });
+
+  /** The payer paid no gas: it has no ETH and has never sent a transaction. */
+  async function expectGasless(account: Address) {
+    expect(await chain.client.getBalance({ address: account })).toBe(0n);
+    expect(await chain.client.getTransactionCount({ address: account })).toBe(0);
+  }
+
+  async function deployContractWallet(owner: Address): Promise<Address> {
+    const artifact = JSON.parse(
+      await readFile(
+        new URL("../../../artifacts/contracts/test/MockERC1271Wallet.sol/MockERC1271Wallet.json", import.meta.url),
+        "utf8",
+      ),
+    ) as { abi: never; bytecode: Hex };
+    const hash = await merchantWallet.deployContract({
+      account: chain.owner,
+      chain: null,
+      abi: artifact.abi,
+      bytecode: artifact.bytecode,
+      args: [owner] as never,
+    });
+    const receipt = await chain.client.getTransactionReceipt({ hash });
+    return getAddress(receipt.contractAddress as Address);
+  }
+
+  return {
+    relayerKey,
+    relayerAddress: relayerKey.address,
+    startRelayer,
+    payer,
+    freshNonce,
+    signTransfer,
+    invoice,
+    signPay,
+    cancelOnChain,
+    balanceOf,
+    relayerSpend,
+    expectGasless,
+    deployContractWallet,
+    cleanup: () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))),
+  };
+}
+
+export type Relaying = Awaited<ReturnType<typeof setupRelaying>>;
+export type RelayerServer = Awaited<ReturnType<Relaying["startRelayer"]>>;
+export type { Relayer };
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON answer, asserted field by field in the tests
+  json: any;
+}
+
+/** POSTs `body` as JSON (or as it is, with `raw`) with real fetch. */
+async function post(
+  url: string,
+  body: unknown,
+  { raw = false, headers = {} }: { raw?: boolean; headers?: Record<string, string> },
+): Promise<HttpAnswer> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text === "" ? undefined : JSON.parse(text) };
+}
