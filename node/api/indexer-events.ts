@@ -1,0 +1,38 @@
+import type { IndexerHooks } from "../indexer/context.ts";
+
+type Listener = Required<IndexerHooks>;
+
+/** Fans the indexer's hooks out to whoever listens: the API's stream, caches and metrics. */
+export interface IndexerEvents {
+  /** Give these to `createIndexer({ hooks })`. */
+  readonly hooks: Listener;
+  /** Listens until the returned function is called. */
+  listen(listener: Partial<Listener>): () => void;
+}
+
+/**
+ * Creates the fan-out between one indexer and the API. Create it first, pass `hooks` to the indexer
+ * and the whole object to `createApiServer`.
+ *
+ * @example
+ * const events = createIndexerEvents();
+ * const indexer = createIndexer({ ..., hooks: events.hooks });
+ * const app = await createApiServer({ ..., indexer, events });
+ */
+export function createIndexerEvents(): IndexerEvents {
+  const listeners = new Set<Partial<Listener>>();
+  return {
+    hooks: {
+      onBatch(batch) {
+        for (const listener of listeners) listener.onBatch?.(batch);
+      },
+      onReorg(reorg) {
+        for (const listener of listeners) listener.onReorg?.(reorg);
+      },
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from "fastify";
+import type {
+  InvoiceResponse,
+  MerchantBalancesResponse,
+  MerchantInvoicesResponse,
+  TokenBalance,
+} from "../../../protocol/api.ts";
+import { readEscrowBalances } from "../../store/read-balances.ts";
+import { readCursor } from "../../store/read-cursor.ts";
+import { MERCHANT_INVOICE_POSITION, readMerchantInvoices } from "../../store/read-merchant-invoices.ts";
+import { readInvoice } from "../../store/read-state.ts";
+import type { ApiContext } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import {
+  accountParamsSchema,
+  encodeCursor,
+  invoiceParamsSchema,
+  merchantInvoicesQuerySchema,
+  parseInput,
+} from "../params.ts";
+import { checksum, invoiceJson } from "../serialize.ts";
+
+const merchantInvoicesQuery = merchantInvoicesQuerySchema(MERCHANT_INVOICE_POSITION);
+
+/** `GET /v1/invoices/:id`, `GET /v1/merchants/:address/invoices` and `GET /v1/merchants/:address/balances`. */
+export function invoiceRoutes(app: FastifyInstance, ctx: ApiContext) {
+  app.get("/v1/invoices/:id", async (request): Promise<InvoiceResponse> => {
+    const { id } = parseInput(invoiceParamsSchema, request.params);
+    const invoice = await readInvoice(ctx.store, id);
+    if (invoice === undefined) throw new ApiError("NOT_FOUND", `no paid invoice ${id} is indexed`);
+    return invoiceJson(invoice, ctx.tokenMap, ctx.depth());
+  });
+
+  app.get("/v1/merchants/:address/invoices", async (request): Promise<MerchantInvoicesResponse> => {
+    const { address } = parseInput(accountParamsSchema, request.params);
+    const { status, limit, cursor } = parseInput(merchantInvoicesQuery, request.query);
+    const page = await readMerchantInvoices(ctx.store, { merchant: address, limit, after: cursor, status });
+    const depth = ctx.depth();
+    return {
+      merchant: checksum(address),
+      items: page.invoices.map((invoice) => invoiceJson(invoice, ctx.tokenMap, depth)),
+      cursor: encodeCursor(page.next),
+    };
+  });
+
+  app.get("/v1/merchants/:address/balances", async (request): Promise<MerchantBalancesResponse> => {
+    const { address } = parseInput(accountParamsSchema, request.params);
+    const [cursor, held] = await Promise.all([readCursor(ctx.store), readEscrowBalances(ctx.store, address)]);
+    // Every tracked token, zero included; then any other token the escrow holds for the merchant.
+    const balances: TokenBalance[] = ctx.tokens.map((token) => ({
+      token: token.address,
+      symbol: token.symbol,
+      decimals: token.decimals,
+      balance: (held.get(token.address.toLowerCase() as `0x${string}`) ?? 0n).toString(),
+    }));
+    for (const [token, balance] of held) {
+      if (!ctx.tokenMap.has(token)) {
+        balances.push({ token: checksum(token), symbol: null, decimals: null, balance: balance.toString() });
+      }
+    }
+    return {
+      merchant: checksum(address),
+      block: cursor === undefined || cursor.number < 0 ? null : cursor.number,
+      balances,
+    };
+  });
+}

@@ -1,0 +1,156 @@
+import { fork, spawn } from "node:child_process";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { network } from "hardhat";
+import { createPublicClient, http } from "viem";
+import { describe, expect, it } from "vitest";
+import { LockTimeoutError, NonceFileError } from "../../../wallet/nonce/errors.ts";
+import { withFileLock } from "../../../wallet/nonce/fileLock.ts";
+import { nonceFile, readStoredNonce, withNonce } from "../../../wallet/nonce/withNonce.ts";
+import { deployGram, gram } from "../../contracts/fixture.ts";
+import { localAccount } from "../actions/accounts.ts";
+import { failure, tempHome } from "../helpers.ts";
+
+const ADDRESS = localAccount(2).address;
+const base = (home: string, pending: number) => ({
+  home,
+  chainId: 31337,
+  address: ADDRESS,
+  pendingNonce: async () => pending,
+});
+
+describe("withNonce", () => {
+  it("takes the chain's pending count, records the next nonce, and keeps the sequence across restarts", async () => {
+    const home = await tempHome();
+    expect((await withNonce(base(home, 4), async (n) => n)).nonce).toBe(4);
+    // A restart with an RPC that has not seen the last transaction yet: the file wins.
+    expect((await withNonce(base(home, 4), async (n) => n)).nonce).toBe(5);
+    expect((await withNonce(base(home, 3), async (n) => n)).nonce).toBe(6);
+    // The chain ahead of the file (sent from another machine): the chain wins.
+    expect((await withNonce(base(home, 10), async (n) => n)).nonce).toBe(10);
+    expect((await readStoredNonce(nonceFile(home, 31337, ADDRESS)))?.next).toBe(11);
+  });
+
+  it("records nothing when the send fails, so a refused transaction leaves no gap", async () => {
+    const home = await tempHome();
+    await expect(withNonce(base(home, 2), async () => Promise.reject(new Error("refused")))).rejects.toThrow("refused");
+    expect(await readStoredNonce(nonceFile(home, 31337, ADDRESS))).toBeUndefined();
+    expect((await withNonce(base(home, 2), async (n) => n)).nonce).toBe(2);
+  });
+
+  it("stops trusting a stored nonce the chain has not caught up with after trustMs (a dropped transaction)", async () => {
+    const home = await tempHome();
+    await withNonce(base(home, 7), async (n) => n);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await withNonce({ ...base(home, 3), trustMs: 10 }, async (n) => n)).nonce).toBe(3);
+  });
+
+  it("concurrent sends in one process get distinct, consecutive nonces", async () => {
+    const home = await tempHome();
+    let pending = 0;
+    const send = async (n: number) => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      pending = n + 1;
+      return n;
+    };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => withNonce({ ...base(home, 0), pendingNonce: async () => pending }, send)),
+    );
+    expect(results.map((r) => r.nonce).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("a corrupt nonce file is a clear error", async () => {
+    const home = await tempHome();
+    const file = nonceFile(home, 31337, ADDRESS);
+    await mkdir(join(home, "nonces"), { recursive: true });
+    await writeFile(file, "{not json");
+    const error = await failure(
+      NonceFileError,
+      withNonce(base(home, 0), async (n) => n),
+    );
+    expect(error.shortMessage).toBe(`${file}: expected {"next": <nonce>, "updatedAt": <ms>}`);
+  });
+});
+
+describe("the lock file", () => {
+  it("recovers a lock left by a process that died", async () => {
+    const home = await tempHome();
+    const file = join(home, "test.lock");
+    const dead = spawn(process.execPath, ["-e", ""]);
+    await new Promise((resolve) => dead.on("exit", resolve));
+    await mkdir(home, { recursive: true });
+    await writeFile(file, JSON.stringify({ pid: dead.pid, host: hostname(), createdAt: Date.now() }));
+    expect(await withFileLock({ file, timeoutMs: 2000 }, async () => "ran")).toBe("ran");
+    expect((await readdir(home)).filter((name) => name.includes("lock"))).toEqual([]);
+  });
+
+  it("recovers an old lock from another host, and an old lock with no owner written", async () => {
+    const home = await tempHome();
+    await mkdir(home, { recursive: true });
+    const file = join(home, "test.lock");
+    await writeFile(file, JSON.stringify({ pid: 1, host: "elsewhere", createdAt: 0 }));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await withFileLock({ file, staleMs: 50, timeoutMs: 2000 }, async () => 1)).toBe(1);
+    await writeFile(file, "");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await withFileLock({ file, staleMs: 50, timeoutMs: 2000 }, async () => 2)).toBe(2);
+  });
+
+  it("waits for a live holder, and times out with a clear error if it never lets go", async () => {
+    const home = await tempHome();
+    await mkdir(home, { recursive: true });
+    const file = join(home, "test.lock");
+    // This process is alive: its lock is not stale.
+    await writeFile(file, JSON.stringify({ pid: process.pid, host: hostname(), createdAt: Date.now() }));
+    const error = await failure(
+      LockTimeoutError,
+      withFileLock({ file, timeoutMs: 100 }, async () => 0),
+    );
+    expect(error.kind).toBe("failure");
+    expect(error.shortMessage).toBe(`${file} has been locked for more than 100 ms`);
+  });
+});
+
+describe("two wallet processes sending at once", () => {
+  it("get distinct nonces, and every transfer is mined", async () => {
+    const server = await network.createServer("default", "127.0.0.1", 0);
+    const { address, port } = await server.listen();
+    const url = `http://${address}:${port}`;
+    const connection = await network.create({ network: "localhost", override: { url } });
+    try {
+      const f = await deployGram(connection);
+      const to = localAccount(3).address;
+      const before = await f.token.read.balanceOf([to]);
+      const home = await tempHome();
+      const script = new URL("./send-child.ts", import.meta.url).pathname;
+      const child = () =>
+        new Promise<{ nonce: number; hash: `0x${string}` }[]>((resolve, reject) => {
+          const proc = fork(script, [url, home, "2", f.token.address, f.escrow.address, to, "5"], {
+            stdio: ["ignore", "pipe", "pipe", "ipc"],
+          });
+          let out = "";
+          let err = "";
+          proc.stdout?.on("data", (chunk) => (out += chunk));
+          proc.stderr?.on("data", (chunk) => (err += chunk));
+          proc.on("exit", (code) =>
+            code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`child exited ${code}: ${err}`)),
+          );
+        });
+      const [a, b] = await Promise.all([child(), child()]);
+      const nonces = [...a, ...b].map((s) => s.nonce).sort((x, y) => x - y);
+      expect(new Set(nonces).size).toBe(10);
+      const client = createPublicClient({ transport: http(url) });
+      for (const { hash } of [...a, ...b]) {
+        expect((await client.waitForTransactionReceipt({ hash, pollingInterval: 10 })).status).toBe("success");
+      }
+      expect(await f.token.read.balanceOf([to])).toBe(before + gram("10"));
+      expect((await readStoredNonce(nonceFile(home, f.chainId, localAccount(2).address)))?.next).toBe(
+        (nonces.at(-1) ?? 0) + 1,
+      );
+    } finally {
+      await connection.close();
+      await server.close();
+    }
+  });
+});

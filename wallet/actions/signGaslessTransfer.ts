@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import { type Address, bytesToHex } from "viem";
+import { gramTokenDomain, transferWithAuthorizationTypes } from "../../protocol/eip712.ts";
+import type { RelayTransferRequestJson } from "../../protocol/relay.ts";
+import { resolveRecipient } from "../contacts/resolveRecipient.ts";
+import { describeTypedData } from "../summary/describeTypedData.ts";
+import type { TransactionSummary } from "../summary/types.ts";
+import { type GramClient, requireAccount } from "./client.ts";
+import { InvalidAmountError, RejectedError } from "./errors.ts";
+import { parseTokenAmount } from "./internal/amount.ts";
+import { chainNow } from "./internal/chainTime.ts";
+import type { Confirm } from "./internal/submitTransaction.ts";
+import { ensureBalance } from "./sendTransfer.ts";
+
+export interface SignGaslessTransferParameters {
+  /** `@name` or an address. */
+  to: string;
+  /** In whole tokens: "12.5". */
+  amount: string;
+  /** @default the configured GramToken (it must implement ERC-3009) */
+  token?: Address | undefined;
+  /** How long the relayer may submit it. @default 3600 */
+  validForSeconds?: number | undefined;
+  confirm?: Confirm | undefined;
+}
+
+export interface SignGaslessTransferReturnType {
+  /** The body of `POST /v1/relay/transfer`. */
+  request: RelayTransferRequestJson;
+  summary: TransactionSummary;
+}
+
+/**
+ * Signs an ERC-3009 `TransferWithAuthorization` for the node's relayer to submit (it pays the gas): a
+ * random bytes32 nonce, valid from now for `validForSeconds`. Nothing is sent; hand the request to
+ * `submitGaslessTransfer`.
+ *
+ * @example
+ * const { request } = await signGaslessTransfer(client, { to: "@bob", amount: "5" });
+ * const { txHash } = await submitGaslessTransfer(nodeUrl, { request });
+ */
+export async function signGaslessTransfer(
+  client: GramClient,
+  { to, amount, token = client.contracts.token, validForSeconds = 3600, confirm }: SignGaslessTransferParameters,
+): Promise<SignGaslessTransferReturnType> {
+  const account = requireAccount(client);
+  const { address: recipient } = await resolveRecipient({ home: client.home, recipient: to });
+  const { units, token: info } = await parseTokenAmount(client, { text: amount, token, what: "amount" });
+  if (units === 0n) throw new InvalidAmountError("amount: 0 sends nothing; expected more than 0", { reason: "zero" });
+  await ensureBalance(client, { owner: account.address, token: info, units });
+  const message = {
+    from: account.address,
+    to: recipient,
+    value: units,
+    validAfter: 0n,
+    validBefore: BigInt((await chainNow(client)) + validForSeconds),
+    nonce: bytesToHex(randomBytes(32)),
+  };
+  const typedData = {
+    domain: gramTokenDomain(client.chainId, info.address),
+    types: transferWithAuthorizationTypes,
+    primaryType: "TransferWithAuthorization" as const,
+    message,
+  };
+  const summary = await describeTypedData(client, { typedData, signer: account.address });
+  if (confirm && !(await confirm(summary))) throw new RejectedError("gasless transfer: declined; nothing was signed");
+  const signature = await account.signTypedData(typedData);
+  return {
+    request: {
+      chainId: client.chainId,
+      token: info.address,
+      from: message.from,
+      to: message.to,
+      value: message.value.toString(),
+      validAfter: message.validAfter.toString(),
+      validBefore: message.validBefore.toString(),
+      nonce: message.nonce,
+      signature,
+    },
+    summary,
+  };
+}

@@ -1,0 +1,19 @@
+export {
+  type AllocateInvoiceNonceParameters,
+  allocateInvoiceNonce,
+  invoiceCounterFile,
+} from "./allocateInvoiceNonce.ts";
+export { type CreateInvoiceParameters, type CreateInvoiceReturnType, createInvoice } from "./createInvoice.ts";
+export { InvoiceFileError, InvoiceInputError, InvoiceNotFoundError } from "./errors.ts";
+export { type InvoiceState, type InvoiceStatus, readInvoiceState } from "./invoiceStatus.ts";
+export {
+  invoiceFile,
+  invoicesDir,
+  invoiceToJson,
+  readAllInvoices,
+  readInvoice,
+  type StoredInvoice,
+  saveInvoice,
+} from "./invoiceStore.ts";
+export { type ListInvoicesParameters, type ListInvoicesReturnType, listInvoices } from "./listInvoices.ts";
+export { type ShowInvoiceParameters, type ShowInvoiceReturnType, showInvoice } from "./showInvoice.ts";

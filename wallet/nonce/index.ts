@@ -1,0 +1,10 @@
+export { LockTimeoutError, NonceFileError } from "./errors.ts";
+export { type WithFileLockParameters, withFileLock } from "./fileLock.ts";
+export {
+  nonceFile,
+  readStoredNonce,
+  type StoredNonce,
+  type WithNonceParameters,
+  type WithNonceReturnType,
+  withNonce,
+} from "./withNonce.ts";
