@@ -7,7 +7,11 @@ export class ResponseCache {
   private readonly entries = new Map<string, string>();
   private current = 0;
 
-  constructor(private readonly maxEntries = 100_000) {}
+  private readonly maxEntries: number;
+
+  constructor(maxEntries = 100_000) {
+    this.maxEntries = maxEntries;
+  }
 
   /** Note the generation before reading the store; pass it to `set`. */
   get generation(): number {

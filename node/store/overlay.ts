@@ -12,7 +12,11 @@ export class Overlay {
   /** What the batch writes (null: delete). */
   readonly writes = new Map<string, string | null>();
 
-  constructor(private readonly store: Store) {}
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
 
   /** Reads from the store every key not loaded or written yet. */
   async load(keys: Iterable<string>): Promise<void> {

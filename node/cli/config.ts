@@ -1,0 +1,314 @@
+import { readFile, stat } from "node:fs/promises";
+import { Command, CommanderError, Option } from "commander";
+import { type Address, getAddress, type Hex, isAddress } from "viem";
+import { z } from "zod";
+import { GramNodeError } from "../errors.ts";
+
+/** The node's configuration, built once at start-up from flags and environment (a flag wins). */
+export interface NodeConfig {
+  rpc: string;
+  dataDir: string;
+  port: number;
+  host: string;
+  deploymentsDir: string;
+  confirmations: number;
+  finality: number;
+  pollIntervalMs: number;
+  /** The most blocks one `eth_getLogs` asks for: some providers cap ranges. */
+  maxLogRange: number;
+  /** Absent when no key file is given: the node serves no relay routes. */
+  relayer: { keyFile: string; key: Hex; perPayerPerMinute: number } | undefined;
+  extraTokens: Address[];
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A flag or environment value that does not fit: the node exits with code 1 before touching anything. */
+export class ConfigError extends GramNodeError {
+  override name = "ConfigError";
+}
+
+/** Asked for `--help` or `--version`: printed, and the process exits 0. */
+export class ConfigExit extends Error {
+  override name = "ConfigExit";
+}
+
+type Key = Exclude<keyof NodeConfig, "relayer"> | "relayerKeyFile" | "relayRateLimit";
+
+/** Every flag: its environment variable, its default, and what it expects (the second half of every error). */
+const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected: string; describe: string }> = {
+  rpc: {
+    flag: "--rpc <url>",
+    env: "GRAM_RPC",
+    expected: "an http(s) or ws(s) URL",
+    describe: "JSON-RPC endpoint of the chain to follow; its chain id selects <deployments>/<chainId>.json",
+  },
+  dataDir: {
+    flag: "--data-dir <path>",
+    env: "GRAM_DATA_DIR",
+    default: "./.gram-node",
+    expected: "a folder path",
+    describe: "LevelDB folder (created when missing)",
+  },
+  port: {
+    flag: "--port <n>",
+    env: "GRAM_NODE_PORT",
+    default: "8787",
+    expected: "an integer 0..65535",
+    describe: "HTTP/WebSocket port (0 picks a free one)",
+  },
+  host: {
+    flag: "--host <address>",
+    env: "GRAM_NODE_HOST",
+    default: "127.0.0.1",
+    expected: "an IP address or host name",
+    describe: "interface to listen on",
+  },
+  deploymentsDir: {
+    flag: "--deployments <dir>",
+    env: "GRAM_DEPLOYMENTS_DIR",
+    default: "deployments",
+    expected: "a folder of <chainId>.json deployment records",
+    describe: "where the contracts' deployment records are",
+  },
+  confirmations: {
+    flag: "--confirmations <n>",
+    env: "GRAM_CONFIRMATIONS",
+    default: "2",
+    expected: "an integer 1..1000",
+    describe: "depth from which the API marks entries confirmed",
+  },
+  finality: {
+    flag: "--finality <n>",
+    env: "GRAM_FINALITY",
+    default: "64",
+    expected: "an integer 1..100000",
+    describe: "blocks behind the head treated as final; a deeper reorg stops the node (exit 2)",
+  },
+  pollIntervalMs: {
+    flag: "--poll-interval-ms <ms>",
+    env: "GRAM_POLL_INTERVAL_MS",
+    default: "1000",
+    expected: "an integer 1..3600000 (milliseconds)",
+    describe: "how often to look for a new head once synced",
+  },
+  maxLogRange: {
+    flag: "--max-log-range <blocks>",
+    env: "GRAM_MAX_LOG_RANGE",
+    default: "100000",
+    expected: "an integer 1..1000000 (blocks)",
+    describe: "largest block range of one eth_getLogs request",
+  },
+  relayerKeyFile: {
+    flag: "--relayer-key-file <path>",
+    env: "GRAM_RELAYER_KEY_FILE",
+    expected: "a file holding a 0x-prefixed 32-byte private key",
+    describe: "the relayer's private key (0x + 64 hex digits, mode 600); without it no relay routes are served",
+  },
+  relayRateLimit: {
+    flag: "--relay-rate-limit <n>",
+    env: "GRAM_RELAY_RATE_LIMIT",
+    default: "10",
+    expected: "an integer 1..100000 (relays per payer per minute)",
+    describe: "relays accepted per payer per minute",
+  },
+  extraTokens: {
+    flag: "--extra-token <address>",
+    env: "GRAM_EXTRA_TOKENS",
+    expected: "a 0x-prefixed 20-byte address",
+    describe: "another ERC-20 to index (repeatable; env: comma-separated)",
+  },
+  logLevel: {
+    flag: "--log-level <level>",
+    env: "GRAM_LOG_LEVEL",
+    default: "info",
+    expected: `one of ${LOG_LEVELS.join(", ")}`,
+    describe: "log verbosity",
+  },
+};
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .refine((value) => /^\d{1,10}$/.test(value) && Number(value) >= min && Number(value) <= max)
+    .transform(Number);
+const nonEmpty = z.string().refine((value) => value.trim().length > 0);
+const HOST = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*|[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?)$/;
+
+const schema = z
+  .object({
+    rpc: z.string().refine((value) => {
+      try {
+        return ["http:", "https:", "ws:", "wss:"].includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }),
+    dataDir: nonEmpty,
+    port: integer(0, 65_535),
+    host: z.string().regex(HOST),
+    deploymentsDir: nonEmpty,
+    confirmations: integer(1, 1_000),
+    finality: integer(1, 100_000),
+    pollIntervalMs: integer(1, 3_600_000),
+    maxLogRange: integer(1, 1_000_000),
+    relayerKeyFile: nonEmpty.optional(),
+    relayRateLimit: integer(1, 100_000),
+    extraTokens: z.array(
+      z
+        .string()
+        .refine((value) => isAddress(value))
+        .transform((value) => getAddress(value)),
+    ),
+    logLevel: z.enum(LOG_LEVELS),
+  })
+  // Counting confirmations past the depth where blocks are final and pruned would mean nothing.
+  .refine((config) => config.confirmations <= config.finality, { path: ["confirmations"] });
+
+export interface LoadConfigParameters {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where `--help` and `--version` print. */
+  write?: (text: string) => void;
+  version?: string;
+}
+
+/**
+ * Builds the node's configuration from flags and environment and checks every value, including the
+ * relayer's key file (read here, refused when others may read it). Throws a `ConfigError` whose message
+ * names the flag, what it got and what it expected: "--rpc: got 'foo', expected an http(s) or ws(s) URL".
+ *
+ * @example
+ * const config = await loadConfig({ argv: process.argv.slice(2), env: process.env });
+ */
+export async function loadConfig({
+  argv,
+  env,
+  write = (text) => process.stdout.write(text),
+  version = "0.0.0",
+}: LoadConfigParameters): Promise<NodeConfig> {
+  const flags = parseFlags(argv, write, version);
+  const raw: Record<string, unknown> = {};
+  const source: Record<string, string> = {};
+  for (const [key, spec] of Object.entries(FLAGS) as [Key, (typeof FLAGS)[Key]][]) {
+    const name = spec.flag.split(" ")[0] as string;
+    const fromEnv = env[spec.env];
+    if (key === "extraTokens") {
+      const given = flags[key] as string[] | undefined;
+      raw[key] = given ?? (fromEnv ? fromEnv.split(",").map((token) => token.trim()) : []);
+      source[key] = given === undefined && fromEnv ? spec.env : name;
+      continue;
+    }
+    const given = flags[key] as string | undefined;
+    raw[key] = given ?? (fromEnv === undefined || fromEnv === "" ? spec.default : fromEnv);
+    source[key] = given === undefined && fromEnv !== undefined && fromEnv !== "" ? spec.env : name;
+  }
+
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = (issue?.path[0] ?? "rpc") as Key;
+    const index = issue?.path[1];
+    const got = typeof index === "number" ? (raw[key] as string[])[index] : raw[key];
+    let expected = FLAGS[key].expected;
+    if (key === "confirmations" && issue?.code === "custom" && issue.path.length === 1 && got !== undefined) {
+      const valid = integer(1, 1_000).safeParse(got).success;
+      if (valid) expected = `at most --finality (${String(raw.finality)})`;
+    }
+    throw fail(source[key] ?? key, got, expected);
+  }
+  const data = result.data;
+  const relayer =
+    data.relayerKeyFile === undefined
+      ? undefined
+      : {
+          keyFile: data.relayerKeyFile,
+          key: await readKeyFile(data.relayerKeyFile, source.relayerKeyFile ?? "--relayer-key-file"),
+          perPayerPerMinute: data.relayRateLimit,
+        };
+  await expectFolder(data.deploymentsDir, source.deploymentsDir ?? "--deployments");
+  return {
+    rpc: data.rpc,
+    dataDir: data.dataDir,
+    port: data.port,
+    host: data.host.replace(/^\[(.*)\]$/, "$1"),
+    deploymentsDir: data.deploymentsDir,
+    confirmations: data.confirmations,
+    finality: data.finality,
+    pollIntervalMs: data.pollIntervalMs,
+    maxLogRange: data.maxLogRange,
+    relayer,
+    extraTokens: [...new Set(data.extraTokens)],
+    logLevel: data.logLevel,
+  };
+}
+
+/** "--flag: got 'value', expected …"; values are cut short, never a key's contents. */
+export function fail(label: string, got: unknown, expected: string): ConfigError {
+  const text = got === undefined ? "nothing" : `'${String(got).length > 120 ? `${String(got).slice(0, 120)}…` : got}'`;
+  return new ConfigError(`${label}: got ${text}, expected ${expected}`);
+}
+
+function parseFlags(argv: readonly string[], write: (text: string) => void, version: string) {
+  const program = new Command("gram-node")
+    .description("Gram node: indexes GramToken and MerchantEscrow into LevelDB and serves the API and the relayer.")
+    .version(version, "-v, --version")
+    .helpOption("-h, --help")
+    .exitOverride()
+    .configureOutput({ writeOut: write, writeErr: () => {} })
+    .allowExcessArguments(false);
+  const attributes: [Key, string][] = [];
+  for (const [key, spec] of Object.entries(FLAGS) as [Key, (typeof FLAGS)[Key]][]) {
+    const defaults = spec.default === undefined ? "" : ` (default: ${spec.default})`;
+    const option = new Option(spec.flag, `${spec.describe}${defaults} [env ${spec.env}]`);
+    if (key === "extraTokens") option.argParser((value: string, previous: string[] = []) => [...previous, value]);
+    program.addOption(option);
+    attributes.push([key, option.attributeName()]);
+  }
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") throw new ConfigExit();
+      throw new ConfigError(`${error.message.replace(/^error: /, "")}; see gram-node --help`);
+    }
+    throw error;
+  }
+  const opts = program.opts<Record<string, string | string[] | undefined>>();
+  // Commander names values after the flag (`--deployments` → `deployments`); the config's names differ.
+  return Object.fromEntries(attributes.map(([key, attribute]) => [key, opts[attribute]])) as Partial<
+    Record<Key, string | string[]>
+  >;
+}
+
+async function readKeyFile(path: string, label: string): Promise<Hex> {
+  const expected = FLAGS.relayerKeyFile.expected;
+  let mode: number;
+  try {
+    mode = (await stat(path)).mode;
+  } catch {
+    throw fail(label, path, `${expected} (no such file)`);
+  }
+  // A key others can read is a key others may already hold.
+  if ((mode & 0o007) !== 0) {
+    throw fail(label, path, `a key file others cannot read (it is mode ${(mode & 0o777).toString(8)}; chmod 600 it)`);
+  }
+  let text: string;
+  try {
+    text = (await readFile(path, "utf8")).trim();
+  } catch {
+    throw fail(label, path, `${expected} (it cannot be read)`);
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(text)) throw fail(label, path, expected);
+  return text.toLowerCase() as Hex;
+}
+
+async function expectFolder(path: string, label: string) {
+  const isFolder = await stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) throw fail(label, path, FLAGS.deploymentsDir.expected);
+}

@@ -1,0 +1,157 @@
+// The gram-node binary against a chain on loopback: it starts, serves, indexes, stops cleanly on
+// SIGTERM and resumes where it stopped; the relay routes exist exactly when it has a key.
+import { chmod, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { keccak256, parseEther, stringToHex, toHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startChain, type TestChain } from "../chain.ts";
+import { randomTransfers } from "../workload.ts";
+import { expectServedEqualsChain, getJson, killAll, nodeFolders, spawnNode, waitSynced } from "./node-process.ts";
+
+let chain: TestChain;
+let folders: Awaited<ReturnType<typeof nodeFolders>>;
+beforeAll(async () => {
+  chain = await startChain();
+  folders = await nodeFolders(chain);
+});
+afterAll(async () => {
+  await chain?.close();
+  await folders?.cleanup();
+});
+afterEach(killAll);
+
+const args = (dataDir: string, ...more: string[]) => [
+  "--rpc",
+  chain.url,
+  "--data-dir",
+  dataDir,
+  "--deployments",
+  folders.deployments,
+  "--port",
+  "0",
+  "--finality",
+  "5",
+  "--poll-interval-ms",
+  "10",
+  ...more,
+];
+
+describe("gram-node", () => {
+  it("serves /healthz and /v1/status, indexes transfers, stops on SIGTERM with 0 and resumes on restart", async () => {
+    await randomTransfers(chain, 1, 6, 4);
+    const dataDir = join(folders.root, "serve");
+    const first = spawnNode(args(dataDir));
+    const url = await first.ready;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await getJson(`${url}/healthz`)).status).toBe(200);
+    await waitSynced(chain, url);
+    const { body: status } = await getJson(`${url}/v1/status`);
+    expect(status).toMatchObject({ chainId: 31337, phase: "realtime", syncing: false, lag: 0, confirmations: 2 });
+    await expectServedEqualsChain(chain, url);
+
+    // Mined while it runs: shown once indexed.
+    await randomTransfers(chain, 2, 2, 3);
+    await waitSynced(chain, url);
+    await expectServedEqualsChain(chain, url);
+    const stoppedAt = (await getJson(`${url}/v1/status`)).body.indexedBlock;
+
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(first.records().at(-1)).toMatchObject({ msg: "stopped", code: 0 });
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+
+    // Mined while it is down: the restart resumes from its cursor, not from the deploy block.
+    await randomTransfers(chain, 3, 3, 3);
+    const second = spawnNode(args(dataDir));
+    const url2 = await second.ready;
+    expect(second.records().find((record) => record.msg === "serving")).toMatchObject({ resumeFrom: stoppedAt });
+    await waitSynced(chain, url2);
+    await expectServedEqualsChain(chain, url2);
+    second.child.kill("SIGINT");
+    expect(await second.exited).toBe(0);
+  });
+
+  it("serves the relay routes only with a key file, and refuses a second node on the same data folder", async () => {
+    const key = keccak256(stringToHex("gram-node-binary-test:relayer"));
+    const relayer = privateKeyToAccount(key);
+    await chain.client.request({
+      method: "eth_sendTransaction" as never,
+      params: [{ from: chain.owner, to: relayer.address, value: toHex(parseEther("1")) }] as never,
+    });
+    const keyFile = join(folders.root, "relayer.key");
+    await writeFile(keyFile, `${key}\n`);
+    await chmod(keyFile, 0o600);
+    const dataDir = join(folders.root, "relay");
+
+    const withKey = spawnNode(args(dataDir, "--relayer-key-file", keyFile));
+    const url = await withKey.ready;
+    expect(withKey.records().find((record) => record.msg === "serving")).toMatchObject({
+      relayer: relayer.address,
+    });
+    const bad = await fetch(`${url}/v1/relay/transfer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(bad.status).toBe(400);
+
+    const twin = spawnNode(args(dataDir));
+    expect(await twin.exited).toBe(1);
+    expect(twin.output()).toContain(
+      `gram-node: --data-dir: got '${dataDir}', expected a folder no other process has open`,
+    );
+
+    withKey.child.kill("SIGTERM");
+    expect(await withKey.exited).toBe(0);
+
+    const withoutKey = spawnNode(args(dataDir));
+    const url2 = await withoutKey.ready;
+    const missing = await fetch(`${url2}/v1/relay/transfer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(missing.status).toBe(404);
+    withoutKey.child.kill("SIGTERM");
+    expect(await withoutKey.exited).toBe(0);
+  });
+
+  it("exits 1 when the RPC's chain has no deployment record, or the port is taken", async () => {
+    const noRecord = spawnNode([...args(join(folders.root, "x")), "--deployments", folders.root]);
+    expect(await noRecord.exited).toBe(1);
+    expect(noRecord.output()).toContain(
+      `gram-node: --deployments: ${join(folders.root, "31337.json")}: no deployment for chain 31337`,
+    );
+
+    const node = spawnNode(args(join(folders.root, "port-a")));
+    const port = new URL(await node.ready).port;
+    const taken = spawnNode([...args(join(folders.root, "port-b")), "--port", port]);
+    expect(await taken.exited).toBe(1);
+    expect(taken.output()).toContain(
+      `gram-node: --port: got '${port}', expected a free port (127.0.0.1:${port} is in use)`,
+    );
+    node.child.kill("SIGTERM");
+    expect(await node.exited).toBe(0);
+  });
+
+  it("exits 2, after closing cleanly, on a fatal indexer error: a data folder indexed for other contracts", async () => {
+    const dataDir = join(folders.root, "mismatch");
+    const first = spawnNode(args(dataDir));
+    await waitSynced(chain, await first.ready);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    // The same folder, other contracts: the store refuses (StoreMismatchError), loudly.
+    const other = await nodeFolders({ ...chain, escrow: chain.owner });
+    try {
+      const second = spawnNode([...args(dataDir), "--deployments", other.deployments]);
+      expect(await second.exited).toBe(2);
+      const fatal = second.records().find((record) => record.level === 60);
+      expect(fatal).toMatchObject({ error: "StoreMismatchError" });
+      expect(second.records().at(-1)).toMatchObject({ msg: "stopped", code: 2 });
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
