@@ -35,8 +35,7 @@ const FINALITY = 64;
 const CONFIRMATIONS = 2;
 const CONNECTIONS = 32;
 const SYNC_TIMEOUT_MS = 600_000;
-// node/ uses TypeScript parameter properties (node/api/balance-cache.ts, node/store/overlay.ts), which
-// Node's default type stripping refuses: the node child needs the transforming mode.
+// Extra Node flags for the node child (none by default; `--node-flags` adds some).
 const NODE_FLAGS: string[] = [];
 
 const { values } = (() => {
