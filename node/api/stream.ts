@@ -65,6 +65,8 @@ export function createStreamHub({ store, events, depth, metrics, log, reorgWindo
   const stop = events?.listen({
     onBatch: (batch) => {
       if (batch.events.length === 0 && recent.length === 0) return;
+      // Final blocks are never reverted: with nobody subscribed, a backfill batch needs no messages.
+      if (batch.final && byAddress.size === 0 && byInvoice.size === 0) return;
       enqueue(async () => {
         for (const event of batch.events) {
           const sent = await describe(event);
