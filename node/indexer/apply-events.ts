@@ -238,7 +238,8 @@ function addAmount(state: StateAccess, key: string, delta: bigint): void {
   const next = readAmount(state, key) + delta;
   if (next < 0n) {
     throw new StoreCorruptError(`amount at ${key} would become negative (${next})`, {
-      hint: "the store missed an event: index from the contracts' deploy block",
+      // Nothing in one eth_getLogs answer shows a log left out of it: the likeliest cause is the RPC.
+      hint: "an event is missing: the RPC endpoint may have omitted a log from an eth_getLogs answer; reindex into an empty data folder, through another endpoint if it happens again",
     });
   }
   state.set(key, next === 0n ? null : next.toString());

@@ -3,7 +3,7 @@ import { isRetryable, RangeTooLargeError, RpcError } from "../errors.ts";
 import type { SyncContext } from "./context.ts";
 import { indexBatch } from "./index-batch.ts";
 import { withRetry } from "./retry.ts";
-import { fetchBlock, fetchLogs, type RemoteBlock } from "./rpc.ts";
+import { fetchConfirmedBlock, fetchLogs, type RemoteBlock } from "./rpc.ts";
 
 interface FetchedRange {
   from: number;
@@ -63,7 +63,8 @@ async function fetchRange(ctx: SyncContext, from: number, limit: number): Promis
         async () => {
           const [logs, header] = await Promise.all([
             fetchLogs(ctx.client, { addresses: ctx.addresses, fromBlock: from, toBlock: to }),
-            fetchBlock(ctx.client, { number: to }),
+            // The range's last block becomes the cursor: confirmed by hash, as no log may vouch for it.
+            fetchConfirmedBlock(ctx.client, to),
           ]);
           if (header === undefined) throw new RpcError(`the RPC endpoint does not have block ${to}`);
           const mismatch = logs.find(

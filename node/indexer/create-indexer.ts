@@ -10,7 +10,7 @@ import type { Contracts } from "./events.ts";
 import { followHead } from "./follow-head.ts";
 import { RangeSizer, type RangeSizerOptions } from "./range-sizer.ts";
 import { backoffDelay, sleep, withRetry } from "./retry.ts";
-import { fetchBlock, fetchChainId, type IndexerClient } from "./rpc.ts";
+import { fetchBlock, fetchChainId, fetchConfirmedBlock, type IndexerClient } from "./rpc.ts";
 
 export interface CreateIndexerParameters {
   client: IndexerClient;
@@ -102,7 +102,8 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
     if (fromBlock > 0) {
       const block = await withRetry(
         async () => {
-          const found = await fetchBlock(client, { number: fromBlock - 1 });
+          // Confirmed by hash: a garbled hash kept here would be in the data folder for good.
+          const found = await fetchConfirmedBlock(client, fromBlock - 1);
           if (found === undefined) throw new RpcError(`the chain has no block ${fromBlock - 1} yet`);
           return found;
         },

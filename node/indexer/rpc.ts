@@ -1,4 +1,14 @@
-import { type Hex, HttpRequestError, type PublicClient, type RpcLog, RpcRequestError, TimeoutError, toHex } from "viem";
+import {
+  BaseError,
+  type Hex,
+  HttpRequestError,
+  type PublicClient,
+  ResponseBodyTooLargeError,
+  type RpcLog,
+  RpcRequestError,
+  TimeoutError,
+  toHex,
+} from "viem";
 import { GramNodeError, InconsistentResponseError, RangeTooLargeError, RpcError, RpcFatalError } from "../errors.ts";
 import type { BlockRef } from "../store/block.ts";
 
@@ -58,6 +68,37 @@ export async function fetchBlock(
     });
   }
   return result;
+}
+
+/**
+ * The block with `number`, its header confirmed by a second request by hash: a header trusted on one
+ * answer would let one garbled hash become the cursor when no log of the block contradicts it. A
+ * mismatch (or a block gone by the time of the second request) is an `InconsistentResponseError`, so
+ * the caller's retry fetches both again. Undefined when the node does not have the block (yet).
+ */
+export async function fetchConfirmedBlock(client: IndexerClient, number: number): Promise<RemoteBlock | undefined> {
+  const block = await fetchBlock(client, { number });
+  if (block === undefined) return undefined;
+  const mismatch = await confirmBlock(client, block);
+  if (mismatch !== undefined) throw mismatch;
+  return block;
+}
+
+/**
+ * Asks for `block` again by its hash: the same number and parent hash confirm it. Returns what does not
+ * match, undefined when all does; failed requests throw (and are retried by the caller).
+ */
+export async function confirmBlock(
+  client: IndexerClient,
+  block: RemoteBlock,
+): Promise<InconsistentResponseError | undefined> {
+  const again = await fetchBlock(client, { hash: block.hash });
+  if (again !== undefined && again.number === block.number && again.parentHash === block.parentHash) return undefined;
+  return new InconsistentResponseError(`the header of block ${block.number} does not match the block by its hash`, {
+    details: `header: ${block.hash} (parent ${block.parentHash}); by its hash: ${
+      again === undefined ? "no such block" : `block ${again.number} (parent ${again.parentHash})`
+    }`,
+  });
 }
 
 export type FetchLogsParameters = { addresses: readonly Hex[] } & (
@@ -122,6 +163,9 @@ export async function fetchChainId(client: IndexerClient): Promise<number> {
 
 const RANGE_REFUSED =
   /more than \d+ (results|logs)|range|too many|too large|response size|size exceeded|limit exceeded|query timeout|exceed/i;
+const RATE_LIMITED = /rate.?limit|request rate|requests per|too many requests|throughput|capacity/i;
+/** A block named by hash or number the node does not have (Hardhat: -32602 "blockHash cannot be found"). */
+const BLOCK_UNKNOWN = /\b(block ?hash|block|header)\b.*\b(not|cannot be|could not be) found\b|unknown block/i;
 
 /** Runs one request and turns what fails into the node's errors: retryable, fatal, or "split the range". */
 async function call<T>(request: () => Promise<T>, { logs = false } = {}): Promise<T> {
@@ -132,36 +176,58 @@ async function call<T>(request: () => Promise<T>, { logs = false } = {}): Promis
   }
 }
 
+/**
+ * What failed, read through the cause chain: viem turns a JSON-RPC error with a standard code into
+ * its own class (`LimitExceededRpcError`, `InvalidParamsRpcError`…) that keeps the `RpcRequestError`,
+ * and the endpoint's own `{ code, message }` beneath it, only as causes.
+ */
+function inspect(error: unknown): { code: number | undefined; status: number | undefined; message: string } {
+  let code: number | undefined;
+  let status: number | undefined;
+  let message = firstLine(error instanceof Error ? error.message : String(error));
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; typeof e === "object" && e !== null && !seen.has(e); e = (e as Error).cause) {
+    seen.add(e);
+    if (code === undefined && typeof (e as { code?: unknown }).code === "number") code = (e as { code: number }).code;
+    if (status === undefined && e instanceof HttpRequestError) status = e.status;
+    // The endpoint's words: the RpcRequestError's details, or the raw JSON-RPC error it wraps.
+    if (e instanceof RpcRequestError && e.details) message = firstLine(e.details);
+  }
+  return { code, status, message };
+}
+
 export function classifyRpcError(error: unknown, logs = false): GramNodeError {
   if (error instanceof GramNodeError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (logs && error instanceof RpcRequestError && RANGE_REFUSED.test(message)) {
-    return new RangeTooLargeError("the RPC endpoint refused the log range", {
-      details: firstLine(message),
-      cause: error,
-    });
+  const { code, status, message } = inspect(error);
+  // viem refuses to read an answer over its size limit (10 MiB by default): a range of that many logs.
+  if (logs && error instanceof BaseError && error.walk((e) => e instanceof ResponseBodyTooLargeError)) {
+    return new RangeTooLargeError("the log range's answer exceeded the HTTP client's size limit", { cause: error });
   }
-  if (error instanceof HttpRequestError && error.status !== undefined) {
-    if (logs && error.status === 413) {
+  if (logs && code !== undefined && !RATE_LIMITED.test(message) && RANGE_REFUSED.test(message)) {
+    return new RangeTooLargeError("the RPC endpoint refused the log range", { details: message, cause: error });
+  }
+  if (status !== undefined) {
+    if (logs && status === 413) {
       return new RangeTooLargeError("the RPC endpoint refused the log range as too large", { cause: error });
     }
-    if (error.status >= 400 && error.status < 500 && ![408, 425, 429].includes(error.status)) {
-      return new RpcFatalError(`the RPC endpoint answered HTTP ${error.status}`, {
-        details: firstLine(message),
+    if (status >= 400 && status < 500 && ![408, 425, 429].includes(status)) {
+      return new RpcFatalError(`the RPC endpoint answered HTTP ${status}`, {
+        details: message,
         hint: "check --rpc: the URL, its API key and its path",
         cause: error,
       });
     }
   }
-  if (error instanceof RpcRequestError && [-32601, -32602].includes(error.code)) {
+  // A block the node does not know (any more) is a head reorged away between two requests: retried.
+  if (code === -32601 || (code === -32602 && !BLOCK_UNKNOWN.test(message))) {
     return new RpcFatalError("the RPC endpoint does not support a request the indexer needs", {
-      details: firstLine(message),
+      details: message,
       hint: "point --rpc at a full JSON-RPC node (eth_getLogs, eth_getBlockByNumber, eth_getBlockByHash)",
       cause: error,
     });
   }
   const what = error instanceof TimeoutError ? "timed out" : "failed";
-  return new RpcError(`an RPC request ${what}`, { details: firstLine(message), cause: error });
+  return new RpcError(`an RPC request ${what}`, { details: message, cause: error });
 }
 
 const firstLine = (message: string) => message.split("\n")[0] ?? message;

@@ -1,7 +1,7 @@
 // The indexer against a misbehaving RPC endpoint. The misbehaviour is a wrapper around the real
 // loopback client (no proxy process yet): it refuses large log ranges as providers do, garbles block
 // hashes in log responses, and fails requests outright. The indexed state must still equal the chain's.
-import { HttpRequestError, RpcRequestError, TimeoutError } from "viem";
+import { createPublicClient, HttpRequestError, http, RpcRequestError, TimeoutError } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RangeTooLargeError, RpcError, RpcFatalError } from "../../node/errors.ts";
 import { createIndexer } from "../../node/indexer/create-indexer.ts";
@@ -66,6 +66,11 @@ describe("a misbehaving RPC endpoint (a wrapper around the real client)", () => 
   it("reference: the events a well-behaved endpoint yields", async () => {
     reference = await indexWith(chain.client);
     expect(reference).toBeGreaterThan(100);
+  });
+
+  it("splits a log range whose answer exceeds the HTTP client's size limit (a real viem client, 64 KiB limit)", async () => {
+    const client = createPublicClient({ transport: http(chain.url, { maxResponseBodySize: 64 * 1024 }) });
+    expect(await indexWith(client)).toBe(reference);
   });
 
   it("splits log ranges the endpoint refuses (more than 4 blocks) and indexes the same events", async () => {
