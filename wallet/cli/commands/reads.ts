@@ -1,0 +1,192 @@
+// balance and history: from the node's API when --node is set (fast, indexed), else from the chain.
+import { type Address, getAddress } from "viem";
+import { z } from "zod";
+import { formatAmount } from "../../../protocol/amounts.ts";
+import {
+  accountResponseSchema,
+  type HistoryItem,
+  historyResponseSchema,
+  statusResponseSchema,
+} from "../../../protocol/api.ts";
+import { loadDeployment } from "../../../protocol/deployments.ts";
+import { NodeUnavailableError } from "../../actions/errors.ts";
+import { readBalance } from "../../actions/readBalance.ts";
+import { readHistory } from "../../actions/readHistory.ts";
+import { parseAddress } from "../../address.ts";
+import { connect, nodeUrl, selectAccount } from "../context.ts";
+import { CliError } from "../errors.ts";
+import type { Cli } from "../options.ts";
+import { type CommandResult, result } from "../output.ts";
+import { time } from "../render.ts";
+
+async function whose(cli: Cli, of: string | undefined): Promise<Address> {
+  return of === undefined ? (await selectAccount(cli)).address : parseAddress(of, "--of");
+}
+
+export async function balance(cli: Cli, options: { of?: string }): Promise<CommandResult> {
+  const address = await whose(cli, options.of);
+  const node = nodeUrl(cli);
+  if (node !== undefined) {
+    const [status, account] = await Promise.all([
+      getJson(node, "v1/status", statusResponseSchema),
+      getJson(node, `v1/accounts/${address}`, accountResponseSchema),
+    ]);
+    const deployment = await loadDeployment(
+      status.chainId,
+      cli.options.deployments ?? (cli.env.GRAM_DEPLOYMENTS_DIR || "deployments"),
+    ).catch(() => undefined);
+    const token = deployment?.contracts.GramToken.address.toLowerCase();
+    const balances = account.balances
+      .filter((b) => token === undefined || b.token.toLowerCase() === token)
+      .map((b) => ({
+        token: getAddress(b.token),
+        symbol: b.symbol,
+        decimals: b.decimals,
+        units: b.balance,
+        formatted: b.decimals === null ? null : formatAmount(BigInt(b.balance), b.decimals),
+      }));
+    return result(
+      { address, source: "node", chainId: status.chainId, block: account.block, balances },
+      balances.map((b) => `${b.formatted ?? `${b.units} base units of`} ${b.symbol ?? b.token}`),
+    );
+  }
+  const { client } = await connect(cli);
+  const read = await readBalance(client, { address });
+  const balances = [
+    {
+      token: read.token.address,
+      symbol: read.token.symbol,
+      decimals: read.token.decimals,
+      units: read.balance.units.toString(),
+      formatted: read.balance.formatted,
+    },
+  ];
+  return result(
+    {
+      address,
+      source: "chain",
+      chainId: client.chainId,
+      block: Number(read.blockNumber),
+      balances,
+      native: { symbol: read.native.symbol, units: read.native.units.toString(), formatted: read.native.formatted },
+    },
+    [`${read.balance.formatted} ${read.token.symbol}`, `${read.native.formatted} ${read.native.symbol} (for gas)`],
+  );
+}
+
+interface Row {
+  time: string;
+  type: string;
+  direction: string;
+  counterparty: string;
+  amount: string;
+  symbol: string;
+  tx: string;
+  block: number;
+}
+
+export async function history(
+  cli: Cli,
+  options: { of?: string; csv?: boolean; limit?: string },
+): Promise<CommandResult> {
+  const address = await whose(cli, options.of);
+  const limit = options.limit === undefined ? 50 : Number(options.limit);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
+    throw new CliError("INVALID_OPTION", `--limit: got '${options.limit}', expected an integer 1..1000`);
+  }
+  const node = nodeUrl(cli);
+  let rows: Row[];
+  let source: "node" | "chain";
+  if (node !== undefined) {
+    source = "node";
+    const [page, account] = await Promise.all([
+      getJson(node, `v1/accounts/${address}/history?limit=${limit}`, historyResponseSchema),
+      getJson(node, `v1/accounts/${address}`, accountResponseSchema),
+    ]);
+    const tokens = new Map(account.balances.map((b) => [b.token.toLowerCase(), b]));
+    rows = page.items.map((item) => {
+      const row = rowOfNodeItem(item);
+      const token = "token" in item ? tokens.get(item.token.toLowerCase()) : undefined;
+      if (token?.decimals == null || row.amount === "") return row;
+      return { ...row, amount: formatAmount(BigInt(row.amount), token.decimals), symbol: token.symbol ?? "" };
+    });
+  } else {
+    source = "chain";
+    const { client, deployment } = await connect(cli);
+    const read = await readHistory(client, { address, fromBlock: BigInt(deployment.deployBlock), limit });
+    rows = read.entries.map((e) => ({
+      time: time(e.timestamp),
+      type: "transfer",
+      direction: e.direction,
+      counterparty: e.counterparty,
+      amount: e.amount,
+      symbol: read.token.symbol,
+      tx: e.hash,
+      block: Number(e.blockNumber),
+    }));
+  }
+  if (options.csv) {
+    const header = "time,type,direction,counterparty,amount,symbol,tx,block";
+    const lines = rows.map((r) =>
+      [r.time, r.type, r.direction, r.counterparty, r.amount, r.symbol, r.tx, r.block].map(csvField).join(","),
+    );
+    return result({ address, source, csv: [header, ...lines].join("\n") }, [header, ...lines]);
+  }
+  return result(
+    { address, source, entries: rows },
+    rows.length === 0
+      ? ["no transfers yet"]
+      : rows.map(
+          (r) =>
+            `${r.time || `block ${r.block}`}  ${r.direction.padEnd(4)} ${r.amount.padStart(14)} ${r.symbol}  ${r.counterparty}  ${r.tx}`,
+        ),
+  );
+}
+
+function rowOfNodeItem(item: HistoryItem): Row {
+  const base = { time: "", tx: item.tx, block: item.block, symbol: "units", type: item.type };
+  switch (item.type) {
+    case "transfer":
+      return {
+        ...base,
+        direction: item.direction,
+        counterparty: item.direction === "out" ? item.to : item.from,
+        amount: item.value,
+      };
+    case "invoice":
+      return { ...base, direction: item.event, counterparty: item.id, amount: item.amount };
+    case "withdrawal":
+      return { ...base, direction: "out", counterparty: item.to, amount: item.amount };
+    case "authorization":
+      return { ...base, direction: item.state, counterparty: item.nonce, amount: "" };
+    case "invoice_canceled":
+      return { ...base, direction: "canceled", counterparty: item.nonce, amount: "" };
+  }
+}
+
+/** Spreadsheets run cells that start with = + - @ as formulas: quote and defuse them. */
+function csvField(value: string | number): string {
+  const text = String(value);
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+async function getJson<T>(node: string, path: string, schema: z.ZodType<T>): Promise<T> {
+  const url = new URL(path, node.endsWith("/") ? node : `${node}/`);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (cause) {
+    throw new NodeUnavailableError(`could not reach the node at ${url.origin}`, { cause, hint: "check --node" });
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const message = z.object({ error: z.object({ message: z.string() }) }).safeParse(body);
+    throw new NodeUnavailableError(
+      `the node answered ${response.status}: ${message.success ? message.data.error.message : "no JSON"}`,
+    );
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new NodeUnavailableError(`the node's answer to ${url.pathname} is not what the API says`);
+  return parsed.data;
+}
