@@ -26,42 +26,11 @@ import { type AccountInfo, listAccounts } from "../keys/listAccounts.ts";
 import { type UnlockAccountReturnType, unlockAccount } from "../keys/unlockAccount.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import { CliError } from "./errors.ts";
+import { rpcUrl } from "./light.ts";
 import type { Cli } from "./options.ts";
 import { renderSummary } from "./render.ts";
 
-export const DEFAULT_RPC = "http://127.0.0.1:8545";
-
-/** `--rpc`, else `$GRAM_RPC`, else the local chain of `npm start`; checked for a scheme viem can use. */
-export function rpcUrl(cli: Cli): string {
-  const url = cli.options.rpc ?? cli.env.GRAM_RPC ?? DEFAULT_RPC;
-  return checkUrl(url, "--rpc", /^(https?|wss?):$/, "an http(s) or ws(s) URL");
-}
-
-/** `--node`, else `$GRAM_NODE`; undefined when neither is set. */
-export function nodeUrl(cli: Cli): string | undefined {
-  const url = cli.options.node ?? cli.env.GRAM_NODE;
-  if (url === undefined || url === "") return undefined;
-  return checkUrl(url, "--node", /^https?:$/, "an http(s) URL of a gram node");
-}
-
-export function requireNode(cli: Cli, why: string): string {
-  const url = nodeUrl(cli);
-  if (url === undefined) {
-    throw new CliError("NO_NODE", `${why} needs a gram node`, { hint: "pass --node <url> or set GRAM_NODE" });
-  }
-  return url;
-}
-
-function checkUrl(url: string, flag: string, schemes: RegExp, expected: string): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {}
-  if (parsed === undefined || !schemes.test(parsed.protocol)) {
-    throw new CliError("INVALID_OPTION", `${flag}: got '${url.slice(0, 80)}', expected ${expected}`);
-  }
-  return url;
-}
+export { DEFAULT_RPC, nodeUrl, requireNode, rpcUrl } from "./light.ts";
 
 export interface Connection {
   client: GramClient;

@@ -1,5 +1,7 @@
-// balance and history: from the node's API when --node is set (fast, indexed), else from the chain.
-import { type Address, getAddress } from "viem";
+// balance and history: from the node's API when --node is set (fast, indexed), else from the chain. The
+// node's path loads neither viem nor the chain client (see ../light.ts): `gram balance --node` is a
+// process start and two HTTP requests.
+import type { Address } from "viem";
 import { z } from "zod";
 import { formatAmount } from "../../../protocol/amounts.ts";
 import {
@@ -8,19 +10,17 @@ import {
   historyResponseSchema,
   statusResponseSchema,
 } from "../../../protocol/api.ts";
-import { loadDeployment } from "../../../protocol/deployments.ts";
 import { NodeUnavailableError } from "../../actions/errors.ts";
-import { readBalance } from "../../actions/readBalance.ts";
-import { readHistory } from "../../actions/readHistory.ts";
-import { parseAddress } from "../../address.ts";
-import { connect, nodeUrl, selectAccount } from "../context.ts";
 import { CliError } from "../errors.ts";
+import { checksum, nodeUrl, readAccountAddress, recordedToken } from "../light.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
 import { time } from "../render.ts";
 
 async function whose(cli: Cli, of: string | undefined): Promise<Address> {
-  return of === undefined ? (await selectAccount(cli)).address : parseAddress(of, "--of");
+  if (of === undefined) return readAccountAddress(cli);
+  const { parseAddress } = await import("../../address.ts");
+  return parseAddress(of, "--of");
 }
 
 export async function balance(cli: Cli, options: { of?: string }): Promise<CommandResult> {
@@ -31,15 +31,11 @@ export async function balance(cli: Cli, options: { of?: string }): Promise<Comma
       getJson(node, "v1/status", statusResponseSchema),
       getJson(node, `v1/accounts/${address}`, accountResponseSchema),
     ]);
-    const deployment = await loadDeployment(
-      status.chainId,
-      cli.options.deployments ?? (cli.env.GRAM_DEPLOYMENTS_DIR || "deployments"),
-    ).catch(() => undefined);
-    const token = deployment?.contracts.GramToken.address.toLowerCase();
+    const token = (await recordedToken(cli, status.chainId))?.toLowerCase();
     const balances = account.balances
       .filter((b) => token === undefined || b.token.toLowerCase() === token)
       .map((b) => ({
-        token: getAddress(b.token),
+        token: checksum(b.token),
         symbol: b.symbol,
         decimals: b.decimals,
         units: b.balance,
@@ -50,6 +46,10 @@ export async function balance(cli: Cli, options: { of?: string }): Promise<Comma
       balances.map((b) => `${b.formatted ?? `${b.units} base units of`} ${b.symbol ?? b.token}`),
     );
   }
+  const [{ connect }, { readBalance }] = await Promise.all([
+    import("../context.ts"),
+    import("../../actions/readBalance.ts"),
+  ]);
   const { client } = await connect(cli);
   const read = await readBalance(client, { address });
   const balances = [
@@ -112,6 +112,10 @@ export async function history(
     });
   } else {
     source = "chain";
+    const [{ connect }, { readHistory }] = await Promise.all([
+      import("../context.ts"),
+      import("../../actions/readHistory.ts"),
+    ]);
     const { client, deployment } = await connect(cli);
     const read = await readHistory(client, { address, fromBlock: BigInt(deployment.deployBlock), limit });
     rows = read.entries.map((e) => ({
