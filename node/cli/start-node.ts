@@ -87,7 +87,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     fromBlock: deployment.deployBlock,
     finality: config.finality,
     pollingIntervalMs: config.pollIntervalMs,
-    ranges: { initial: Math.min(200, config.maxLogRange), max: config.maxLogRange },
+    ranges: { initial: Math.min(20, config.maxLogRange), max: config.maxLogRange },
     log: indexerLog(log.child({ part: "indexer" }), status !== undefined),
     hooks: events.hooks,
   });

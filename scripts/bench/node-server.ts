@@ -104,6 +104,8 @@ const indexer = createIndexer({
   fromBlock: config.fromBlock,
   finality: config.finality,
   pollingIntervalMs: config.pollingIntervalMs,
+  // As gram-node starts (node/cli/start-node.ts): a small first range, grown while answers are small.
+  ranges: { initial: 20 },
   hooks: events.hooks,
 });
 const tokens = await readTokenInfo(client, [config.token]);
