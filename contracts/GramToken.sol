@@ -48,7 +48,13 @@ contract GramToken is ERC20, ERC20Permit, ERC3009, AccessControl {
         bytes32 r,
         bytes32 s
     ) public override {
-        _checkSignature(from, _transferDigest(from, to, value, validAfter, validBefore, nonce), v, r, s);
+        _checkSignature(
+            from,
+            _authorizationDigest(TRANSFER_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce),
+            v,
+            r,
+            s
+        );
         _transferWithAuthorization(from, to, value, validAfter, validBefore, nonce);
     }
 
@@ -62,7 +68,11 @@ contract GramToken is ERC20, ERC20Permit, ERC3009, AccessControl {
         bytes32 nonce,
         bytes calldata signature
     ) external {
-        _checkSignature(from, _transferDigest(from, to, value, validAfter, validBefore, nonce), signature);
+        _checkSignature(
+            from,
+            _authorizationDigest(TRANSFER_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce),
+            signature
+        );
         _transferWithAuthorization(from, to, value, validAfter, validBefore, nonce);
     }
 
@@ -80,7 +90,13 @@ contract GramToken is ERC20, ERC20Permit, ERC3009, AccessControl {
         bytes32 s
     ) public override {
         if (to != msg.sender) revert GramCallerNotPayee(msg.sender, to);
-        _checkSignature(from, _receiveDigest(from, to, value, validAfter, validBefore, nonce), v, r, s);
+        _checkSignature(
+            from,
+            _authorizationDigest(RECEIVE_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce),
+            v,
+            r,
+            s
+        );
         _transferWithAuthorization(from, to, value, validAfter, validBefore, nonce);
     }
 
@@ -95,7 +111,11 @@ contract GramToken is ERC20, ERC20Permit, ERC3009, AccessControl {
         bytes calldata signature
     ) external {
         if (to != msg.sender) revert GramCallerNotPayee(msg.sender, to);
-        _checkSignature(from, _receiveDigest(from, to, value, validAfter, validBefore, nonce), signature);
+        _checkSignature(
+            from,
+            _authorizationDigest(RECEIVE_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce),
+            signature
+        );
         _transferWithAuthorization(from, to, value, validAfter, validBefore, nonce);
     }
 
@@ -114,7 +134,9 @@ contract GramToken is ERC20, ERC20Permit, ERC3009, AccessControl {
     /// @notice The payee of a `receiveWithAuthorization` must be its caller.
     error GramCallerNotPayee(address caller, address payee);
 
-    function _transferDigest(
+    /// @dev The digest of a transfer or receive authorization; they differ only in their typehash.
+    function _authorizationDigest(
+        bytes32 typehash,
         address from,
         address to,
         uint256 value,
@@ -122,28 +144,7 @@ contract GramToken is ERC20, ERC20Permit, ERC3009, AccessControl {
         uint256 validBefore,
         bytes32 nonce
     ) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(TRANSFER_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce)
-                )
-            );
-    }
-
-    function _receiveDigest(
-        address from,
-        address to,
-        uint256 value,
-        uint256 validAfter,
-        uint256 validBefore,
-        bytes32 nonce
-    ) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(RECEIVE_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce)
-                )
-            );
+        return _hashTypedDataV4(keccak256(abi.encode(typehash, from, to, value, validAfter, validBefore, nonce)));
     }
 
     function _cancelDigest(address authorizer, bytes32 nonce) private view returns (bytes32) {
