@@ -14,7 +14,7 @@ try {
     env: process.env,
     log: (line) => console.log(line),
   });
-  console.log(`${status === "reused" ? "already deployed" : "deployed"} on chain ${deployment.chainId}`);
+  console.log(`${status === "reused" ? "contracts" : "deployed"} on chain ${deployment.chainId}:`);
   console.log(
     `  GramToken       ${deployment.contracts.GramToken.address} (block ${deployment.contracts.GramToken.blockNumber})`,
   );

@@ -35,9 +35,11 @@ export async function commitBatch(store: Store, params: CommitBatchParameters): 
   }
   ops.push({ type: "put", key: headerKey(block.number), value: encodeHeader(block) });
   ops.push({ type: "put", key: cursorKey, value: encodeCursor(block) });
-  for (const prefix of [headerPrefix, undoPrefix]) {
-    const below = prefix === headerPrefix ? headerKey(pruneBelow) : undoKey(pruneBelow);
-    for await (const key of store.db.keys({ gte: prefix, lt: below })) ops.push({ type: "del", key });
+  for (const [gte, lt] of [
+    [headerPrefix, headerKey(pruneBelow)],
+    [undoPrefix, undoKey(pruneBelow)],
+  ] as const) {
+    for await (const key of store.db.keys({ gte, lt })) ops.push({ type: "del", key });
   }
   await store.db.batch(ops, { sync: store.sync });
 }

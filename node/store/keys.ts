@@ -29,8 +29,8 @@
 const BLOCK_WIDTH = 12;
 const LOG_INDEX_WIDTH = 6;
 
-export const pad = (n: number | bigint, width: number) => n.toString().padStart(width, "0");
-export const padBlock = (block: number) => pad(block, BLOCK_WIDTH);
+const pad = (n: number | bigint, width: number) => n.toString().padStart(width, "0");
+const padBlock = (block: number) => pad(block, BLOCK_WIDTH);
 const padLog = (logIndex: number) => pad(logIndex, LOG_INDEX_WIDTH);
 
 export const cursorKey = "m:cursor";
@@ -43,7 +43,6 @@ export const undoKey = (block: number) => `u:${padBlock(block)}`;
 export const undoPrefix = "u:";
 
 export const balanceKey = (token: string, account: string) => `b:${token}:${account}`;
-export const balancePrefix = (token: string) => `b:${token}:`;
 
 export const historyKey = (account: string, block: number, logIndex: number, n: number) =>
   `x:${account}:${padBlock(block)}:${padLog(logIndex)}:${n}`;
@@ -55,7 +54,6 @@ export const merchantInvoiceKey = (merchant: string, block: number, logIndex: nu
 export const merchantInvoicePrefix = (merchant: string) => `im:${merchant}:`;
 export const payerInvoiceKey = (payer: string, block: number, logIndex: number, id: string) =>
   `ip:${payer}:${padBlock(block)}:${padLog(logIndex)}:${id}`;
-export const payerInvoicePrefix = (payer: string) => `ip:${payer}:`;
 export const canceledInvoiceKey = (merchant: string, nonce: bigint) => `ic:${merchant}:${nonce}`;
 
 export const escrowBalanceKey = (merchant: string, token: string) => `e:${merchant}:${token}`;

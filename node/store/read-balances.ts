@@ -4,18 +4,6 @@ import { balanceKey, cursorKey, escrowBalancePrefix, prefixEnd } from "./keys.ts
 import type { Store } from "./open-store.ts";
 
 /**
- * `account`'s indexed balance of each of `tokens`, in their order: one `getMany`, however many tokens.
- *
- * @example
- * const [gram, usdc] = await readBalances(store, [gramToken, usdc], account);
- */
-export async function readBalances(store: Store, tokens: readonly Address[], account: Address): Promise<bigint[]> {
-  const owner = account.toLowerCase();
-  const values = await store.db.getMany(tokens.map((token) => balanceKey(token.toLowerCase(), owner)));
-  return values.map((value) => (value === undefined ? 0n : BigInt(value)));
-}
-
-/**
  * The cursor and `account`'s balances of `tokens`, from one `getMany` (one LevelDB snapshot): the
  * balances are exactly those of the block the cursor names.
  *

@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { balanceKey, escrowBalanceKey, eventsKey, feesKey, invoiceKey, nonceKey } from "./keys.ts";
+import { balanceKey, escrowBalanceKey, eventsKey, feesKey, invoiceKey } from "./keys.ts";
 import type { Store } from "./open-store.ts";
 import { decodeInvoice, type InvoiceRecord } from "./records.ts";
 
@@ -24,17 +24,6 @@ export async function readFees(store: Store, token: Address): Promise<bigint> {
 export async function readInvoice(store: Store, id: string): Promise<InvoiceRecord | undefined> {
   const value = await store.db.get(invoiceKey(lower(id)));
   return value === undefined ? undefined : decodeInvoice(value);
-}
-
-/** The state of an ERC-3009 nonce: `unused` when no event named it. */
-export async function readNonceState(
-  store: Store,
-  token: Address,
-  authorizer: Address,
-  nonce: string,
-): Promise<"unused" | "used" | "canceled"> {
-  const value = await store.db.get(nonceKey(lower(token), lower(authorizer), lower(nonce)));
-  return value === "used" || value === "canceled" ? value : "unused";
 }
 
 /** How many events the store has applied. */

@@ -18,7 +18,7 @@
 // --node-flags '<flags>' (more Node flags for the node child, e.g. '--max-old-space-size=96').
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Address, encodeFunctionData, type Hex, toHex } from "viem";
@@ -26,6 +26,7 @@ import { gramTokenAbi } from "../../protocol/abis.ts";
 import { type BenchChain, random, startBenchChain, type Transfer } from "./node-chain.ts";
 import type { LoadConfig, LoadResult } from "./node-load.ts";
 import type { NodeServerConfig, NodeServerMessage } from "./node-server.ts";
+import { describeMachine, percentile } from "./report.ts";
 
 const HOLDERS = 1_000;
 const PER_BLOCK = 100;
@@ -177,11 +178,6 @@ async function diskUsage(dir: string): Promise<number> {
     if (entry.isFile()) bytes += (await stat(join(entry.parentPath, entry.name))).blocks * 512;
   }
   return bytes;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
 type NodeChild = ReturnType<typeof startChild<NodeServerMessage>>;
@@ -341,16 +337,7 @@ interface SizeResult {
 }
 
 async function main() {
-  const machine = {
-    cpus: availableParallelism(),
-    model: cpus()[0]?.model ?? "unknown",
-    memory: `${Math.round(totalmem() / 1024 ** 3)} GiB`,
-    node: process.version,
-    date: new Date().toISOString(),
-    load: loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" "),
-  };
+  const machine = describeMachine();
   console.log(
     `bench:node: ${sizes.map((n) => n.toLocaleString("en")).join(" and ")} transfers, ${HOLDERS} holders, ` +
       `${PER_BLOCK} per block; node polls every ${POLL_MS} ms, finality ${FINALITY}, confirmations ${CONFIRMATIONS}; ` +

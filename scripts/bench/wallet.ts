@@ -18,7 +18,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   bytesToHex,
@@ -37,6 +37,7 @@ import { signGaslessTransfer } from "../../wallet/actions/signGaslessTransfer.ts
 import { submitGaslessTransfer } from "../../wallet/actions/submitGaslessTransfer.ts";
 import { unlockAccount } from "../../wallet/keys/unlockAccount.ts";
 import { DEFAULT_SCRYPT_N, writeKeystore } from "../../wallet/keys/writeKeystore.ts";
+import { describeMachine, percentile } from "./report.ts";
 import {
   FUNDED_GRAM,
   type GramNode,
@@ -88,12 +89,6 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** Nearest-rank percentile. */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
 /** `fn` once not counted, then `runs` times; the durations in ms. */
@@ -198,16 +193,7 @@ interface Row {
 }
 
 async function main() {
-  const machine = {
-    cpus: availableParallelism(),
-    model: cpus()[0]?.model ?? "unknown",
-    memory: `${Math.round(totalmem() / 1024 ** 3)} GiB`,
-    node: process.version,
-    date: new Date().toISOString(),
-    load: loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" "),
-  };
+  const machine = describeMachine();
   const dist = await ensureDist();
   const temp = await mkdtemp(join(tmpdir(), "gram-bench-wallet-"));
   tempDirs.push(temp);

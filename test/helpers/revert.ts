@@ -1,24 +1,6 @@
-import { type Abi, BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex, isHex } from "viem";
+import { type Abi, BaseError, ContractFunctionRevertedError, decodeErrorResult } from "viem";
 import { expect } from "vitest";
-import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
-
-const KNOWN_ERRORS = [...gramTokenAbi, ...merchantEscrowAbi].filter((item) => item.type === "error") as Abi;
-
-/** Finds the raw revert data anywhere in an error's cause chain (deployments and raw RPC errors). */
-function findRevertData(error: unknown): Hex | undefined {
-  for (
-    let current = error as { data?: unknown; cause?: unknown } | undefined;
-    current;
-    current = current.cause as never
-  ) {
-    if (typeof current.data === "string" && isHex(current.data) && current.data.length >= 10) return current.data;
-    if (typeof current.data === "object" && current.data !== null) {
-      const nested = (current.data as { data?: unknown }).data;
-      if (typeof nested === "string" && isHex(nested) && nested.length >= 10) return nested;
-    }
-  }
-  return undefined;
-}
+import { findRevertData, knownErrors } from "../../wallet/actions/internal/revert.ts";
 
 /**
  * Awaits `action` and asserts that it reverted with the custom error `errorName` and, when given,
@@ -49,7 +31,7 @@ export async function expectRevert(
   if (name === undefined) {
     const data = findRevertData(caught);
     if (data === undefined) throw caught;
-    const decoded = decodeErrorResult({ abi: [...KNOWN_ERRORS, ...extraAbi], data });
+    const decoded = decodeErrorResult({ abi: [...knownErrors, ...extraAbi], data });
     name = decoded.errorName;
     decodedArgs = decoded.args ?? [];
   }

@@ -182,22 +182,8 @@ export async function startChain() {
 
 export type TestChain = Awaited<ReturnType<typeof startChain>>;
 
-/** A seeded pseudo-random generator (mulberry32): workloads differ by seed and repeat exactly. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T,
-  };
-}
+/** The benchmark's seeded generator: workloads differ by seed and repeat exactly. */
+export { random } from "../../scripts/bench/node-chain.ts";
 
 /** A LevelDB store in a fresh temp folder; `cleanup` removes every folder made. */
 export function tempStores() {

@@ -2,10 +2,10 @@ import { encodeFunctionData, type Hex, parseSignature } from "viem";
 import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
 import { gramTokenDomain, permitTypes } from "../../protocol/eip712.ts";
 import type { Invoice } from "../../protocol/invoice.ts";
-import { type StoredInvoice, saveInvoice } from "../invoices/invoiceStore.ts";
+import type { StoredInvoice } from "../invoices/invoiceStore.ts";
 import { type GramClient, requireAccount } from "./client.ts";
 import { ChainError } from "./errors.ts";
-import { checkPayable } from "./internal/checkPayable.ts";
+import { checkPayable, savePayerInvoice } from "./internal/checkPayable.ts";
 import { type Confirm, type SentTransaction, submitTransaction } from "./internal/submitTransaction.ts";
 import { ensureBalance } from "./sendTransfer.ts";
 
@@ -101,15 +101,6 @@ export async function payInvoice(
     });
   }
   const sent = await submitTransaction(client, { to: escrow, data }, { confirm, what: "pay" });
-  await saveInvoice(client.home, {
-    id: checked.id,
-    chainId: client.chainId,
-    escrow,
-    invoice,
-    merchantSignature,
-    metadata,
-    role: "payer",
-    createdAt: new Date().toISOString(),
-  });
+  await savePayerInvoice(client, { id: checked.id, invoice, merchantSignature, metadata });
   return { ...sent, id: checked.id, approval };
 }

@@ -2,13 +2,13 @@ import type { Hex } from "viem";
 import { gramTokenDomain, receiveWithAuthorizationTypes } from "../../protocol/eip712.ts";
 import type { Invoice } from "../../protocol/invoice.ts";
 import type { RelayPayRequestJson } from "../../protocol/relay.ts";
-import { invoiceToJson, type StoredInvoice, saveInvoice } from "../invoices/invoiceStore.ts";
+import { invoiceToJson, type StoredInvoice } from "../invoices/invoiceStore.ts";
 import { describeTypedData } from "../summary/describeTypedData.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import { type GramClient, requireAccount } from "./client.ts";
 import { RejectedError } from "./errors.ts";
 import { chainNow } from "./internal/chainTime.ts";
-import { checkPayable } from "./internal/checkPayable.ts";
+import { checkPayable, savePayerInvoice } from "./internal/checkPayable.ts";
 import type { Confirm } from "./internal/submitTransaction.ts";
 import { ensureBalance } from "./sendTransfer.ts";
 
@@ -65,16 +65,7 @@ export async function signPayWithAuthorization(
   const summary = await describeTypedData(client, { typedData, signer: account.address, invoice });
   if (confirm && !(await confirm(summary))) throw new RejectedError("gasless payment: declined; nothing was signed");
   const signature = await account.signTypedData(typedData);
-  await saveInvoice(client.home, {
-    id: checked.id,
-    chainId: client.chainId,
-    escrow,
-    invoice,
-    merchantSignature,
-    metadata,
-    role: "payer",
-    createdAt: new Date().toISOString(),
-  });
+  await savePayerInvoice(client, { id: checked.id, invoice, merchantSignature, metadata });
   return {
     request: {
       chainId: client.chainId,

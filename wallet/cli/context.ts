@@ -5,7 +5,6 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { createInterface } from "node:readline/promises";
 import {
-  type Address,
   type Chain,
   createPublicClient,
   createWalletClient,
@@ -73,14 +72,6 @@ export async function connect(cli: Cli, account?: UnlockAccountReturnType): Prom
     home: cli.home,
   });
   return { client, deployment, publicClient };
-}
-
-/** Unlocks the chosen account and connects with it. */
-export async function connectSigning(cli: Cli): Promise<Connection & { address: Address }> {
-  const account = await selectAccount(cli);
-  const unlocked = await unlock(cli, account);
-  const connection = await connect(cli, unlocked);
-  return { ...connection, address: unlocked.address };
 }
 
 /**

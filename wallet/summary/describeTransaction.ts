@@ -66,11 +66,7 @@ export async function describeTransaction(
     chainName: client.publicClient.chain?.name,
     from: getAddress(from),
     contract: to,
-    knownContract: isAddressEqual(to, client.contracts.token)
-      ? "token"
-      : isAddressEqual(to, client.contracts.escrow)
-        ? "escrow"
-        : undefined,
+    knownContract: knownContractOf(client, to),
     recipient: undefined,
     token: undefined,
     amount: undefined,
@@ -255,6 +251,13 @@ async function paymentOf(client: GramClient, escrow: Address, id: Hex) {
     functionName: "paymentOf",
     args: [id],
   });
+}
+
+/** Which of the wallet's Gram contracts `address` is, if any. */
+export function knownContractOf(client: GramClient, address: Address): TransactionSummary["knownContract"] {
+  if (isAddressEqual(address, client.contracts.token)) return "token";
+  if (isAddressEqual(address, client.contracts.escrow)) return "escrow";
+  return undefined;
 }
 
 export function amountOf(units: bigint, decimals: number): SummaryAmount {

@@ -9,7 +9,7 @@ import {
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
 import type { GramClient } from "../actions/client.ts";
 import { readTokenInfo } from "../actions/readTokenInfo.ts";
-import { amountOf, UnknownTransactionError } from "./describeTransaction.ts";
+import { amountOf, knownContractOf, UnknownTransactionError } from "./describeTransaction.ts";
 import type { TransactionSummary } from "./types.ts";
 
 /** EIP-712 typed data as it is handed to `signTypedData`. */
@@ -69,11 +69,7 @@ export async function describeTypedData(
     chainName: chainId === client.chainId ? client.publicClient.chain?.name : undefined,
     from: getAddress(signer),
     contract,
-    knownContract: isAddressEqual(contract, client.contracts.token)
-      ? "token"
-      : isAddressEqual(contract, client.contracts.escrow)
-        ? "escrow"
-        : undefined,
+    knownContract: knownContractOf(client, contract),
     recipient: undefined,
     token: undefined,
     amount: undefined,

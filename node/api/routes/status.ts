@@ -21,7 +21,8 @@ export function statusRoutes(app: FastifyInstance, ctx: ApiContext) {
       head: status.head ?? null,
       indexedBlock: indexed?.number ?? null,
       indexedHash: indexed?.hash ?? null,
-      finalizedBlock: status.finalized ?? null,
+      // On a chain younger than --finality blocks only genesis is final.
+      finalizedBlock: status.finalized === undefined ? null : Math.max(0, status.finalized),
       lag,
       syncing: status.phase === "idle" || status.phase === "backfill" || lag === null || lag > SYNCED_LAG,
       progress: todo <= 0 ? (status.head === undefined ? 0 : 1) : Math.min(1, Math.max(0, done / todo)),

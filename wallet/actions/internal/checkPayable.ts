@@ -3,6 +3,7 @@ import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { formatAmount } from "../../../protocol/amounts.ts";
 import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../../protocol/invoice.ts";
+import { type StoredInvoice, saveInvoice } from "../../invoices/invoiceStore.ts";
 import type { GramClient } from "../client.ts";
 import { InvalidInvoiceError } from "../errors.ts";
 import { parseTokenAmount } from "./amount.ts";
@@ -61,4 +62,26 @@ export async function checkPayable(
   });
   if (used) throw new InvalidInvoiceError("the invoice was already paid or canceled by the merchant");
   return { tip: tipUnits, token, id: invoiceId({ chainId: client.chainId, escrow, invoice }) };
+}
+
+/** Keeps a paid (or signed-to-pay) invoice in `$GRAM_HOME/invoices`, to confirm, dispute or reclaim it later. */
+export async function savePayerInvoice(
+  client: GramClient,
+  {
+    id,
+    invoice,
+    merchantSignature,
+    metadata,
+  }: Pick<StoredInvoice, "id" | "invoice" | "merchantSignature" | "metadata">,
+): Promise<void> {
+  await saveInvoice(client.home, {
+    id,
+    chainId: client.chainId,
+    escrow: client.contracts.escrow,
+    invoice,
+    merchantSignature,
+    metadata,
+    role: "payer",
+    createdAt: new Date().toISOString(),
+  });
 }

@@ -36,6 +36,10 @@ export async function postRelay(
     throw new RelayError(code, response.status, `the relayer refused: ${message}`, {
       details: `${code} (HTTP ${response.status})`,
       ...(response.status === 429 ? { hint: "wait a little and send again" } : {}),
+      // A node started without --relayer-key-file serves no relay routes.
+      ...(response.status === 404
+        ? { hint: "this node runs no relayer: start gram-node with --relayer-key-file, or send without --gasless" }
+        : {}),
     });
   }
   const result = json as Partial<RelayResponse>;

@@ -2,7 +2,8 @@ import { type Abi, decodeErrorResult, type Hex, isHex } from "viem";
 import { gramTokenAbi, merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { ChainError, TransactionRevertsError } from "../errors.ts";
 
-const knownErrors = [...gramTokenAbi, ...merchantEscrowAbi].filter((item) => item.type === "error") as Abi;
+/** The custom errors of GramToken and MerchantEscrow, to decode revert data against. */
+export const knownErrors = [...gramTokenAbi, ...merchantEscrowAbi].filter((item) => item.type === "error") as Abi;
 
 /**
  * Turns an RPC error from estimating or calling into a WalletError: a revert with a known custom error
@@ -27,7 +28,8 @@ export function revertOrChainError(error: unknown, what: string): Error {
   return new ChainError(`${what} failed at the RPC`, { details: message, cause: error });
 }
 
-function findRevertData(error: unknown): Hex | undefined {
+/** Finds the raw revert data anywhere in an error's cause chain (deployments and raw RPC errors). */
+export function findRevertData(error: unknown): Hex | undefined {
   for (
     let current = error as { data?: unknown; cause?: unknown } | undefined;
     current;
