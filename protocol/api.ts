@@ -48,15 +48,20 @@ export const tokenBalanceSchema = z.object({
   /** Null for a token the node does not track (seen only in the escrow). */
   symbol: z.string().nullable(),
   decimals: z.number().int().nonnegative().nullable(),
+  /** Every indexed block counted, pending ones included. */
   balance: amount,
+  /** As of `confirmedBlock`: what a wallet may call received. */
+  confirmed: amount,
 });
 export type TokenBalance = z.infer<typeof tokenBalanceSchema>;
 
 /** `GET /v1/accounts/:address`: every tracked token, zero balances included. */
 export const accountResponseSchema = z.object({
   address,
-  /** The indexed block these balances are as of (pending included). */
+  /** The indexed block `balance` is as of (pending included). */
   block: block.nullable(),
+  /** The newest block with the node's confirmation depth: `confirmed` is as of it. */
+  confirmedBlock: z.number().int().nullable(),
   balances: z.array(tokenBalanceSchema),
 });
 export type AccountResponse = z.infer<typeof accountResponseSchema>;
@@ -150,6 +155,7 @@ export type MerchantInvoicesResponse = z.infer<typeof merchantInvoicesResponseSc
 export const merchantBalancesResponseSchema = z.object({
   merchant: address,
   block: block.nullable(),
+  confirmedBlock: z.number().int().nullable(),
   balances: z.array(tokenBalanceSchema),
 });
 export type MerchantBalancesResponse = z.infer<typeof merchantBalancesResponseSchema>;

@@ -1,6 +1,7 @@
 import type { Address } from "viem";
 import type { IndexerStatus } from "../indexer/create-indexer.ts";
 import type { Store } from "../store/open-store.ts";
+import type { PendingChanges } from "../store/read-balances.ts";
 import type { ResponseCache } from "./balance-cache.ts";
 import type { ApiMetrics } from "./metrics.ts";
 import type { Depth } from "./serialize.ts";
@@ -20,6 +21,10 @@ export interface ApiContext {
   confirmations: number;
   /** The head for confirmation counts, and the depth required. */
   depth(): Depth;
+  /** The newest block deep enough to count as confirmed (may be above the cursor while syncing). */
+  confirmedBlock(): number;
+  /** What the unconfirmed blocks changed, read once per block. */
+  pending: PendingChanges;
   /** Undefined when the server is not told of new batches (no `events`), so that nothing goes stale. */
   accountCache: ResponseCache | undefined;
   metrics: ApiMetrics;

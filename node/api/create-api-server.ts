@@ -12,6 +12,7 @@ import { STREAM_LIMITS } from "../../protocol/api.ts";
 import { type Log, silentLog } from "../indexer/context.ts";
 import type { IndexerStatus } from "../indexer/create-indexer.ts";
 import type { Store } from "../store/open-store.ts";
+import { PendingChanges } from "../store/read-balances.ts";
 import { ResponseCache } from "./balance-cache.ts";
 import type { ApiContext } from "./context.ts";
 import { ApiError, errorReply } from "./errors.ts";
@@ -101,6 +102,10 @@ export async function createApiServer(params: CreateApiServerParameters): Promis
       const status = indexer.status();
       return { head: status.head ?? status.cursor?.number ?? 0, required: confirmations };
     },
+    confirmedBlock() {
+      return ctx.depth().head - confirmations + 1;
+    },
+    pending: new PendingChanges(),
     accountCache,
     metrics,
   };

@@ -7,6 +7,7 @@ import type { BlockRef } from "../../node/store/block.ts";
 import { commitBatch } from "../../node/store/commit-batch.ts";
 import type { Store } from "../../node/store/open-store.ts";
 import { Overlay } from "../../node/store/overlay.ts";
+import { PendingChanges, readAccountBalances, readEscrowBalances } from "../../node/store/read-balances.ts";
 import { readCursor, readHeaders } from "../../node/store/read-cursor.ts";
 import { rollback } from "../../node/store/rollback.ts";
 import { tempStores } from "./chain.ts";
@@ -102,5 +103,34 @@ describe("store", () => {
     expect(overlay.get("b:t:1")).toBeUndefined();
     expect(() => overlay.get("b:t:3")).toThrow(/never loaded/);
     await store.close();
+  });
+
+  it("reads balances as of a confirmed block from the newer blocks' undo records, in one snapshot", async () => {
+    const { store } = await stores.open();
+    const token = "0x00000000000000000000000000000000000000aa";
+    const account = "0x00000000000000000000000000000000000000bb";
+    const merchant = "0x00000000000000000000000000000000000000cc";
+    const b = `b:${token}:${account}`;
+    const e = `e:${merchant}:${token}`;
+    await commitBatch(store, { writes: new Map([[b, "5"]]), block: block(10), undo: false, pruneBelow: 7 });
+    await write(store, 11, { [b]: "7", [e]: "40" });
+    await write(store, 12, { [b]: null, [e]: "10" });
+    await write(store, 13, { [b]: "2", [e]: null });
+    const pending = new PendingChanges();
+    const at = async (confirmedBlock: number) => {
+      const { balances, confirmed } = await readAccountBalances(store, [token], account, confirmedBlock, pending);
+      const escrow = (await readEscrowBalances(store, merchant, confirmedBlock, pending)).balances;
+      return { balance: balances[0], confirmed: confirmed[0], escrow: Object.fromEntries(escrow) };
+    };
+    expect(await at(13)).toEqual({ balance: 2n, confirmed: 2n, escrow: {} });
+    expect(await at(12)).toEqual({ balance: 2n, confirmed: 0n, escrow: { [token]: { balance: 0n, confirmed: 10n } } });
+    expect(await at(11)).toEqual({ balance: 2n, confirmed: 7n, escrow: { [token]: { balance: 0n, confirmed: 40n } } });
+    expect(await at(10)).toEqual({ balance: 2n, confirmed: 5n, escrow: {} });
+    // A block past the cursor (the head ahead of the indexer) confirms everything indexed.
+    expect(await at(20)).toEqual({ balance: 2n, confirmed: 2n, escrow: {} });
+    // After a rollback the remembered changes are not reused: the cursor's hash differs.
+    await rollback(store, { toBlock: 11 });
+    await write(store, 12, { [b]: "9" });
+    expect(await at(11)).toEqual({ balance: 9n, confirmed: 7n, escrow: { [token]: { balance: 40n, confirmed: 40n } } });
   });
 });

@@ -19,15 +19,25 @@ export function accountRoutes(app: FastifyInstance, ctx: ApiContext) {
     if (body === undefined) {
       const { address } = parseInput(accountParamsSchema, request.params);
       const generation = cache?.generation ?? 0;
-      const { cursor, balances } = await readAccountBalances(ctx.store, ctx.tokenAddresses, address);
+      const confirmedBlock = ctx.confirmedBlock();
+      const { cursor, balances, confirmed } = await readAccountBalances(
+        ctx.store,
+        ctx.tokenAddresses,
+        address,
+        confirmedBlock,
+        ctx.pending,
+      );
+      const block = cursor === undefined || cursor.number < 0 ? null : cursor.number;
       const response: AccountResponse = {
         address: checksum(address),
-        block: cursor === undefined || cursor.number < 0 ? null : cursor.number,
+        block,
+        confirmedBlock: block === null ? null : Math.min(block, confirmedBlock),
         balances: ctx.tokens.map((token, i) => ({
           token: token.address,
           symbol: token.symbol,
           decimals: token.decimals,
           balance: (balances[i] as bigint).toString(),
+          confirmed: (confirmed[i] as bigint).toString(),
         })),
       };
       body = JSON.stringify(response);

@@ -6,7 +6,6 @@ import type {
   TokenBalance,
 } from "../../../protocol/api.ts";
 import { readEscrowBalances } from "../../store/read-balances.ts";
-import { readCursor } from "../../store/read-cursor.ts";
 import { MERCHANT_INVOICE_POSITION, readMerchantInvoices } from "../../store/read-merchant-invoices.ts";
 import { readInvoice } from "../../store/read-state.ts";
 import type { ApiContext } from "../context.ts";
@@ -45,22 +44,29 @@ export function invoiceRoutes(app: FastifyInstance, ctx: ApiContext) {
 
   app.get("/v1/merchants/:address/balances", async (request): Promise<MerchantBalancesResponse> => {
     const { address } = parseInput(accountParamsSchema, request.params);
-    const [cursor, held] = await Promise.all([readCursor(ctx.store), readEscrowBalances(ctx.store, address)]);
+    const confirmedBlock = ctx.confirmedBlock();
+    const { cursor, balances: held } = await readEscrowBalances(ctx.store, address, confirmedBlock, ctx.pending);
+    const amounts = (entry: { balance: bigint; confirmed: bigint } | undefined) => ({
+      balance: (entry?.balance ?? 0n).toString(),
+      confirmed: (entry?.confirmed ?? 0n).toString(),
+    });
     // Every tracked token, zero included; then any other token the escrow holds for the merchant.
     const balances: TokenBalance[] = ctx.tokens.map((token) => ({
       token: token.address,
       symbol: token.symbol,
       decimals: token.decimals,
-      balance: (held.get(token.address.toLowerCase() as `0x${string}`) ?? 0n).toString(),
+      ...amounts(held.get(token.address.toLowerCase() as `0x${string}`)),
     }));
-    for (const [token, balance] of held) {
+    for (const [token, entry] of held) {
       if (!ctx.tokenMap.has(token)) {
-        balances.push({ token: checksum(token), symbol: null, decimals: null, balance: balance.toString() });
+        balances.push({ token: checksum(token), symbol: null, decimals: null, ...amounts(entry) });
       }
     }
+    const block = cursor === undefined || cursor.number < 0 ? null : cursor.number;
     return {
       merchant: checksum(address),
-      block: cursor === undefined || cursor.number < 0 ? null : cursor.number,
+      block,
+      confirmedBlock: block === null ? null : Math.min(block, confirmedBlock),
       balances,
     };
   });

@@ -35,8 +35,14 @@ afterAll(async () => {
   await chain?.close();
 });
 
-const balanceOf = (account: Address) =>
-  chain.client.readContract({ address: chain.token, abi: gramTokenAbi, functionName: "balanceOf", args: [account] });
+const balanceOf = (account: Address, blockNumber?: number) =>
+  chain.client.readContract({
+    address: chain.token,
+    abi: gramTokenAbi,
+    functionName: "balanceOf",
+    args: [account],
+    ...(blockNumber === undefined ? {} : { blockNumber: BigInt(blockNumber) }),
+  });
 
 describe("GET /v1/status", () => {
   it("reports the chain, the indexed head, no lag and full progress once synced", async () => {
@@ -62,7 +68,7 @@ describe("GET /v1/status", () => {
 });
 
 describe("GET /v1/accounts/:address", () => {
-  it("gives every holder's balance as balanceOf says, with symbol and decimals, whatever the address case", async () => {
+  it("gives every holder's balance as balanceOf says, now and as of the confirmed block, whatever the address case", async () => {
     for (const [i, holder] of [...chain.holders, ...chain.merchants, chain.escrow].entries()) {
       const spelled = i % 3 === 0 ? holder : i % 3 === 1 ? holder.toLowerCase() : `0x${holder.slice(2).toUpperCase()}`;
       const { status, body } = await get(served, `/v1/accounts/${spelled}`);
@@ -70,14 +76,23 @@ describe("GET /v1/accounts/:address", () => {
       expect(accountResponseSchema.parse(body)).toEqual({
         address: holder,
         block: head,
-        balances: [{ token: chain.token, symbol: "GRAM", decimals: 9, balance: (await balanceOf(holder)).toString() }],
+        confirmedBlock: head - 2,
+        balances: [
+          {
+            token: chain.token,
+            symbol: "GRAM",
+            decimals: 9,
+            balance: (await balanceOf(holder)).toString(),
+            confirmed: (await balanceOf(holder, head - 2)).toString(),
+          },
+        ],
       });
     }
   });
 
   it("gives zero balances for an account the chain never saw", async () => {
     const { body } = await get(served, "/v1/accounts/0x000000000000000000000000000000000000dEaD");
-    expect(body.balances).toEqual([{ token: chain.token, symbol: "GRAM", decimals: 9, balance: "0" }]);
+    expect(body.balances).toEqual([{ token: chain.token, symbol: "GRAM", decimals: 9, balance: "0", confirmed: "0" }]);
   });
 
   it("shows a new transfer once indexed, not a cached balance", async () => {
@@ -88,6 +103,32 @@ describe("GET /v1/accounts/:address", () => {
     const after = (await get(served, `/v1/accounts/${b}`)).body;
     expect(after.block).toBe(head);
     expect(BigInt(after.balances[0].balance) - BigInt(before)).toBe(12_345n);
+  });
+
+  it("counts a transfer as confirmed only once it is --confirmations deep", async () => {
+    const [a, b] = chain.holders as [Address, Address];
+    // Two empty blocks first, so that every earlier change is confirmed.
+    await chain.mine();
+    await chain.mine();
+    await served.indexer.sync();
+    const start = (await get(served, `/v1/accounts/${b}`)).body.balances[0];
+    expect(start.confirmed).toBe(start.balance);
+    await chain.transfer(a, b, 777n);
+    const seen: Array<{ balance: string; confirmed: string }> = [];
+    for (let depth = 1; depth <= 3; depth++) {
+      if (depth > 1) await chain.mine();
+      head = (await served.indexer.sync()).number;
+      const body = (await get(served, `/v1/accounts/${b}`)).body;
+      expect(body.confirmedBlock).toBe(head - 2);
+      seen.push(body.balances[0]);
+    }
+    const plus = (n: bigint) => (BigInt(start.balance) + n).toString();
+    // 1 and 2 confirmations: pending; at 3 (the served node's depth) it is confirmed.
+    expect(seen).toEqual([
+      { ...start, balance: plus(777n), confirmed: start.balance },
+      { ...start, balance: plus(777n), confirmed: start.balance },
+      { ...start, balance: plus(777n), confirmed: plus(777n) },
+    ]);
   });
 });
 
@@ -178,20 +219,31 @@ describe("invoices and merchants", () => {
     expect((await get(served, `/v1/merchants/${merchantA}/invoices?status=voided`)).body.items).toEqual([]);
   });
 
-  it("GET /v1/merchants/:address/balances equals the escrow's balanceOf", async () => {
+  it("GET /v1/merchants/:address/balances equals the escrow's balanceOf, now and as of the confirmed block", async () => {
     for (const merchant of chain.merchants) {
       const { status, body } = await get(served, `/v1/merchants/${merchant}/balances`);
       expect(status).toBe(200);
-      const onChain = await chain.client.readContract({
-        address: chain.escrow,
-        abi: merchantEscrowAbi,
-        functionName: "balanceOf",
-        args: [merchant, chain.token],
-      });
+      const onChain = (blockNumber?: number) =>
+        chain.client.readContract({
+          address: chain.escrow,
+          abi: merchantEscrowAbi,
+          functionName: "balanceOf",
+          args: [merchant, chain.token],
+          ...(blockNumber === undefined ? {} : { blockNumber: BigInt(blockNumber) }),
+        });
       expect(merchantBalancesResponseSchema.parse(body)).toEqual({
         merchant: getAddress(merchant),
         block: head,
-        balances: [{ token: chain.token, symbol: "GRAM", decimals: 9, balance: String(onChain) }],
+        confirmedBlock: head - 2,
+        balances: [
+          {
+            token: chain.token,
+            symbol: "GRAM",
+            decimals: 9,
+            balance: String(await onChain()),
+            confirmed: String(await onChain(head - 2)),
+          },
+        ],
       });
     }
   });

@@ -40,10 +40,23 @@ export async function balance(cli: Cli, options: { of?: string }): Promise<Comma
         decimals: b.decimals,
         units: b.balance,
         formatted: b.decimals === null ? null : formatAmount(BigInt(b.balance), b.decimals),
+        confirmedUnits: b.confirmed,
+        confirmedFormatted: b.decimals === null ? null : formatAmount(BigInt(b.confirmed), b.decimals),
       }));
     return result(
-      { address, source: "node", chainId: status.chainId, block: account.block, balances },
-      balances.map((b) => `${b.formatted ?? `${b.units} base units of`} ${b.symbol ?? b.token}`),
+      {
+        address,
+        source: "node",
+        chainId: status.chainId,
+        block: account.block,
+        confirmedBlock: account.confirmedBlock,
+        balances,
+      },
+      balances.map((b) => {
+        const line = `${b.formatted ?? `${b.units} base units of`} ${b.symbol ?? b.token}`;
+        // Pending: in a block the node has indexed but not yet deep enough (`--confirmations`).
+        return b.units === b.confirmedUnits ? line : `${line} (${b.confirmedFormatted ?? b.confirmedUnits} confirmed)`;
+      }),
     );
   }
   const [{ connect }, { readBalance }] = await Promise.all([
