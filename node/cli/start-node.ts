@@ -49,7 +49,8 @@ export interface RunningNode {
  */
 export async function startNode({ config, log, shutdown, status }: StartNodeParameters): Promise<RunningNode> {
   const startedAt = performance.now();
-  const transport: Transport = /^wss?:/i.test(config.rpc) ? webSocket(config.rpc) : http(config.rpc);
+  const overWebSocket = /^wss?:/i.test(config.rpc) ? webSocket(config.rpc) : undefined;
+  const transport: Transport = overWebSocket ?? http(config.rpc);
   const client = createPublicClient({ transport });
   // The store opens while the chain is asked about itself: a restart is that much sooner serving.
   const opening = openDataDir(config.dataDir);
@@ -87,6 +88,16 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     fromBlock: deployment.deployBlock,
     finality: config.finality,
     pollingIntervalMs: config.pollIntervalMs,
+    // Over a WebSocket RPC, new heads are pushed (eth_subscribe); polling stays on as a safety net, and
+    // is all there is when the endpoint refuses the subscription.
+    subscribeHeads: overWebSocket
+      ? (onHead) =>
+          // On a WebSocket transport viem subscribes (eth_subscribe "newHeads") rather than polls.
+          client.watchBlockNumber({
+            onBlockNumber: onHead,
+            onError: (error) => log.warn({ err: error }, "new-heads subscription failed; polling"),
+          })
+      : undefined,
     ranges: { initial: Math.min(20, config.maxLogRange), max: config.maxLogRange },
     log: indexerLog(log.child({ part: "indexer" }), status !== undefined),
     hooks: events.hooks,

@@ -8,6 +8,7 @@ import { backfill } from "./backfill.ts";
 import { type IndexerHooks, type Log, type SyncContext, silentLog } from "./context.ts";
 import type { Contracts } from "./events.ts";
 import { followHead } from "./follow-head.ts";
+import { HeadSignal } from "./head-signal.ts";
 import { RangeSizer, type RangeSizerOptions } from "./range-sizer.ts";
 import { backoffDelay, sleep, withRetry } from "./retry.ts";
 import { fetchBlock, fetchChainId, fetchConfirmedBlock, type IndexerClient } from "./rpc.ts";
@@ -20,8 +21,14 @@ export interface CreateIndexerParameters {
   fromBlock: number;
   /** Blocks below `head - finality` are final: indexed in ranges, never rolled back. */
   finality: number;
-  /** How often to look for a new head once synced. */
+  /** How often to look for a new head once synced (with `subscribeHeads`, a safety net). */
   pollingIntervalMs?: number;
+  /**
+   * Subscribes to new-head notifications (`eth_subscribe("newHeads")` over a WebSocket RPC) and
+   * returns the unsubscribe function. A notification only wakes the loop: the head is then fetched and
+   * checked like a polled one.
+   */
+  subscribeHeads?: ((onHead: () => void) => () => void) | undefined;
   log?: Log;
   hooks?: IndexerHooks;
   ranges?: RangeSizerOptions;
@@ -44,7 +51,7 @@ export interface Indexer {
 
 /**
  * The indexer: backfills final blocks with `eth_getLogs` over adaptive ranges, then follows new heads
- * by polling, rolling back reorgs through undo records. Every batch and its cursor are one atomic
+ * (woken by a subscription when given one, else polling), rolling back reorgs through undo records. Every batch and its cursor are one atomic
  * write, so a crash resumes exactly where the store says.
  *
  * @example
@@ -159,28 +166,38 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
   async function run(signal: AbortSignal): Promise<void> {
     let failures = 0;
     let ctx: SyncContext | undefined;
-    while (!signal.aborted) {
-      try {
-        ctx ??= context(signal, await start(signal));
-        status.cursor = ctx.cursor;
-        const caughtUp = await step(ctx);
-        failures = 0;
-        if (caughtUp) await sleep(pollingIntervalMs, signal);
-      } catch (error) {
-        if (!isRetryable(error)) {
-          status.phase = "failed";
-          log.error({ err: error }, "indexer stopped on a fatal error");
-          throw error;
-        }
-        if (signal.aborted) break;
-        // What is in memory may be ahead of a batch that failed: the store is the truth.
-        if (ctx !== undefined) ctx.cursor = (await readCursor(store)) ?? ctx.cursor;
-        const delayMs = backoffDelay(failures++, { baseMs: 200, maxMs: 30_000 });
-        log.warn({ err: error, delayMs }, "sync step failed; retrying");
-        await sleep(delayMs, signal);
-      }
+    const heads = new HeadSignal();
+    const unsubscribe = params.subscribeHeads?.(() => heads.notify());
+    try {
+      await loop();
+    } finally {
+      unsubscribe?.();
     }
     status.phase = "stopped";
+
+    async function loop() {
+      while (!signal.aborted) {
+        try {
+          ctx ??= context(signal, await start(signal));
+          status.cursor = ctx.cursor;
+          const caughtUp = await step(ctx);
+          failures = 0;
+          if (caughtUp) await heads.wait(pollingIntervalMs, signal);
+        } catch (error) {
+          if (!isRetryable(error)) {
+            status.phase = "failed";
+            log.error({ err: error }, "indexer stopped on a fatal error");
+            throw error;
+          }
+          if (signal.aborted) break;
+          // What is in memory may be ahead of a batch that failed: the store is the truth.
+          if (ctx !== undefined) ctx.cursor = (await readCursor(store)) ?? ctx.cursor;
+          const delayMs = backoffDelay(failures++, { baseMs: 200, maxMs: 30_000 });
+          log.warn({ err: error, delayMs }, "sync step failed; retrying");
+          await sleep(delayMs, signal);
+        }
+      }
+    }
   }
 
   return { run, sync, status: () => ({ ...status }) };

@@ -154,4 +154,24 @@ describe("gram-node", () => {
       await other.cleanup();
     }
   });
+
+  it("over a WebSocket RPC, follows new heads pushed by eth_subscribe rather than polling", async () => {
+    const dataDir = join(folders.root, "ws");
+    // Polling once an hour: only a pushed head can make a new block show within the wait below.
+    const wsArgs = args(dataDir, "--poll-interval-ms", "3600000").map((arg) =>
+      arg === chain.url ? chain.url.replace(/^http/, "ws") : arg,
+    );
+    expect(wsArgs).toContain(chain.url.replace(/^http/, "ws"));
+    const node = spawnNode(wsArgs);
+    const url = await node.ready;
+    await waitSynced(chain, url);
+    for (let round = 0; round < 3; round++) {
+      await randomTransfers(chain, 10 + round, 1, 2);
+      await waitSynced(chain, url, 10_000);
+    }
+    await expectServedEqualsChain(chain, url);
+    expect(node.records().some((record) => record.msg?.includes("subscription failed"))).toBe(false);
+    node.child.kill("SIGTERM");
+    expect(await node.exited).toBe(0);
+  });
 });
