@@ -5,8 +5,8 @@ import { z } from "zod";
 import { invoiceStatuses } from "../../protocol/api.ts";
 import { ApiError } from "./errors.ts";
 
-export const MAX_LIMIT = 1_000;
-export const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 1_000;
+const DEFAULT_LIMIT = 50;
 
 /** `got '…'` with long or odd input cut short, so that an error never echoes a megabyte back. */
 export const got = (value: unknown) => {

@@ -22,7 +22,7 @@ export interface NodeConfig {
   logLevel: LogLevel;
 }
 
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A flag or environment value that does not fit: the node exits with code 1 before touching anything. */

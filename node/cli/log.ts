@@ -41,7 +41,7 @@ const LEVELS: Record<number, string> = {
 const OMIT = new Set(["level", "time", "pid", "hostname", "msg", "err"]);
 
 /** A pino record as one readable line: `12:03:04.123 INFO  serving url=http://127.0.0.1:8787`. */
-export function formatLine(json: string): string {
+function formatLine(json: string): string {
   let record: Record<string, unknown>;
   try {
     record = JSON.parse(json);

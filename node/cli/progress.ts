@@ -57,7 +57,7 @@ export function showProgress({
   };
 }
 
-export function progressLine({
+function progressLine({
   state,
   fromBlock,
   started,

@@ -185,7 +185,7 @@ function parseQuery(query: string | undefined, allowed: readonly string[]): Map<
  * says, only integers are allowed, so the exponent must be at least the number of digits after the point
  * (`2.014e18` is fine, `2.014e2` is not).
  */
-export function parseNumber(text: string, field: string): bigint {
+function parseNumber(text: string, field: string): bigint {
   const match = NUMBER.exec(text);
   const [, whole = "", fraction = "", exponentText] = match ?? [];
   if (match === null || whole + fraction === "") {

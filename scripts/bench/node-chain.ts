@@ -7,7 +7,7 @@ import { network } from "hardhat";
 import { type Address, encodeFunctionData, getAddress, type Hex, keccak256, stringToHex, toHex } from "viem";
 import { gramTokenAbi } from "../../protocol/abis.ts";
 
-export const MINT_PER_HOLDER = 10n ** 15n;
+const MINT_PER_HOLDER = 10n ** 15n;
 const TRANSFER_GAS = toHex(100_000);
 const MINT_GAS = toHex(150_000);
 
@@ -53,7 +53,7 @@ export function random(seed: number) {
 }
 
 /** `count` deterministic addresses nobody holds a key for: the chain lets us send as them (impersonation). */
-export function holderAddresses(count: number): Address[] {
+function holderAddresses(count: number): Address[] {
   return Array.from({ length: count }, (_, i) =>
     getAddress(`0x${keccak256(stringToHex(`gram-bench-${i}`)).slice(-40)}`),
   );

@@ -2,7 +2,7 @@ import type { ArtifactManager } from "hardhat/types/artifacts";
 import type { Address, Hex, PublicClient } from "viem";
 import { type Deployment, deploymentAbiHash } from "../../protocol/deployments.ts";
 
-export const CONTRACT_NAMES = ["GramToken", "MerchantEscrow"] as const;
+const CONTRACT_NAMES = ["GramToken", "MerchantEscrow"] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 export interface CheckDeploymentParameters {

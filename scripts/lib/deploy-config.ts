@@ -3,7 +3,7 @@ import { z } from "zod";
 
 /** The escrow's constructor caps the withdrawal fee at 1% (`EscrowFeeTooHigh`). */
 export const MAX_WITHDRAW_FEE_BPS = 100;
-export const DEFAULT_WITHDRAW_FEE_BPS = 50;
+const DEFAULT_WITHDRAW_FEE_BPS = 50;
 
 /** What `npm run deploy` reads from the environment, after validation. */
 export interface DeployConfig {

