@@ -1,18 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Address, getAddress, type Hex, isAddress, keccak256, stringToHex } from "viem";
+import { keccak_256 } from "@noble/hashes/sha3";
+import { bytesToHex } from "@noble/hashes/utils";
+import type { Address, Hex } from "viem";
 import { z } from "zod";
 import { gramTokenAbi, merchantEscrowAbi } from "./abis.ts";
+import { checksumAddress, isAddress } from "./checksum.ts";
 
 /**
  * keccak256 of the JSON of both contracts' ABIs, as `npm run deploy` records it: a reader whose ABIs
  * hash differently was built for other contracts than the ones deployed.
  */
-export const deploymentAbiHash: Hex = keccak256(
-  stringToHex(JSON.stringify({ GramToken: gramTokenAbi, MerchantEscrow: merchantEscrowAbi })),
-);
+export const deploymentAbiHash: Hex = `0x${bytesToHex(
+  keccak_256(new TextEncoder().encode(JSON.stringify({ GramToken: gramTokenAbi, MerchantEscrow: merchantEscrowAbi }))),
+)}`;
 
-const address = z.string().refine((value) => isAddress(value), { message: "expected a 0x-prefixed 20-byte address" });
+const address = z.string().refine(isAddress, { message: "expected a 0x-prefixed 20-byte address" });
 const contract = z.object({ address, blockNumber: z.number().int().nonnegative() });
 
 /** What `npm run deploy` writes to `deployments/<chainId>.json`. */
@@ -56,8 +59,11 @@ export function parseDeployment(json: unknown, source = "deployment"): Deploymen
     deployBlock: data.deployBlock,
     abiHash: data.abiHash as `0x${string}`,
     contracts: {
-      GramToken: { ...data.contracts.GramToken, address: getAddress(data.contracts.GramToken.address) },
-      MerchantEscrow: { ...data.contracts.MerchantEscrow, address: getAddress(data.contracts.MerchantEscrow.address) },
+      GramToken: { ...data.contracts.GramToken, address: checksumAddress(data.contracts.GramToken.address) },
+      MerchantEscrow: {
+        ...data.contracts.MerchantEscrow,
+        address: checksumAddress(data.contracts.MerchantEscrow.address),
+      },
     },
   };
 }

@@ -1,4 +1,5 @@
-import { type Address, checksumAddress } from "viem";
+import type { Address } from "viem";
+import { checksumAddress } from "../protocol/checksum.ts";
 import { AddressChecksumError, InvalidAddressError } from "./errors.ts";
 
 /**
@@ -15,7 +16,7 @@ export function parseAddress(text: string, what = "address"): Address {
       ...(/^0x[0-9a-fA-F]*$/.test(text) ? { details: `it has ${text.length - 2} hex digits` } : {}),
     });
   }
-  const checksummed = checksumAddress(text.toLowerCase() as Address);
+  const checksummed = checksumAddress(text);
   const digits = text.slice(2);
   const mixed = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
   if (mixed && text !== checksummed) {

@@ -1,6 +1,6 @@
 import type { Invoice } from "../../protocol/invoice.ts";
+import { InvalidAmountError } from "../errors.ts";
 import type { GramClient } from "./client.ts";
-import { InvalidAmountError } from "./errors.ts";
 import { parseTokenAmount } from "./internal/amount.ts";
 import { escrowCall } from "./internal/escrowCall.ts";
 import type { Confirm, SentTransaction } from "./internal/submitTransaction.ts";

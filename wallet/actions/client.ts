@@ -8,7 +8,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { ChainError, NoAccountError, WrongChainError } from "./errors.ts";
+import { ChainError, NoAccountError, WrongChainError } from "../errors.ts";
 
 /** What every action takes first: how to reach the chain, whose key signs, and which contracts are Gram's. */
 export interface GramClient {

@@ -8,7 +8,6 @@ export { type CapturePaymentParameters, type CapturePaymentReturnType, capturePa
 export { type CreateGramClientParameters, createGramClient, type GramClient, requireAccount } from "./client.ts";
 export { type ConfirmPaymentParameters, type ConfirmPaymentReturnType, confirmPayment } from "./confirmPayment.ts";
 export { type DisputePaymentParameters, type DisputePaymentReturnType, disputePayment } from "./disputePayment.ts";
-export * from "./errors.ts";
 export type { Confirm, SentTransaction } from "./internal/submitTransaction.ts";
 export { type PayInvoiceParameters, type PayInvoiceReturnType, payInvoice } from "./payInvoice.ts";
 export { type ReadBalanceParameters, type ReadBalanceReturnType, readBalance } from "./readBalance.ts";

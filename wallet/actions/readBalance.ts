@@ -1,9 +1,9 @@
 import type { Address } from "viem";
 import { gramTokenAbi } from "../../protocol/abis.ts";
 import { formatAmount } from "../../protocol/amounts.ts";
+import { ChainError } from "../errors.ts";
 import type { SummaryAmount, SummaryToken } from "../summary/types.ts";
 import type { GramClient } from "./client.ts";
-import { ChainError } from "./errors.ts";
 import { readTokenInfo } from "./readTokenInfo.ts";
 
 export interface ReadBalanceParameters {

@@ -1,8 +1,8 @@
 import { type Address, getAddress, type Hash, isAddressEqual, parseAbiItem } from "viem";
 import { formatAmount } from "../../protocol/amounts.ts";
+import { ChainError } from "../errors.ts";
 import type { SummaryToken } from "../summary/types.ts";
 import type { GramClient } from "./client.ts";
-import { ChainError } from "./errors.ts";
 import { readTokenInfo } from "./readTokenInfo.ts";
 
 export interface ReadHistoryParameters {

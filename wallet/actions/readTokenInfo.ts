@@ -1,7 +1,7 @@
 import { type Address, getAddress } from "viem";
 import { gramTokenAbi } from "../../protocol/abis.ts";
+import { ChainError } from "../errors.ts";
 import type { GramClient } from "./client.ts";
-import { ChainError } from "./errors.ts";
 
 export interface ReadTokenInfoParameters {
   /** @default the configured GramToken */

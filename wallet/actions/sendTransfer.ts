@@ -2,8 +2,8 @@ import { type Address, encodeFunctionData } from "viem";
 import { gramTokenAbi } from "../../protocol/abis.ts";
 import { formatAmount } from "../../protocol/amounts.ts";
 import { resolveRecipient } from "../contacts/resolveRecipient.ts";
+import { InsufficientBalanceError, InvalidAmountError } from "../errors.ts";
 import { type GramClient, requireAccount } from "./client.ts";
-import { InsufficientBalanceError, InvalidAmountError } from "./errors.ts";
 import { parseTokenAmount } from "./internal/amount.ts";
 import { type Confirm, type SentTransaction, submitTransaction } from "./internal/submitTransaction.ts";
 

@@ -1,6 +1,6 @@
 import { getAddress, type Hash, isAddressEqual, type Transaction } from "viem";
+import { ChainError, NotPendingError, TransactionNotFoundError } from "../errors.ts";
 import { type GramClient, requireAccount } from "./client.ts";
-import { ChainError, NotPendingError, TransactionNotFoundError } from "./errors.ts";
 import { bump, estimateFees, type Fees } from "./internal/fees.ts";
 import { type Confirm, type SentTransaction, submitTransaction } from "./internal/submitTransaction.ts";
 

@@ -1,7 +1,7 @@
 import type { Address } from "viem";
 import { resolveRecipient } from "../contacts/resolveRecipient.ts";
+import { InvalidAmountError } from "../errors.ts";
 import { type GramClient, requireAccount } from "./client.ts";
-import { InvalidAmountError } from "./errors.ts";
 import { parseTokenAmount } from "./internal/amount.ts";
 import { escrowCall } from "./internal/escrowCall.ts";
 import type { Confirm, SentTransaction } from "./internal/submitTransaction.ts";

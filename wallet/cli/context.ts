@@ -17,10 +17,9 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { type Deployment, loadDeployment } from "../../protocol/deployments.ts";
 import { createGramClient, type GramClient } from "../actions/client.ts";
-import { ChainError } from "../actions/errors.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { parseAddress } from "../address.ts";
-import { EmptyPasswordError } from "../errors.ts";
+import { ChainError, EmptyPasswordError } from "../errors.ts";
 import { type AccountInfo, listAccounts } from "../keys/listAccounts.ts";
 import { type UnlockAccountReturnType, unlockAccount } from "../keys/unlockAccount.ts";
 import type { TransactionSummary } from "../summary/types.ts";

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
+import { InvoiceFileError } from "../errors.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { withFileLock } from "../nonce/fileLock.ts";
-import { InvoiceFileError } from "./errors.ts";
 import { invoicesDir } from "./invoiceStore.ts";
 
 export interface AllocateInvoiceNonceParameters {

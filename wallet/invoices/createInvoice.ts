@@ -5,16 +5,15 @@ import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
 import { LinkError } from "../../protocol/links/errors.ts";
 import { type InvoiceMetadata, metadataHash } from "../../protocol/links/metadata.ts";
 import { type GramClient, requireAccount } from "../actions/client.ts";
-import { InvalidAmountError, RejectedError } from "../actions/errors.ts";
 import { parseTokenAmount } from "../actions/internal/amount.ts";
 import { chainNow } from "../actions/internal/chainTime.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { parseAddress } from "../address.ts";
 import { resolveRecipient } from "../contacts/resolveRecipient.ts";
+import { InvalidAmountError, InvoiceInputError, RejectedError } from "../errors.ts";
 import { describeTypedData } from "../summary/describeTypedData.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import { allocateInvoiceNonce } from "./allocateInvoiceNonce.ts";
-import { InvoiceInputError } from "./errors.ts";
 import { type StoredInvoice, saveInvoice } from "./invoiceStore.ts";
 
 const DAY = 86_400;

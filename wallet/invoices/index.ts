@@ -4,7 +4,6 @@ export {
   invoiceCounterFile,
 } from "./allocateInvoiceNonce.ts";
 export { type CreateInvoiceParameters, type CreateInvoiceReturnType, createInvoice } from "./createInvoice.ts";
-export { InvoiceFileError, InvoiceInputError, InvoiceNotFoundError } from "./errors.ts";
 export { type InvoiceState, type InvoiceStatus, readInvoiceState } from "./invoiceStatus.ts";
 export {
   invoiceFile,

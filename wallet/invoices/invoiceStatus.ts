@@ -1,6 +1,6 @@
 import { merchantEscrowAbi } from "../../protocol/abis.ts";
 import type { GramClient } from "../actions/client.ts";
-import { ChainError } from "../actions/errors.ts";
+import { ChainError } from "../errors.ts";
 import type { StoredInvoice } from "./invoiceStore.ts";
 
 /**

@@ -4,8 +4,8 @@ import { type Address, getAddress, type Hex, isHex } from "viem";
 import { z } from "zod";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
 import { invoiceJsonSchema } from "../../protocol/relay.ts";
+import { InvoiceFileError, InvoiceNotFoundError } from "../errors.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
-import { InvoiceFileError, InvoiceNotFoundError } from "./errors.ts";
 
 /** An invoice as the wallet keeps it: what was signed, the signature, and what the payer was shown. */
 export interface StoredInvoice {

@@ -1,5 +1,6 @@
-import { type Address, getAddress } from "viem";
+import type { Address } from "viem";
 import { z } from "zod";
+import { checksumAddress } from "../../protocol/checksum.ts";
 import { KeystoreCorruptError, KeystoreUnsupportedError } from "../errors.ts";
 
 /**
@@ -127,7 +128,7 @@ export function parseKeystore(text: string, source = "keystore"): ParsedKeystore
     if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
       throw new KeystoreCorruptError(`${source}: address: expected 20 bytes as hex`, { hint: restoreHint });
     }
-    address = getAddress(value.toLowerCase());
+    address = checksumAddress(value);
   }
   const ethers =
     record["x-ethers"] === undefined ? undefined : parseWith(ethersSection, record["x-ethers"], `${source}: x-ethers`);

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { LockTimeoutError } from "./errors.ts";
+import { LockTimeoutError } from "../errors.ts";
 
 export interface WithFileLockParameters {
   /** The lock file; it exists exactly while someone holds the lock. */

@@ -1,4 +1,3 @@
-export { LockTimeoutError, NonceFileError } from "./errors.ts";
 export { type WithFileLockParameters, withFileLock } from "./fileLock.ts";
 export {
   nonceFile,

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
+import { NonceFileError } from "../errors.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
-import { NonceFileError } from "./errors.ts";
 import { withFileLock } from "./fileLock.ts";
 
 export interface WithNonceParameters {

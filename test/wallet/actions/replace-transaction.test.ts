@@ -1,9 +1,9 @@
 import { network } from "hardhat";
 import { afterAll, describe, expect, it } from "vitest";
 import { cancelTransaction } from "../../../wallet/actions/cancelTransaction.ts";
-import { NotPendingError } from "../../../wallet/actions/errors.ts";
 import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
 import { speedUp } from "../../../wallet/actions/speedUp.ts";
+import { NotPendingError } from "../../../wallet/errors.ts";
 import { describeTransaction } from "../../../wallet/summary/describeTransaction.ts";
 import { gram } from "../../contracts/fixture.ts";
 import { failure } from "../helpers.ts";

@@ -4,7 +4,7 @@
 // each as a child process with exact balances on the chain.
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Address, type Hash, parseUnits, toHex } from "viem";
+import { type Address, formatUnits, type Hash, parseUnits, toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
@@ -113,7 +113,19 @@ describe("reads from the node", () => {
       source: "node",
       chainId: chain.chainId,
       block: head,
-      balances: [{ token: chain.token, symbol: "GRAM", decimals: 9, units: onChain.toString(), formatted: "1000" }],
+      // The node's default depth is 2 confirmations; the funding is older than that.
+      confirmedBlock: head - 1,
+      balances: [
+        {
+          token: chain.token,
+          symbol: "GRAM",
+          decimals: 9,
+          units: onChain.toString(),
+          formatted: "1000",
+          confirmedUnits: onChain.toString(),
+          confirmedFormatted: "1000",
+        },
+      ],
     });
 
     // --of another address, and GRAM_NODE instead of --node.
@@ -218,6 +230,15 @@ describe("gasless through the node's relayer", () => {
     await synced();
     const history = jsonOf(await chain.gram(["history", "--limit", "1", "--json", ...viaNode()], { home: payerHome }));
     expect(history.entries).toEqual([expect.objectContaining({ direction: "out", amount: "2", tx: hash })]);
+
+    // In the head block it is pending for bob (1 confirmation of the node's 2); one block later, confirmed.
+    const bobsBalance = async () =>
+      (await chain.gram(["balance", "--of", other, ...viaNode()], { home: payerHome })).stdout;
+    const whole = (units: bigint) => formatUnits(units, 9);
+    expect(await bobsBalance()).toBe(`${whole(bobBefore + GRAM("2"))} GRAM (${whole(bobBefore)} confirmed)\n`);
+    await chain.rpc("evm_mine");
+    await synced();
+    expect(await bobsBalance()).toBe(`${whole(bobBefore + GRAM("2"))} GRAM\n`);
   });
 
   it("send --gasless without a node says so, and signs nothing", async () => {

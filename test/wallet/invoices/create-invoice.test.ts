@@ -4,10 +4,15 @@ import { keccak256, recoverTypedDataAddress, stringToHex, zeroAddress } from "vi
 import { afterAll, describe, expect, it } from "vitest";
 import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
 import { metadataHash } from "../../../protocol/links/metadata.ts";
-import { InvalidAmountError, RejectedError } from "../../../wallet/actions/errors.ts";
 import { payInvoice } from "../../../wallet/actions/payInvoice.ts";
+import {
+  InvalidAmountError,
+  InvoiceFileError,
+  InvoiceInputError,
+  InvoiceNotFoundError,
+  RejectedError,
+} from "../../../wallet/errors.ts";
 import { createInvoice } from "../../../wallet/invoices/createInvoice.ts";
-import { InvoiceFileError, InvoiceInputError, InvoiceNotFoundError } from "../../../wallet/invoices/errors.ts";
 import { readInvoice } from "../../../wallet/invoices/invoiceStore.ts";
 import { listInvoices } from "../../../wallet/invoices/listInvoices.ts";
 import { showInvoice } from "../../../wallet/invoices/showInvoice.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { createPublicClient, http } from "viem";
 import { describe, expect, it } from "vitest";
-import { LockTimeoutError, NonceFileError } from "../../../wallet/nonce/errors.ts";
+import { LockTimeoutError, NonceFileError } from "../../../wallet/errors.ts";
 import { withFileLock } from "../../../wallet/nonce/fileLock.ts";
 import { nonceFile, readStoredNonce, withNonce } from "../../../wallet/nonce/withNonce.ts";
 import { deployGram, gram } from "../../contracts/fixture.ts";

@@ -1,6 +1,6 @@
 import { parseAmount } from "../../../protocol/amounts.ts";
+import { invalidAmount } from "../../errors.ts";
 import type { GramClient } from "../client.ts";
-import { invalidAmount } from "../errors.ts";
 import { readTokenInfo } from "../readTokenInfo.ts";
 
 /** Parses `text` in units of `token` (its own decimals), as a WalletError naming `what` when malformed. */

@@ -1,5 +1,5 @@
+import { ChainError } from "../../errors.ts";
 import type { GramClient } from "../client.ts";
-import { ChainError } from "../errors.ts";
 
 /**
  * Now, for deadlines the chain checks: the later of the clock and the latest block's timestamp, since the

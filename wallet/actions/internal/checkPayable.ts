@@ -3,9 +3,9 @@ import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { formatAmount } from "../../../protocol/amounts.ts";
 import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../../protocol/invoice.ts";
+import { InvalidInvoiceError } from "../../errors.ts";
 import { type StoredInvoice, saveInvoice } from "../../invoices/invoiceStore.ts";
 import type { GramClient } from "../client.ts";
-import { InvalidInvoiceError } from "../errors.ts";
 import { parseTokenAmount } from "./amount.ts";
 import { chainNow } from "./chainTime.ts";
 

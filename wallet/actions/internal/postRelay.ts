@@ -1,5 +1,5 @@
 import type { RelayResponse } from "../../../protocol/relay.ts";
-import { NodeUnavailableError, RelayError } from "../errors.ts";
+import { NodeUnavailableError, RelayError } from "../../errors.ts";
 
 /** POSTs a signed request to the node's relayer and maps its `{ error: { code, message } }` to a RelayError. */
 export async function postRelay(

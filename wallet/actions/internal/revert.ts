@@ -1,6 +1,6 @@
 import { type Abi, decodeErrorResult, type Hex, isHex } from "viem";
 import { gramTokenAbi, merchantEscrowAbi } from "../../../protocol/abis.ts";
-import { ChainError, TransactionRevertsError } from "../errors.ts";
+import { ChainError, TransactionRevertsError } from "../../errors.ts";
 
 /** The custom errors of GramToken and MerchantEscrow, to decode revert data against. */
 export const knownErrors = [...gramTokenAbi, ...merchantEscrowAbi].filter((item) => item.type === "error") as Abi;

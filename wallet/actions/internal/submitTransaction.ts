@@ -1,9 +1,9 @@
 import { type Address, type Hash, type Hex, isAddressEqual, parseTransaction } from "viem";
+import { ChainError, RejectedError } from "../../errors.ts";
 import { withNonce } from "../../nonce/withNonce.ts";
 import { describeTransaction, type TransactionFields } from "../../summary/describeTransaction.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
 import { type GramClient, requireAccount } from "../client.ts";
-import { ChainError, RejectedError } from "../errors.ts";
 import { estimateFees, type Fees } from "./fees.ts";
 import { revertOrChainError } from "./revert.ts";
 

@@ -4,7 +4,6 @@ import { type Address, getAddress } from "viem";
 import { formatAmount } from "../../../protocol/amounts.ts";
 import { decodeLink } from "../../../protocol/links/decode-link.ts";
 import { encodeRequestLink } from "../../../protocol/links/request-link.ts";
-import { InvalidAmountError } from "../../actions/errors.ts";
 import { parseTokenAmount } from "../../actions/internal/amount.ts";
 import { chainNow } from "../../actions/internal/chainTime.ts";
 import { checkPayable } from "../../actions/internal/checkPayable.ts";
@@ -15,6 +14,7 @@ import { signPayWithAuthorization } from "../../actions/signPayWithAuthorization
 import { submitGaslessPay } from "../../actions/submitGaslessPay.ts";
 import { parseAddress } from "../../address.ts";
 import { resolveRecipient } from "../../contacts/resolveRecipient.ts";
+import { InvalidAmountError } from "../../errors.ts";
 import { qrPng, qrSvg, qrTerminal } from "../../qr.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
 import { confirmer, connect, requireNode, selectAccount, unlock, useAccount } from "../context.ts";

@@ -10,9 +10,10 @@ import {
   historyResponseSchema,
   statusResponseSchema,
 } from "../../../protocol/api.ts";
-import { NodeUnavailableError } from "../../actions/errors.ts";
+import { checksumAddress } from "../../../protocol/checksum.ts";
+import { NodeUnavailableError } from "../../errors.ts";
 import { CliError } from "../errors.ts";
-import { checksum, nodeUrl, readAccountAddress, recordedToken } from "../light.ts";
+import { nodeUrl, readAccountAddress, recordedToken } from "../light.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
 import { time } from "../render.ts";
@@ -35,7 +36,7 @@ export async function balance(cli: Cli, options: { of?: string }): Promise<Comma
     const balances = account.balances
       .filter((b) => token === undefined || b.token.toLowerCase() === token)
       .map((b) => ({
-        token: checksum(b.token),
+        token: checksumAddress(b.token),
         symbol: b.symbol,
         decimals: b.decimals,
         units: b.balance,

@@ -4,12 +4,12 @@
 import type { Address, Hash } from "viem";
 import { formatAmount } from "../../../protocol/amounts.ts";
 import type { GramClient } from "../../actions/client.ts";
-import { InvalidAmountError } from "../../actions/errors.ts";
 import { parseTokenAmount } from "../../actions/internal/amount.ts";
 import { ensureBalance, sendTransfer } from "../../actions/sendTransfer.ts";
 import { signGaslessTransfer } from "../../actions/signGaslessTransfer.ts";
 import { submitGaslessTransfer } from "../../actions/submitGaslessTransfer.ts";
 import { readContacts } from "../../contacts/contactsStore.ts";
+import { InvalidAmountError } from "../../errors.ts";
 import type { AccountInfo } from "../../keys/listAccounts.ts";
 import { checkPaymentSafety, type SafetyWarning } from "../../summary/checkPaymentSafety.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
