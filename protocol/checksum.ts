@@ -4,6 +4,7 @@
 // same algorithm as viem's `checksumAddress`, checked against it for random addresses in the tests.
 import { keccak_256 } from "@noble/hashes/sha3";
 import type { Address } from "viem";
+import { z } from "zod";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -33,3 +34,9 @@ export function checksumAddress(address: string): Address {
   }
   return out as Address;
 }
+
+/** A JSON field holding an address (lower case or EIP-55), parsed to its EIP-55 spelling. */
+export const addressSchema = z
+  .string()
+  .refine(isAddress, { message: "expected a 0x-prefixed 20-byte address (EIP-55 if mixed-case)" })
+  .transform((value) => checksumAddress(value));

@@ -5,7 +5,7 @@ import { bytesToHex } from "@noble/hashes/utils";
 import type { Address, Hex } from "viem";
 import { z } from "zod";
 import { gramTokenAbi, merchantEscrowAbi } from "./abis.ts";
-import { checksumAddress, isAddress } from "./checksum.ts";
+import { addressSchema } from "./checksum.ts";
 
 /**
  * keccak256 of the JSON of both contracts' ABIs, as `npm run deploy` records it: a reader whose ABIs
@@ -15,8 +15,7 @@ export const deploymentAbiHash: Hex = `0x${bytesToHex(
   keccak_256(new TextEncoder().encode(JSON.stringify({ GramToken: gramTokenAbi, MerchantEscrow: merchantEscrowAbi }))),
 )}`;
 
-const address = z.string().refine(isAddress, { message: "expected a 0x-prefixed 20-byte address" });
-const contract = z.object({ address, blockNumber: z.number().int().nonnegative() });
+const contract = z.object({ address: addressSchema, blockNumber: z.number().int().nonnegative() });
 
 /** What `npm run deploy` writes to `deployments/<chainId>.json`. */
 export const deploymentSchema = z.object({
@@ -42,7 +41,7 @@ export class DeploymentError extends Error {
   override name = "DeploymentError";
 }
 
-/** Parses and checks a deployment record; addresses come back checksummed. */
+/** Parses and checks a deployment record; addresses come back checksummed (EIP-55). */
 export function parseDeployment(json: unknown, source = "deployment"): Deployment {
   const result = deploymentSchema.safeParse(json, {
     // "deployBlock: missing" reads better than zod's "expected number, received undefined".
@@ -58,13 +57,7 @@ export function parseDeployment(json: unknown, source = "deployment"): Deploymen
     chainId: data.chainId,
     deployBlock: data.deployBlock,
     abiHash: data.abiHash as `0x${string}`,
-    contracts: {
-      GramToken: { ...data.contracts.GramToken, address: checksumAddress(data.contracts.GramToken.address) },
-      MerchantEscrow: {
-        ...data.contracts.MerchantEscrow,
-        address: checksumAddress(data.contracts.MerchantEscrow.address),
-      },
-    },
+    contracts: data.contracts,
   };
 }
 

@@ -1,13 +1,10 @@
 // What a wallet sends to the node's relayer and what it gets back. The wallet signs; the relayer
 // checks and submits from its own key, paying the gas. Amounts and times travel as decimal strings
 // (JSON has no bigint); the schemas turn them into bigints.
-import { getAddress, type Hex, isAddress, isHex } from "viem";
+import { type Hex, isHex } from "viem";
 import { z } from "zod";
+import { addressSchema as address } from "./checksum.ts";
 
-const address = z
-  .string()
-  .refine((value) => isAddress(value), { message: "expected a 0x-prefixed 20-byte address (EIP-55 if mixed-case)" })
-  .transform((value) => getAddress(value));
 const uint = (bits: number) =>
   z
     .string()

@@ -79,7 +79,7 @@ describe("loadDeployment", () => {
     record.contracts.MerchantEscrow.address = "0x1234";
     const dir = await folderWith("31337.json", JSON.stringify(record));
     expect(await failure(loadDeployment(31337, dir))).toBe(
-      `${join(dir, "31337.json")}: contracts.MerchantEscrow.address: expected a 0x-prefixed 20-byte address`,
+      `${join(dir, "31337.json")}: contracts.MerchantEscrow.address: expected a 0x-prefixed 20-byte address (EIP-55 if mixed-case)`,
     );
   });
 
