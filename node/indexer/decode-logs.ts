@@ -42,34 +42,41 @@ export function decodeLogs(logs: readonly RpcLog[], contracts: Contracts): Chain
     const address = log.address.toLowerCase() as Hex;
     const topic = log.topics[0];
     if (topic === undefined) continue;
-    const meta: EventMeta = {
-      blockNumber: Number(log.blockNumber),
-      blockHash: log.blockHash as Hex,
-      logIndex: Number(log.logIndex),
-      txHash: log.transactionHash as Hex,
-      address,
-    };
-    if (tokens.has(address) && topic === TRANSFER) {
-      // ERC-721 shares the signature with a third indexed topic; only ERC-20 transfers count.
-      if (log.topics.length !== 3 || log.data.length !== 66) continue;
-      events.push({
-        ...meta,
-        kind: "Transfer",
-        from: addressFromTopic(log.topics[1] as Hex),
-        to: addressFromTopic(log.topics[2] as Hex),
-        value: BigInt(log.data),
-      });
-    } else if (tokens.has(address) && tokenSelectors.has(topic)) {
-      const { eventName, args } = decode(gramTokenAbi, log);
-      if (eventName === "AuthorizationUsed" || eventName === "AuthorizationCanceled") {
-        const { authorizer, nonce } = args as { authorizer: Hex; nonce: Hex };
-        events.push({ ...meta, kind: eventName, authorizer: authorizer.toLowerCase() as Hex, nonce });
+    const meta = () => metaOf(log, address);
+    if (tokens.has(address)) {
+      if (topic === TRANSFER) {
+        // ERC-721 shares the signature with a third indexed topic; only ERC-20 transfers count.
+        if (log.topics.length !== 3 || log.data.length !== 66) continue;
+        events.push({
+          ...meta(),
+          kind: "Transfer",
+          from: addressFromTopic(log.topics[1] as Hex),
+          to: addressFromTopic(log.topics[2] as Hex),
+          value: BigInt(log.data),
+        });
+      } else if (tokenSelectors.has(topic)) {
+        const { eventName, args } = decode(gramTokenAbi, log);
+        if (eventName === "AuthorizationUsed" || eventName === "AuthorizationCanceled") {
+          const { authorizer, nonce } = args as { authorizer: Hex; nonce: Hex };
+          events.push({ ...meta(), kind: eventName, authorizer: authorizer.toLowerCase() as Hex, nonce });
+        }
       }
     } else if (address === contracts.escrow && escrowSelectors.has(topic)) {
-      events.push({ ...meta, ...escrowEvent(log) } as ChainEvent);
+      events.push({ ...meta(), ...escrowEvent(log) } as ChainEvent);
     }
   }
   return events;
+}
+
+/** Where a log happened; built only for the logs that are kept. */
+function metaOf(log: RpcLog, address: Hex): EventMeta {
+  return {
+    blockNumber: Number(log.blockNumber),
+    blockHash: log.blockHash as Hex,
+    logIndex: Number(log.logIndex),
+    txHash: log.transactionHash as Hex,
+    address,
+  };
 }
 
 function decode<const abi extends typeof gramTokenAbi | typeof merchantEscrowAbi>(abi: abi, log: RpcLog) {
