@@ -7,6 +7,7 @@ export {
   type ParseAmountOptions,
   parseAmount,
 } from "./amounts.ts";
+export * from "./chat/index.ts";
 export {
   type Deployment,
   DeploymentError,

@@ -19,6 +19,8 @@ export interface NodeConfig {
   /** Absent when no key file is given: the node serves no relay routes. */
   relayer: { keyFile: string; key: Hex; perPayerPerMinute: number } | undefined;
   extraTokens: Address[];
+  /** Where clients reach this node (chat sign-in names it); undefined: http://<host>:<port>. */
+  publicUrl: string | undefined;
   logLevel: LogLevel;
 }
 
@@ -120,6 +122,13 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     expected: "a 0x-prefixed 20-byte address",
     describe: "another ERC-20 to index (repeatable; env: comma-separated)",
   },
+  publicUrl: {
+    flag: "--public-url <url>",
+    env: "GRAM_PUBLIC_URL",
+    expected: "an http(s) URL with no path",
+    describe:
+      "the URL clients reach this node at, behind a proxy (chat sign-in messages must name it); default http://<host>:<port>",
+  },
   logLevel: {
     flag: "--log-level <level>",
     env: "GRAM_LOG_LEVEL",
@@ -162,6 +171,17 @@ const schema = z
         .refine((value) => isAddress(value))
         .transform((value) => getAddress(value)),
     ),
+    publicUrl: z
+      .string()
+      .refine((value) => {
+        try {
+          const url = new URL(value);
+          return ["http:", "https:"].includes(url.protocol) && url.pathname === "/" && !url.search && !url.hash;
+        } catch {
+          return false;
+        }
+      })
+      .optional(),
     logLevel: z.enum(LOG_LEVELS),
   })
   // Counting confirmations past the depth where blocks are final and pruned would mean nothing.
@@ -241,6 +261,7 @@ export async function loadConfig({
     maxLogRange: data.maxLogRange,
     relayer,
     extraTokens: [...new Set(data.extraTokens)],
+    publicUrl: data.publicUrl === undefined ? undefined : new URL(data.publicUrl).origin,
     logLevel: data.logLevel,
   };
 }

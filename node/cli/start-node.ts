@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import type { Logger } from "pino";
 import { type Address, createPublicClient, createWalletClient, http, type Transport, webSocket } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -7,6 +8,7 @@ import { type Deployment, DeploymentError, deploymentAbiHash, loadDeployment } f
 import { createApiServer } from "../api/create-api-server.ts";
 import { createIndexerEvents } from "../api/indexer-events.ts";
 import { readTokenInfo, type TokenInfo } from "../api/tokens.ts";
+import { CHAT_PATH, createChatHub } from "../hub/index.ts";
 import type { Log } from "../indexer/context.ts";
 import { createIndexer, type Indexer } from "../indexer/create-indexer.ts";
 import { withRetry } from "../indexer/retry.ts";
@@ -128,6 +130,30 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     );
   }
 
+  // The chat hub keeps its own LevelDB beside the index: chat history cannot be rebuilt from the chain.
+  let publicUrl: URL | undefined = config.publicUrl === undefined ? undefined : new URL(config.publicUrl);
+  const hub = await createChatHub({
+    dataDir: join(config.dataDir, "hub"),
+    chainId,
+    escrow,
+    events,
+    store,
+    log: log.child({ part: "hub" }),
+    // Read at each challenge: the port is known only once the server listens.
+    signIn: () => {
+      const base = publicUrl as URL;
+      return { domain: base.host, uri: `${base.protocol === "https:" ? "wss" : "ws"}://${base.host}${CHAT_PATH}` };
+    },
+  }).catch((error: unknown) => {
+    const code = (error as { code?: string; cause?: { code?: string } }).cause?.code;
+    if (code === "LEVEL_LOCKED") {
+      throw fail("--data-dir", config.dataDir, "a folder no other process has open (its chat hub folder is locked)");
+    }
+    throw error;
+  });
+  shutdown.add("hub", () => hub.close());
+  plugins.push(hub.plugin);
+
   const app = await createApiServer({
     store,
     indexer,
@@ -151,6 +177,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
   });
   const { address, port } = app.server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
+  publicUrl ??= new URL(url);
 
   const stopProgress =
     status === undefined ? undefined : showProgress({ indexer, events, fromBlock: deployment.deployBlock, status });
@@ -169,6 +196,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
       resumeFrom: resumeFrom?.number ?? null,
       dataDir: config.dataDir,
       relayer: relayerAddress,
+      chat: `${publicUrl.protocol === "https:" ? "wss" : "ws"}://${publicUrl.host}${CHAT_PATH}`,
       startupMs: Math.round(performance.now() - startedAt),
       // Since the process started: what a restart costs before the API answers.
       sinceProcessStartMs: Math.round(performance.now()),

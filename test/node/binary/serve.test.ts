@@ -1,10 +1,13 @@
 // The gram-node binary against a chain on loopback: it starts, serves, indexes, stops cleanly on
 // SIGTERM and resumes where it stopped; the relay routes exist exactly when it has a key.
+
+import { existsSync } from "node:fs";
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keccak256, parseEther, stringToHex, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { startChain, type TestChain } from "../chain.ts";
 import { randomTransfers } from "../workload.ts";
 import { expectServedEqualsChain, getJson, killAll, nodeFolders, spawnNode, waitSynced } from "./node-process.ts";
@@ -173,5 +176,45 @@ describe("gram-node", () => {
     expect(node.records().some((record) => record.msg?.includes("subscription failed"))).toBe(false);
     node.child.kill("SIGTERM");
     expect(await node.exited).toBe(0);
+  });
+
+  it("serves the chat hub on /v1/chat, its sign-in naming the node's own address or --public-url", async () => {
+    const challengeOf = async (url: string) => {
+      const socket = new WebSocket(`${url.replace(/^http/, "ws")}/v1/chat`);
+      try {
+        await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+        const answer = new Promise<Record<string, unknown>>((resolve) =>
+          socket.once("message", (data) => resolve(JSON.parse(String(data)))),
+        );
+        socket.send(JSON.stringify({ op: "challenge" }));
+        return await answer;
+      } finally {
+        socket.close();
+      }
+    };
+    const dataDir = join(folders.root, "chat");
+    const node = spawnNode(args(dataDir));
+    const url = await node.ready;
+    const host = new URL(url).host;
+    expect(await challengeOf(url)).toMatchObject({
+      type: "challenge",
+      domain: host,
+      uri: `ws://${host}/v1/chat`,
+      chainId: 31337,
+      nonce: expect.stringMatching(/^[0-9a-zA-Z]{8,}$/),
+    });
+    expect(node.records().find((record) => record.msg === "serving")).toMatchObject({ chat: `ws://${host}/v1/chat` });
+    node.child.kill("SIGTERM");
+    expect(await node.exited).toBe(0);
+    // Its own LevelDB beside the index: chat history is not rebuilt from the chain.
+    expect(existsSync(join(dataDir, "hub", "CURRENT"))).toBe(true);
+
+    const proxied = spawnNode([...args(dataDir), "--public-url", "https://chat.example.org"]);
+    expect(await challengeOf(await proxied.ready)).toMatchObject({
+      domain: "chat.example.org",
+      uri: "wss://chat.example.org/v1/chat",
+    });
+    proxied.child.kill("SIGTERM");
+    expect(await proxied.exited).toBe(0);
   });
 });

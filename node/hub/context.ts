@@ -1,0 +1,94 @@
+import type { HubFrameInput } from "../../protocol/chat/frames.ts";
+import type { ChatDomainInfo } from "../../protocol/chat/sign.ts";
+import type { Log } from "../indexer/context.ts";
+import type { RateLimiter } from "../relayer/rate-limit.ts";
+import type { Inboxes } from "./inboxes.ts";
+import { inboxKey } from "./keys.ts";
+import type { Sessions } from "./sessions.ts";
+import type { HubDb, WriteOp, Writer } from "./writer.ts";
+
+/** What the hub allows; every field has a default (`DEFAULT_HUB_LIMITS`). */
+export interface HubLimits {
+  /** Messages and groups created per address per minute, which is also the burst allowed. */
+  messagesPerMinute: number;
+  /** Frames of any kind per connection per minute. */
+  framesPerMinute: number;
+  /** Frames a connection may have waiting to be handled; past it the connection is closed. */
+  pendingFrames: number;
+  /** The largest frame taken, in bytes; the WebSocket layer's own `maxPayload` closes the connection above its limit. */
+  frameBytes: number;
+  /** A client whose unsent frames pile up past this is too slow to follow: it is disconnected. */
+  maxBufferedBytes: number;
+  /** How far `sentAt` and a sign-in's times may be from the hub's clock. */
+  clockSkewMs: number;
+  /** A connection that has not signed in after this long is closed. */
+  signInTimeoutMs: number;
+  /** Open connections, signed in or not. */
+  connections: number;
+}
+
+export const DEFAULT_HUB_LIMITS: HubLimits = {
+  messagesPerMinute: 120,
+  framesPerMinute: 1_200,
+  pendingFrames: 256,
+  frameBytes: 64 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  clockSkewMs: 5 * 60 * 1000,
+  signInTimeoutMs: 60_000,
+  connections: 10_000,
+};
+
+/** What the operations share: built once by `createChatHub`. */
+export interface HubContext {
+  db: HubDb;
+  /** The chain and escrow every envelope must be signed for. */
+  chat: ChatDomainInfo;
+  /** What sign-in messages must name. */
+  signIn: { domain: string; uri: string };
+  limits: HubLimits;
+  log: Log;
+  now(): number;
+  writer: Writer;
+  inboxes: Inboxes;
+  sessions: Sessions;
+  messageLimiter: RateLimiter;
+  /** Addresses that have signed in at least once: the only ones statuses are written for. */
+  known: Set<string>;
+  /** Runs `task` once every earlier task of the same `key` has settled. */
+  serialize<T>(key: string, task: () => Promise<T>): Promise<T>;
+}
+
+/** Sends a hub frame to the session that asked, with the asking frame's `ref` (also readable here). */
+export type Reply = ((frame: HubFrameInput) => void) & { readonly ref: string | undefined };
+
+/** One entry for one inbox: its stored value and the frame it is pushed as. */
+export interface InboxEntry {
+  address: string;
+  value: string;
+  frame(seq: number): string;
+}
+
+/**
+ * Hands out the next seq of each entry's inbox (loaded first: `ctx.inboxes.load`), writes the entries
+ * with `ops` in one batch, and pushes each to its live sessions once the batch is on disk. Resolves to
+ * the seq each entry got, in order.
+ */
+export function appendToInboxes(
+  ctx: HubContext,
+  entries: readonly InboxEntry[],
+  ops: WriteOp[] = [],
+): Promise<number[]> {
+  const seqs = entries.map((entry) => ctx.inboxes.nextSeq(entry.address));
+  entries.forEach((entry, i) => {
+    ops.push({ type: "put", key: inboxKey(entry.address, seqs[i] as number), value: entry.value });
+  });
+  return ctx.writer
+    .write(ops, () => {
+      entries.forEach((entry, i) => {
+        const seq = seqs[i] as number;
+        ctx.inboxes.markCommitted(entry.address, seq);
+        ctx.sessions.deliver(entry.address, seq, entry.frame(seq));
+      });
+    })
+    .then(() => seqs);
+}

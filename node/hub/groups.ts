@@ -1,0 +1,80 @@
+// `group.create` and `groups`. A group is its creator and up to 255 other members, fixed at creation;
+// only members may post to it or read its history. Each member is told of the group through its inbox
+// (a `group` frame), so that a member who was offline learns of it on the next sync.
+import { randomBytes } from "node:crypto";
+import { getAddress, type Hex } from "viem";
+import { ChatProtocolError } from "../../protocol/chat/errors.ts";
+import { type ClientFrameOf, GROUP_MAX_MEMBERS, type GroupInfo } from "../../protocol/chat/frames.ts";
+import { appendToInboxes, type HubContext, type Reply } from "./context.ts";
+import { groupFrame } from "./inboxes.ts";
+import { groupKey, membershipKey, membershipPrefix, prefixEnd } from "./keys.ts";
+import type { Session } from "./sessions.ts";
+import type { WriteOp } from "./writer.ts";
+
+/** The group `id`, or a `NOT_FOUND` refusal. */
+export async function readGroup(ctx: HubContext, id: Hex): Promise<GroupInfo> {
+  const json = await ctx.db.get(groupKey(id));
+  if (json === undefined) throw new ChatProtocolError("NOT_FOUND", `group ${id} does not exist on this hub`);
+  return JSON.parse(json) as GroupInfo;
+}
+
+/** Refuses (`NOT_MEMBER`) an address that is not in `group`. */
+export function checkMember(group: GroupInfo, address: string) {
+  if (!group.members.some((member) => member.toLowerCase() === address)) {
+    throw new ChatProtocolError("NOT_MEMBER", `group ${group.id}: ${getAddress(address)} is not a member`);
+  }
+}
+
+export async function createGroup(
+  ctx: HubContext,
+  session: Session,
+  frame: ClientFrameOf<"group.create">,
+  reply: Reply,
+) {
+  const creator = session.address as string;
+  const wait = ctx.messageLimiter.take(creator);
+  if (wait > 0) throw rateLimited(ctx, wait);
+  const members = [...new Set([creator, ...frame.members.map((member) => member.toLowerCase())])];
+  if (members.length > GROUP_MAX_MEMBERS) {
+    throw new ChatProtocolError(
+      "MALFORMED",
+      `members: a group has at most ${GROUP_MAX_MEMBERS} members, creator included`,
+    );
+  }
+  const group: GroupInfo = {
+    id: `0x${randomBytes(32).toString("hex")}`,
+    name: frame.name,
+    creator: getAddress(creator),
+    members: members.map((member) => getAddress(member)),
+    createdAt: ctx.now(),
+  };
+  const json = JSON.stringify(group);
+  const ops: WriteOp[] = [
+    { type: "put", key: groupKey(group.id), value: json },
+    ...members.map((member): WriteOp => ({ type: "put", key: membershipKey(member, group.id), value: "" })),
+  ];
+  await ctx.inboxes.load(members);
+  const [seq] = await appendToInboxes(
+    ctx,
+    members.map((address) => ({ address, value: `g${group.id}`, frame: (seq: number) => groupFrame(seq, json) })),
+    ops,
+  );
+  reply({ type: "created", group, seq: seq as number });
+}
+
+export async function listGroups(ctx: HubContext, session: Session, _frame: unknown, reply: Reply) {
+  const prefix = membershipPrefix(session.address as string);
+  const keys = await ctx.db.keys({ gte: prefix, lt: prefixEnd(prefix) }).all();
+  const found = keys.length === 0 ? [] : await ctx.db.getMany(keys.map((key) => groupKey(key.slice(prefix.length))));
+  const groups = found
+    .filter((json): json is string => json !== undefined)
+    .map((json) => JSON.parse(json) as GroupInfo);
+  reply({ type: "groups", groups });
+}
+
+export function rateLimited(ctx: HubContext, waitSeconds: number) {
+  return new ChatProtocolError(
+    "RATE_LIMITED",
+    `more than ${ctx.limits.messagesPerMinute} messages a minute from this address; retry in ${waitSeconds} s`,
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Why a chat envelope, frame, username or sign-in was refused. Stable: the hub sends it in `error`
+ * frames, the client branches on it, tests assert it.
+ */
+export type ChatErrorCode =
+  /** Not JSON, the wrong shape or a value out of range; the message names the field and what was expected. */
+  | "MALFORMED"
+  /** Over a size limit: 16 KiB per envelope, 64 KiB per frame. */
+  | "TOO_LARGE"
+  /** An envelope version this code does not read. */
+  | "UNKNOWN_VERSION"
+  /** A body type this code does not know. */
+  | "UNKNOWN_TYPE"
+  /** A frame `op` the hub does not know. */
+  | "UNKNOWN_OP"
+  /** The signature does not recover to `from` under this chain and contract. */
+  | "BAD_SIGNATURE"
+  /** Signed for another chain than the reader's. */
+  | "WRONG_CHAIN"
+  /** An `invoice` body whose link is damaged, for another chain or escrow, or whose title/items are not the signed ones. */
+  | "INVOICE_INVALID"
+  | "INVALID_USERNAME"
+  /** A Sign-In with Ethereum message or signature that does not hold (domain, uri, chain, nonce, times, signer). */
+  | "SIGNIN_FAILED"
+  /** The hub: the operation needs a signed-in session. */
+  | "NOT_SIGNED_IN"
+  /** The hub: an envelope `from` another address than the session's. */
+  | "IMPERSONATION"
+  /** The hub: this sender already sent a message with this id. */
+  | "REPLAYED"
+  /** The hub: `sentAt` is further than the allowed skew from the hub's clock. */
+  | "CLOCK_SKEW"
+  /** The hub: the session's address is not a member of the group. */
+  | "NOT_MEMBER"
+  | "NOT_FOUND"
+  | "USERNAME_TAKEN"
+  | "RATE_LIMITED"
+  /** The hub failed on its side (disk); the frame may be sent again. */
+  | "INTERNAL";
+
+export interface ChatProtocolErrorOptions {
+  /** What the user or the client can do about it. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** Every refusal in the chat protocol; `code` says which rule failed, the message what was expected. */
+export class ChatProtocolError extends Error {
+  override name = "ChatProtocolError";
+  readonly code: ChatErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ChatErrorCode, message: string, { hint, cause }: ChatProtocolErrorOptions = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Quotes untrusted input in an error without echoing a whole frame back: `"abc"`, `42`, `{"a":1…`. */
+export function quote(value: unknown, max = 80): string {
+  const cut = (text: string) => (text.length > max ? `${text.slice(0, max)}…` : text);
+  if (typeof value === "string") return JSON.stringify(cut(value));
+  const text = JSON.stringify(value);
+  return text === undefined ? "nothing" : cut(text);
+}

@@ -1,0 +1,88 @@
+// The chat protocol: what wallets and the node's chat hub say to each other. See envelope.ts (the signed
+// message), body.ts (what it says), sign.ts (EIP-712 signing and checking), frames.ts (the hub's wire
+// frames), siwe.ts (sign-in) and username.ts.
+export {
+  BODY_LIMITS,
+  BODY_TYPES,
+  type Body,
+  type BodyInput,
+  type BodyType,
+  bodySchema,
+  type InvoiceBody,
+  invoiceBodySchema,
+  type PaymentBody,
+  parseBody,
+  paymentBodySchema,
+  type RequestBody,
+  requestBodySchema,
+  type TextBody,
+  textBodySchema,
+} from "./body.ts";
+export { bodyHash, type CanonicalValue, canonicalJson } from "./canonical.ts";
+export {
+  type ConversationTarget,
+  type ConversationTargetInput,
+  conversationOf,
+  conversationTargetSchema,
+  ENVELOPE_MAX_BYTES,
+  ENVELOPE_VERSION,
+  type Envelope,
+  type EnvelopeInput,
+  envelopeSchema,
+  parseEnvelope,
+  parseEnvelopeValue,
+} from "./envelope.ts";
+export { type ChatErrorCode, ChatProtocolError, type ChatProtocolErrorOptions } from "./errors.ts";
+export {
+  CLIENT_OPS,
+  type ClientFrame,
+  type ClientFrameInput,
+  type ClientFrameOf,
+  type ClientOp,
+  clientFrameSchemas,
+  FRAME_MAX_BYTES,
+  GROUP_MAX_MEMBERS,
+  GROUP_NAME_MAX_LENGTH,
+  type GroupInfo,
+  groupInfoSchema,
+  HISTORY_MAX_LIMIT,
+  HUB_FRAME_MAX_BYTES,
+  type HubErrorCode,
+  type HubFrame,
+  type HubFrameInput,
+  type HubFrameOf,
+  hubFrameSchema,
+  parseClientFrame,
+  parseClientFrameValue,
+  parseHubFrame,
+  STATUS_STATES,
+  type StatusState,
+  type StatusUpdate,
+  SYNC_MAX_LIMIT,
+  statusUpdateSchema,
+} from "./frames.ts";
+export {
+  type ChatDomainInfo,
+  type ChatSigner,
+  chatDomain,
+  chatMessage,
+  chatMessageTypes,
+  type EnvelopeDraft,
+  randomMessageId,
+  signEnvelope,
+  type VerifiedEnvelope,
+  verifyEnvelope,
+} from "./sign.ts";
+export {
+  type CreateChatSignInParameters,
+  checkSignInChallenge,
+  createChatSignIn,
+  SIGN_IN_CLOCK_SKEW_MS,
+  SIGN_IN_MAX_TTL_MS,
+  SIGN_IN_STATEMENT,
+  type SignInChallenge,
+  type VerifiedSignIn,
+  type VerifyChatSignInParameters,
+  verifyChatSignIn,
+} from "./siwe.ts";
+export { isValidUsername, normalizeUsername, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "./username.ts";
