@@ -1,10 +1,11 @@
-import type { HubFrameInput } from "../../protocol/chat/frames.ts";
+import type { GroupInfo, HubFrameInput } from "../../protocol/chat/frames.ts";
 import type { ChatDomainInfo } from "../../protocol/chat/sign.ts";
 import type { Log } from "../indexer/context.ts";
 import type { RateLimiter } from "../relayer/rate-limit.ts";
 import type { Inboxes } from "./inboxes.ts";
 import { inboxKey } from "./keys.ts";
 import type { Sessions } from "./sessions.ts";
+import type { Verifier } from "./verifier.ts";
 import type { HubDb, WriteOp, Writer } from "./writer.ts";
 
 /** What the hub allows; every field has a default (`DEFAULT_HUB_LIMITS`). */
@@ -52,6 +53,10 @@ export interface HubContext {
   inboxes: Inboxes;
   sessions: Sessions;
   messageLimiter: RateLimiter;
+  /** Signature checks, in worker threads. */
+  verifier: Verifier;
+  /** Groups read so far, by id: members are fixed at creation, so a group never goes stale. */
+  groups: Map<string, GroupInfo & { memberSet: ReadonlySet<string> }>;
   /** Addresses that have signed in at least once: the only ones statuses are written for. */
   known: Set<string>;
   /** Runs `task` once every earlier task of the same `key` has settled. */

@@ -27,6 +27,7 @@ import { challenge, signIn } from "./sign-in.ts";
 import { startStatusPusher } from "./statuses.ts";
 import { ack, history, sync } from "./sync.ts";
 import { lookup, register } from "./users.ts";
+import { createVerifier } from "./verifier.ts";
 import { createWriter, type HubDb } from "./writer.ts";
 
 /** The route the hub serves. */
@@ -146,6 +147,8 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
     inboxes,
     sessions: createSessions({ maxBufferedBytes: limits.maxBufferedBytes }),
     messageLimiter: createRateLimiter({ perMinute: limits.messagesPerMinute, now: () => ctx.now() }),
+    verifier: createVerifier(),
+    groups: new Map(),
     known,
     serialize(key, task) {
       const run = (chains.get(key) ?? Promise.resolve()).then(task);
@@ -265,6 +268,7 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
       for (const session of open) session.socket.close(1001, "hub shutting down");
       await Promise.allSettled(open.map((session) => session.queue));
       await ctx.writer.flush();
+      await ctx.verifier.close();
       if (owned) await db.close();
     })();
     return closing;

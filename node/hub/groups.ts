@@ -11,16 +11,27 @@ import { groupKey, membershipKey, membershipPrefix, prefixEnd } from "./keys.ts"
 import type { Session } from "./sessions.ts";
 import type { WriteOp } from "./writer.ts";
 
-/** The group `id`, or a `NOT_FOUND` refusal. */
-export async function readGroup(ctx: HubContext, id: Hex): Promise<GroupInfo> {
-  const json = await ctx.db.get(groupKey(id));
-  if (json === undefined) throw new ChatProtocolError("NOT_FOUND", `group ${id} does not exist on this hub`);
-  return JSON.parse(json) as GroupInfo;
+/** At most this many groups are kept in memory; past it the cache starts over. */
+const CACHED_GROUPS = 10_000;
+
+/** The group `id` with its members' lowercase addresses, or a `NOT_FOUND` refusal. */
+export async function readGroup(ctx: HubContext, id: Hex): Promise<GroupInfo & { memberSet: ReadonlySet<string> }> {
+  const key = id.toLowerCase();
+  let group = ctx.groups.get(key);
+  if (group === undefined) {
+    const json = await ctx.db.get(groupKey(id));
+    if (json === undefined) throw new ChatProtocolError("NOT_FOUND", `group ${id} does not exist on this hub`);
+    const info = JSON.parse(json) as GroupInfo;
+    group = { ...info, memberSet: new Set(info.members.map((member) => member.toLowerCase())) };
+    if (ctx.groups.size >= CACHED_GROUPS) ctx.groups.clear();
+    ctx.groups.set(key, group);
+  }
+  return group;
 }
 
 /** Refuses (`NOT_MEMBER`) an address that is not in `group`. */
-export function checkMember(group: GroupInfo, address: string) {
-  if (!group.members.some((member) => member.toLowerCase() === address)) {
+export function checkMember(group: { id: string; memberSet: ReadonlySet<string> }, address: string) {
+  if (!group.memberSet.has(address)) {
     throw new ChatProtocolError("NOT_MEMBER", `group ${group.id}: ${getAddress(address)} is not a member`);
   }
 }

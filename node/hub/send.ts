@@ -7,7 +7,6 @@ import { getAddress, zeroAddress } from "viem";
 import { conversationOf } from "../../protocol/chat/envelope.ts";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import type { ClientFrameOf } from "../../protocol/chat/frames.ts";
-import { verifyEnvelope } from "../../protocol/chat/sign.ts";
 import { appendToInboxes, type HubContext, type Reply } from "./context.ts";
 import { checkMember, rateLimited, readGroup } from "./groups.ts";
 import { messageFrame } from "./inboxes.ts";
@@ -25,7 +24,7 @@ export async function send(ctx: HubContext, session: Session, frame: ClientFrame
       `envelope.from: ${envelope.from}, but this session is signed in as ${getAddress(address)}; a client sends only its own messages`,
     );
   }
-  await verifyEnvelope(envelope, ctx.chat);
+  await ctx.verifier.envelope(envelope, ctx.chat);
   const skew = envelope.sentAt - ctx.now();
   if (Math.abs(skew) > ctx.limits.clockSkewMs) {
     throw new ChatProtocolError(
@@ -43,7 +42,7 @@ export async function send(ctx: HubContext, session: Session, frame: ClientFrame
   } else {
     const group = await readGroup(ctx, envelope.to.id);
     checkMember(group, address);
-    recipients = group.members.map((member) => member.toLowerCase());
+    recipients = [...group.memberSet];
   }
   const conversation = conversationOf(envelope.from, envelope.to);
   const ref = messageRef(address, envelope.id);

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Hex } from "viem";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import type { ClientFrameOf } from "../../protocol/chat/frames.ts";
-import { SIGN_IN_MAX_TTL_MS, verifyChatSignIn } from "../../protocol/chat/siwe.ts";
+import { SIGN_IN_MAX_TTL_MS } from "../../protocol/chat/siwe.ts";
 import type { HubContext, Reply } from "./context.ts";
 import { ackKey, knownKey, nameOfKey } from "./keys.ts";
 import type { Session } from "./sessions.ts";
@@ -40,7 +40,7 @@ export async function signIn(ctx: HubContext, session: Session, frame: ClientFra
   if (now > given.expiresAt) {
     throw new ChatProtocolError("SIGNIN_FAILED", "sign-in: the challenge expired; ask for a new one");
   }
-  const { address: checksummed } = await verifyChatSignIn({
+  const { address: checksummed } = await ctx.verifier.signIn({
     message: frame.message,
     signature: frame.signature as Hex,
     expected: {
