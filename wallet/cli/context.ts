@@ -19,6 +19,7 @@ import { type Deployment, loadDeployment } from "../../protocol/deployments.ts";
 import { createGramClient, type GramClient } from "../actions/client.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { parseAddress } from "../address.ts";
+import { resolveRecipient } from "../contacts/resolveRecipient.ts";
 import { ChainError, EmptyPasswordError } from "../errors.ts";
 import { type AccountInfo, listAccounts } from "../keys/listAccounts.ts";
 import { type UnlockAccountReturnType, unlockAccount } from "../keys/unlockAccount.ts";
@@ -74,8 +75,9 @@ export async function connect(cli: Cli, account?: UnlockAccountReturnType): Prom
 }
 
 /**
- * `--account`: a number is the account's position in `gram accounts`, anything else an address; by default
- * the first account. A keystore that cannot be read is reported rather than skipped silently.
+ * `--account`: a number is the account's position in `gram accounts`, `0x…` an address, and a name (`alice`
+ * or `@alice`) the contact of that name, which must be one of this wallet's accounts; by default the first
+ * account. A keystore that cannot be read is reported rather than skipped silently.
  */
 export async function selectAccount(cli: Cli): Promise<AccountInfo> {
   const { accounts, unreadable } = await listAccounts({ home: cli.home });
@@ -100,7 +102,9 @@ export async function selectAccount(cli: Cli): Promise<AccountInfo> {
       },
     );
   }
-  const address = parseAddress(wanted, "--account");
+  const address = wanted.startsWith("0x")
+    ? parseAddress(wanted, "--account")
+    : (await resolveRecipient({ home: cli.home, recipient: `@${wanted.replace(/^@/, "")}` })).address;
   const found = accounts.find((a) => a.address === address);
   if (found) return found;
   const broken = unreadable.find(({ file }) => basename(file).toLowerCase() === `${address.toLowerCase()}.json`);

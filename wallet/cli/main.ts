@@ -52,7 +52,10 @@ export function buildProgram(): Command {
     .option("--rpc <url>", "chain JSON-RPC URL (GRAM_RPC; default http://127.0.0.1:8545)")
     .option("--node <url>", "gram node API URL for reads and gasless sends (GRAM_NODE)")
     .option("--home <dir>", "wallet folder (GRAM_HOME; default ~/.gram)")
-    .option("--account <n|address>", "account number from `gram accounts`, or its address (default 0)")
+    .option(
+      "--account <n|address|name>",
+      "account number from `gram accounts`, its address, or a contact name for one of its accounts (default 0)",
+    )
     .option("--password-file <file>", "read the keystore password from a file (or set GRAM_PASSWORD)")
     .option("--deployments <dir>", "folder of <chainId>.json deployments (GRAM_DEPLOYMENTS_DIR; default ./deployments)")
     .option("-y, --yes", "sign without asking (the summary is still printed); never overrides a blocking warning")

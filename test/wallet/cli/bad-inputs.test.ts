@@ -389,6 +389,12 @@ const rows: Row[] = [
     message: /no keystore for it/,
   },
   {
+    name: "--account of an unknown name",
+    args: () => [...send(other, "1")(), "--account", "nobody"],
+    code: "UNKNOWN_CONTACT",
+    message: /nobody/,
+  },
+  {
     name: "a home with no account",
     home: "empty",
     args: send(other, "1"),

@@ -49,7 +49,14 @@ describe("gram keys", () => {
     const list = jsonOf(await chain.gram(["accounts", "--json"], { home }));
     expect((list.accounts as { number: number; address: string }[]).map((a) => a.number)).toEqual([0, 1]);
     const second = await chain.gram(["address", "--account", "1"], { home });
-    expect(second.stdout.trim()).toBe((list.accounts as { address: string }[])[1]?.address);
+    const secondAddress = (list.accounts as { address: string }[])[1]?.address as string;
+    expect(second.stdout.trim()).toBe(secondAddress);
+
+    // A contact that names one of the wallet's accounts selects it: `--account savings` or `@savings`.
+    expect((await chain.gram(["contacts", "add", "savings", secondAddress], { home })).code).toBe(0);
+    for (const name of ["savings", "@savings"]) {
+      expect((await chain.gram(["address", "--account", name], { home })).stdout.trim()).toBe(secondAddress);
+    }
   });
 
   it("import from a mnemonic file derives the same account as other tools", async () => {
