@@ -1,5 +1,5 @@
 // `npm start` as a user runs it: a child process serving the chain on loopback, then Ctrl-C.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,10 +47,11 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe("npm start", () => {
-  it("serves a chain with both contracts deployed and the demo accounts funded, and stops cleanly on SIGINT", async () => {
+  it("serves a chain with the contracts, the demo accounts funded and in a wallet, and the node; stops cleanly on SIGINT", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gram-start-"));
     try {
-      const run = start(["--port", "0"], { GRAM_DEPLOYMENTS_DIR: dir });
+      const demo = join(dir, "demo");
+      const run = start(["--port", "0", "--node-port", "0"], { GRAM_DEPLOYMENTS_DIR: dir, GRAM_DEMO_DIR: demo });
       const url = await run.ready;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const client = createPublicClient({ transport: http(url) });
@@ -66,9 +67,27 @@ describe("npm start", () => {
         /^0x[0-9a-f]{100,}/,
       );
 
+      // The node serves the chain's balances, and the printed environment drives the wallet CLI.
+      const nodeUrl = /node \(API\)\s+(http:\/\/\S+)/.exec(run.output())?.[1] as string;
+      const account = (await (await fetch(`${nodeUrl}/v1/accounts/${alice}`)).json()) as {
+        balances: { balance: string }[];
+      };
+      expect(account.balances[0]?.balance).toBe(parseUnits("1000", 9).toString());
+      const exported = /export (.+)/.exec(run.output())?.[1] as string;
+      const env = Object.fromEntries(exported.split(" ").map((pair) => pair.split("=") as [string, string]));
+      expect(env).toMatchObject({ GRAM_HOME: join(demo, "gram"), GRAM_NODE: nodeUrl, GRAM_RPC: url });
+      const gram = spawnSync(process.execPath, ["bin/gram", "balance", "--account", "bob", "--json"], {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      });
+      expect(gram.status, gram.stderr).toBe(0);
+      expect(JSON.parse(gram.stdout)).toMatchObject({ balances: [{ formatted: "1000", symbol: "GRAM" }] });
+
       run.child.kill("SIGINT");
       expect(await run.exited).toBe(0);
+      expect(run.output()).toContain("stopping the node");
       await expect(client.getChainId()).rejects.toThrow();
+      await expect(fetch(`${nodeUrl}/healthz`)).rejects.toThrow();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
