@@ -4,6 +4,7 @@
 // `gram --help` start in tens of milliseconds.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { registerChat } from "./commands/chat-commands.ts";
 import type { Cli } from "./options.ts";
 import type { CommandResult } from "./output.ts";
 import { exit, printError, runCommand } from "./run.ts";
@@ -295,6 +296,7 @@ export function buildProgram(): Command {
     .description("replace with a 0-value transaction to yourself")
     .action(on(async (cli, hash: string) => (await commands.tx()).replace(cli, "cancel", hash)));
 
+  registerChat(program, on);
   return program;
 }
 
