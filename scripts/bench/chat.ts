@@ -16,8 +16,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createPublicClient, createWalletClient, type Hex, http } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { createGramClient } from "../../wallet/actions/client.ts";
+import { connectChat } from "../../wallet/chat/connectChat.ts";
+import { sendChatTransfer } from "../../wallet/chat/sendChatTransfer.ts";
+import { createPaymentTracker } from "../../wallet/chat/trackPayments.ts";
 import type { ChatLoadConfig, ChatLoadMessage, ChatPhaseResult } from "./chat-load.ts";
-import { describeMachine } from "./report.ts";
+import { describeMachine, percentile } from "./report.ts";
 import { type GramNode, startGramNode, startWalletBenchChain, type WalletBenchChain } from "./wallet-setup.ts";
 
 const TARGETS = { deliveredPerSecond: 20_000, p99Ms: 50, payToConfirmedMs: 500 };
@@ -104,6 +110,80 @@ function fanOut(config: ChatLoadConfig): Promise<{ signInSeconds: number; result
   });
 }
 
+/**
+ * Alice pays bob `samples` times through the chat client (direct, then gasless through the node's
+ * relayer); each sample is the time from the call (signing included) to bob's client showing the payment
+ * confirmed: its message received, verified, and its transaction's receipt checked on the chain.
+ */
+async function payToConfirmed(
+  bench: WalletBenchChain,
+  nodeUrl: string,
+  samples: number,
+): Promise<{ direct: number[]; gasless: number[] }> {
+  const publicClient = createPublicClient({ transport: http(bench.url) });
+  const contracts = { token: bench.token, escrow: bench.escrow };
+  const alice = privateKeyToAccount(bench.user.privateKey);
+  const bob = privateKeyToAccount(generatePrivateKey());
+  const home = join(temp as string, "pay");
+  const aliceClient = await createGramClient({
+    publicClient,
+    walletClient: createWalletClient({ account: alice, transport: http(bench.url) }),
+    chainId: bench.chainId,
+    contracts,
+    home,
+  });
+  const bobClient = await createGramClient({ publicClient, chainId: bench.chainId, contracts, home });
+  const connect = (account: typeof alice) =>
+    connectChat({ url: nodeUrl, account, chainId: bench.chainId, escrow: bench.escrow });
+  const [aliceChat, bobChat] = await Promise.all([connect(alice), connect(bob)]);
+  const payments = createPaymentTracker({ client: bobClient, state: bobChat.state });
+  const waiting = new Map<Hex, () => void>();
+  const confirmed = (id: Hex) => {
+    waiting.get(id)?.();
+    waiting.delete(id);
+  };
+  bobChat.on(async (event) => {
+    if (event.type === "message" && event.message.envelope.body.type === "payment") {
+      if ((await payments.check(event.message)).state === "confirmed") confirmed(event.message.envelope.id);
+    } else if (event.type === "status") {
+      for (const update of await payments.hint(event.status)) {
+        if (update.verification.state === "confirmed") confirmed(update.id);
+      }
+    }
+  });
+  const run = async (relayer: string | undefined) => {
+    const times: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const started = performance.now();
+      let seen: (() => void) | undefined;
+      const shown = new Promise<void>((resolve) => {
+        seen = resolve;
+      });
+      const sent = await sendChatTransfer(aliceClient, aliceChat, {
+        to: { type: "direct", address: bob.address },
+        recipient: bob.address,
+        amount: "1",
+        memo: `sample ${i}`,
+        ...(relayer === undefined ? {} : { relayer }),
+      });
+      const id = sent.message.envelope.id;
+      if (payments.get(id)?.state === "confirmed") seen?.();
+      else waiting.set(id, seen as () => void);
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`payment ${id} not confirmed within 10 s`)), 10_000).unref(),
+      );
+      await Promise.race([shown, timeout]);
+      times.push(performance.now() - started);
+    }
+    return times;
+  };
+  try {
+    return { direct: await run(undefined), gasless: await run(nodeUrl) };
+  } finally {
+    await Promise.all([aliceChat.close(), bobChat.close()]);
+  }
+}
+
 async function main() {
   const machine = describeMachine();
   temp = await mkdtemp(join(tmpdir(), "gram-bench-chat-"));
@@ -121,6 +201,10 @@ async function main() {
     phases,
     phaseSeconds,
   });
+  const samples = values.quick ? 5 : 20;
+  console.log(`pay → confirmed: ${samples} direct and ${samples} gasless payments in chat`);
+  const paid = await payToConfirmed(chain, node.url, samples);
+
   const lost = results.filter((r) => r.delivered !== r.expected);
   if (lost.length > 0) {
     throw new Error(`messages lost: ${lost.map((r) => `${r.delivered} of ${r.expected}`).join(", ")}`);
@@ -135,6 +219,14 @@ async function main() {
   for (const r of results) {
     console.log(
       `| ${r.senders} | ${Math.round(r.delivered / r.seconds).toLocaleString("en-US")} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(0)} ms | ≥ ${TARGETS.deliveredPerSecond.toLocaleString("en-US")}/s, p99 ≤ ${TARGETS.p99Ms} ms |`,
+    );
+  }
+  console.log();
+  console.log("| /pay → receiver sees it confirmed | p50 | p90 | max | target |");
+  console.log("| --- | ---: | ---: | ---: | --- |");
+  for (const [kind, times] of Object.entries(paid)) {
+    console.log(
+      `| ${kind} (${times.length}) | ${percentile(times, 50).toFixed(0)} ms | ${percentile(times, 90).toFixed(0)} ms | ${Math.max(...times).toFixed(0)} ms | ≤ ${TARGETS.payToConfirmedMs} ms |`,
     );
   }
 }
