@@ -72,6 +72,8 @@ export async function startWalletBenchChain(temp: string): Promise<WalletBenchCh
     const balanceOf = (owner: Address) =>
       publicClient.readContract({ address: token, abi: gramTokenAbi, functionName: "balanceOf", args: [owner] });
     if ((await balanceOf(user.address)) !== parseUnits(FUNDED_GRAM, 9)) throw new Error("the mint did not land");
+    // One more block, so that the funding has the node's two confirmations: balances read as confirmed.
+    await rpc("evm_mine");
 
     const opened = connection;
     return {
