@@ -119,6 +119,9 @@ function startChild<M extends { type: string }>(script: string, arg: unknown, ex
   const child = fork(new URL(script, import.meta.url), [JSON.stringify(arg)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     execArgv,
+    // The compile cache bin/gram-node turns on (module.enableCompileCache(), the same default folder):
+    // a restart reuses the compiled code of the run before it, as the binary's does.
+    env: { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), "node-compile-cache") },
   });
   children.add(child);
   const queue: M[] = [];
