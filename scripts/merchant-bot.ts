@@ -3,7 +3,7 @@
 // (with room for a tip); when the hub's status says the invoice is paid, the bot checks the payment with
 // the node, captures it and says thank you; "refund" pays back the buyer's last captured order.
 //
-//   node scripts/merchant-bot.ts --account merchant        # with npm start's environment line exported
+//   npm run merchant-bot -- --account merchant        # with npm start's environment line exported
 //
 // Flags (and their environment variables): --home (GRAM_HOME), --account (GRAM_ACCOUNT: a number in
 // `gram accounts`, an address or a contact's name, as the CLI reads it), --password-file (or
