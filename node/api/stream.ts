@@ -1,7 +1,6 @@
 // `/v1/stream`: clients subscribe to addresses and invoice ids and get each indexed event touching
 // them as the indexer commits it (its onBatch hook), and `reverted` when a reorg removes one (onReorg).
 // Events of blocks that may still be reorganised are kept in memory to say what was reverted.
-import type { Hex } from "viem";
 import type { WebSocket } from "ws";
 import {
   STREAM_LIMITS,
@@ -12,8 +11,8 @@ import {
 } from "../../protocol/api.ts";
 import type { Log } from "../indexer/context.ts";
 import type { ChainEvent } from "../indexer/events.ts";
+import { createInvoiceParties, type InvoiceParties } from "../store/invoice-parties.ts";
 import type { Store } from "../store/open-store.ts";
-import { readInvoice } from "../store/read-state.ts";
 import { ApiError } from "./errors.ts";
 import type { IndexerEvents } from "./indexer-events.ts";
 import type { ApiMetrics } from "./metrics.ts";
@@ -54,8 +53,7 @@ export function createStreamHub({ store, events, depth, metrics, log, reorgWindo
   const byInvoice = new Map<string, Set<Client>>();
   /** Recent events, oldest first, for reverts. */
   let recent: Sent[] = [];
-  /** Merchant and payer of invoices seen paid, for events that name only the id. */
-  const parties = new Map<string, { merchant: Hex; payer: Hex }>();
+  const parties = createInvoiceParties(store);
   // Batches and reorgs are handled in the order the indexer reports them, one at a time.
   let queue = Promise.resolve();
   const enqueue = (task: () => Promise<void> | void) => {
@@ -94,7 +92,7 @@ export function createStreamHub({ store, events, depth, metrics, log, reorgWindo
 
   /** Who an event concerns: the accounts it moves money of or names, and its invoice. */
   async function describe(event: ChainEvent): Promise<Sent> {
-    let invoiceParties: { merchant: Hex; payer: Hex } | undefined;
+    let invoiceParties: InvoiceParties | undefined;
     const addresses: string[] = [];
     switch (event.kind) {
       case "Transfer":
@@ -114,16 +112,11 @@ export function createStreamHub({ store, events, depth, metrics, log, reorgWindo
         addresses.push(event.treasury);
         break;
       case "InvoicePaid":
-        parties.set(event.id, { merchant: event.merchant, payer: event.payer });
-        if (parties.size > 100_000) parties.delete(parties.keys().next().value as string);
+        parties.remember(event.id, { merchant: event.merchant, payer: event.payer });
         addresses.push(event.merchant, event.payer);
         break;
       default: {
-        invoiceParties = parties.get(event.id);
-        if (invoiceParties === undefined) {
-          const record = await readInvoice(store, event.id);
-          if (record !== undefined) invoiceParties = { merchant: record.merchant, payer: record.payer };
-        }
+        invoiceParties = await parties.of(event.id);
         if (invoiceParties !== undefined) addresses.push(invoiceParties.merchant, invoiceParties.payer);
       }
     }

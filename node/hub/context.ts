@@ -1,3 +1,4 @@
+import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import type { GroupInfo, HubFrameInput } from "../../protocol/chat/frames.ts";
 import type { ChatDomainInfo } from "../../protocol/chat/sign.ts";
 import type { Log } from "../indexer/context.ts";
@@ -96,4 +97,15 @@ export function appendToInboxes(
       });
     })
     .then(() => seqs);
+}
+
+/** Takes one message (or group) from `address`'s allowance; refuses (`RATE_LIMITED`) past `messagesPerMinute`. */
+export function takeMessage(ctx: HubContext, address: string) {
+  const wait = ctx.messageLimiter.take(address);
+  if (wait > 0) {
+    throw new ChatProtocolError(
+      "RATE_LIMITED",
+      `more than ${ctx.limits.messagesPerMinute} messages a minute from this address; retry in ${wait} s`,
+    );
+  }
 }

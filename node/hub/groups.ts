@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { getAddress, type Hex } from "viem";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import { type ClientFrameOf, GROUP_MAX_MEMBERS, type GroupInfo } from "../../protocol/chat/frames.ts";
-import { appendToInboxes, type HubContext, type Reply } from "./context.ts";
+import { appendToInboxes, type HubContext, type Reply, takeMessage } from "./context.ts";
 import { groupFrame } from "./inboxes.ts";
 import { groupKey, membershipKey, membershipPrefix, prefixEnd } from "./keys.ts";
 import type { Session } from "./sessions.ts";
@@ -43,8 +43,7 @@ export async function createGroup(
   reply: Reply,
 ) {
   const creator = session.address as string;
-  const wait = ctx.messageLimiter.take(creator);
-  if (wait > 0) throw rateLimited(ctx, wait);
+  takeMessage(ctx, creator);
   const members = [...new Set([creator, ...frame.members.map((member) => member.toLowerCase())])];
   if (members.length > GROUP_MAX_MEMBERS) {
     throw new ChatProtocolError(
@@ -81,11 +80,4 @@ export async function listGroups(ctx: HubContext, session: Session, _frame: unkn
     .filter((json): json is string => json !== undefined)
     .map((json) => JSON.parse(json) as GroupInfo);
   reply({ type: "groups", groups });
-}
-
-export function rateLimited(ctx: HubContext, waitSeconds: number) {
-  return new ChatProtocolError(
-    "RATE_LIMITED",
-    `more than ${ctx.limits.messagesPerMinute} messages a minute from this address; retry in ${waitSeconds} s`,
-  );
 }

@@ -7,8 +7,8 @@ import { getAddress, zeroAddress } from "viem";
 import { conversationOf } from "../../protocol/chat/envelope.ts";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import type { ClientFrameOf } from "../../protocol/chat/frames.ts";
-import { appendToInboxes, type HubContext, type Reply } from "./context.ts";
-import { checkMember, rateLimited, readGroup } from "./groups.ts";
+import { appendToInboxes, type HubContext, type Reply, takeMessage } from "./context.ts";
+import { checkMember, readGroup } from "./groups.ts";
 import { messageFrame } from "./inboxes.ts";
 import { conversationKey, messageKey, messageRef } from "./keys.ts";
 import type { Session } from "./sessions.ts";
@@ -16,8 +16,7 @@ import type { Session } from "./sessions.ts";
 export async function send(ctx: HubContext, session: Session, frame: ClientFrameOf<"send">, reply: Reply) {
   const address = session.address as string;
   const { envelope } = frame;
-  const wait = ctx.messageLimiter.take(address);
-  if (wait > 0) throw rateLimited(ctx, wait);
+  takeMessage(ctx, address);
   if (envelope.from.toLowerCase() !== address) {
     throw new ChatProtocolError(
       "IMPERSONATION",

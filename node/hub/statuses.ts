@@ -4,18 +4,16 @@
 // reorganised are also kept under `r:` (on disk, so that a restart does not forget them); a reorg that
 // removes one sends the same parties a `reverted` status. `meta:status` remembers the last block told,
 // so that an indexer rebuilt from scratch does not tell everyone their history again.
-import { getAddress, type Hex, zeroAddress } from "viem";
+import { getAddress, zeroAddress } from "viem";
 import type { StatusUpdate } from "../../protocol/chat/frames.ts";
 import type { IndexerEvents } from "../api/indexer-events.ts";
 import type { ChainEvent } from "../indexer/events.ts";
+import { createInvoiceParties } from "../store/invoice-parties.ts";
 import type { Store } from "../store/open-store.ts";
-import { readInvoice } from "../store/read-state.ts";
 import { appendToInboxes, type HubContext, type InboxEntry } from "./context.ts";
 import { statusFrame } from "./inboxes.ts";
 import { pendingStatusKey, pendingStatusPrefix, prefixEnd, statusCursorKey } from "./keys.ts";
 import type { WriteOp } from "./writer.ts";
-
-const MAX_REMEMBERED_INVOICES = 100_000;
 
 interface Pending {
   status: StatusUpdate;
@@ -35,18 +33,11 @@ export interface StatusPusherParameters {
 export async function startStatusPusher(ctx: HubContext, { events, store, reorgWindow }: StatusPusherParameters) {
   const stored = await ctx.db.get(statusCursorKey);
   let told: number | undefined = stored === undefined ? undefined : Number(stored);
-  const parties = new Map<string, { merchant: string; payer: string }>();
+  const parties = createInvoiceParties(store);
   let queue = Promise.resolve();
   const enqueue = (task: () => Promise<void>) => {
     queue = queue.then(task).catch((error: unknown) => ctx.log.error({ err: error }, "hub: failed to push statuses"));
   };
-
-  async function partiesOf(id: Hex) {
-    const known = parties.get(id);
-    if (known !== undefined || store === undefined) return known;
-    const record = await readInvoice(store, id);
-    return record === undefined ? undefined : { merchant: record.merchant, payer: record.payer };
-  }
 
   /** The status an event makes and whom it concerns, or undefined for events nobody is told of. */
   async function describe(event: ChainEvent): Promise<Pending | undefined> {
@@ -70,11 +61,10 @@ export async function startStatusPusher(ctx: HubContext, { events, store, reorgW
       return { status, to: [event.from, event.to] };
     }
     if (event.kind === "InvoicePaid") {
-      parties.set(event.id, { merchant: event.merchant, payer: event.payer });
-      if (parties.size > MAX_REMEMBERED_INVOICES) parties.delete(parties.keys().next().value as string);
+      parties.remember(event.id, { merchant: event.merchant, payer: event.payer });
     }
     if (!("id" in event)) return undefined;
-    const found = await partiesOf(event.id);
+    const found = await parties.of(event.id);
     if (found === undefined) return undefined;
     const invoice = {
       ...where,
