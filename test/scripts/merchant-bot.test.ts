@@ -5,17 +5,15 @@
 // lying hub (a test WebSocket server: the real hub cannot be made to lie), a forged "paid" status captures
 // nothing. Everything is asserted on the chain.
 import { type ChildProcess, spawn } from "node:child_process";
-import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { type Address, type Hex, keccak256, parseUnits, stringToHex } from "viem";
-import { parseSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type WebSocket, WebSocketServer } from "ws";
 import { merchantEscrowAbi } from "../../protocol/abis.ts";
 import { signEnvelope } from "../../protocol/chat/sign.ts";
 import { decodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
 import { localAccount } from "../wallet/actions/accounts.ts";
 import { type ChatStack, startChatStack } from "../wallet/chat/chat-stack.ts";
+import { fakeHub } from "../wallet/chat/fake-hub.ts";
 import { jsonOf, keyMaterialLeaks, PASSWORD, SECRETS, USERS } from "../wallet/cli/harness.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -304,92 +302,44 @@ describe("the merchant bot against a lying hub", () => {
  * sends, and answers an invoice card with a `paid` status for it that no transaction backs.
  */
 async function lyingHub() {
-  const server = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/v1/chat" });
-  await new Promise((done) => server.once("listening", done));
-  const { port } = server.address() as AddressInfo;
   const domain = { chainId: stack.chain.chainId, escrow: stack.chain.escrow };
-  const order = await signEnvelope(
-    buyerKey,
-    { to: { type: "direct", address: merchant }, body: { type: "text", text: "order 1" } },
-    domain,
-  );
-  // biome-ignore lint/suspicious/noExplicitAny: frames are built and read loosely on purpose.
-  const inbox: any[] = [{ type: "message", seq: 1, envelope: order }];
   let invoice: Awaited<ReturnType<typeof decodeInvoiceLink>> | undefined;
-  server.on("connection", (socket: WebSocket) => {
-    const append = (frame: Record<string, unknown>) => {
-      const entry = { ...frame, seq: inbox.length + 1 };
-      inbox.push(entry);
-      socket.send(JSON.stringify(entry));
-      return entry.seq;
-    };
-    socket.on("message", async (data) => {
-      const frame = JSON.parse(data.toString());
-      const reply = (answer: Record<string, unknown>) => socket.send(JSON.stringify({ ...answer, ref: frame.ref }));
-      switch (frame.op) {
-        case "challenge":
-          reply({
-            type: "challenge",
-            nonce: "a1b2c3d4e5f6a7b8",
-            domain: `127.0.0.1:${port}`,
-            uri: `ws://127.0.0.1:${port}/v1/chat`,
-            chainId: stack.chain.chainId,
-            expiresAt: Date.now() + 600_000,
-          });
-          break;
-        case "signin":
-          reply({
-            type: "welcome",
-            address: parseSiweMessage(frame.message).address,
-            username: null,
-            lastSeq: inbox.length,
-            ackedSeq: 0,
-          });
-          break;
-        case "sync":
-          for (const entry of inbox.filter((entry) => entry.seq > frame.after)) socket.send(JSON.stringify(entry));
-          reply({ type: "synced", lastSeq: inbox.length, more: false });
-          break;
-        case "send": {
-          reply({ type: "sent", id: frame.envelope.id, seq: append({ type: "message", envelope: frame.envelope }) });
-          if (frame.envelope.body.type !== "invoice") break;
-          invoice = await decodeInvoiceLink(frame.envelope.body.link);
-          append({
-            type: "status",
-            status: {
-              state: "paid",
-              tx: keccak256(stringToHex("a payment that never happened")),
-              block: 1,
-              blockHash: keccak256(stringToHex("a block")),
-              logIndex: 0,
-              contract: stack.chain.escrow,
-              invoice: invoice.id,
-              merchant,
-              payer: buyer,
-              token: stack.chain.token,
-              amount: invoice.invoice.amount.toString(),
-              tip: "0",
-            },
-          });
-          break;
-        }
-        case "ack":
-          reply({ type: "acked", seq: frame.seq });
-          break;
-        default:
-          reply({ type: "error", code: "UNKNOWN_OP", message: "not served here" });
-      }
-    });
+  const hub = await fakeHub({
+    chainId: stack.chain.chainId,
+    inbox: async () => {
+      const order = await signEnvelope(
+        buyerKey,
+        { to: { type: "direct", address: merchant }, body: { type: "text", text: "order 1" } },
+        domain,
+      );
+      return [{ type: "message", seq: 1, envelope: order }];
+    },
+    handle: async (frame, { reply, append }) => {
+      if (frame.op !== "send") return false;
+      reply({ type: "sent", id: frame.envelope.id, seq: append({ type: "message", envelope: frame.envelope }) });
+      if (frame.envelope.body.type !== "invoice") return true;
+      invoice = await decodeInvoiceLink(frame.envelope.body.link);
+      append({
+        type: "status",
+        status: {
+          state: "paid",
+          tx: keccak256(stringToHex("a payment that never happened")),
+          block: 1,
+          blockHash: keccak256(stringToHex("a block")),
+          logIndex: 0,
+          contract: stack.chain.escrow,
+          invoice: invoice.id,
+          merchant,
+          payer: buyer,
+          token: stack.chain.token,
+          amount: invoice.invoice.amount.toString(),
+          tip: "0",
+        },
+      });
+      return true;
+    },
   });
-  return {
-    url: `ws://127.0.0.1:${port}/v1/chat`,
-    invoice: () => invoice,
-    close: () =>
-      new Promise<void>((done) => {
-        for (const client of server.clients) client.terminate();
-        server.close(() => done());
-      }),
-  };
+  return { url: hub.url, invoice: () => invoice, close: hub.close };
 }
 
 describe("the merchant bot's start-up checks", () => {

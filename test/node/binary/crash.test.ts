@@ -4,9 +4,17 @@
 // `balanceOf`, and the events counted equal the chain's logs (nothing lost, nothing counted twice).
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { random, startChain, type TestChain } from "../chain.ts";
+import { random, type TestChain } from "../chain.ts";
 import { randomTransfers } from "../workload.ts";
-import { expectServedEqualsChain, getJson, killAll, nodeFolders, spawnNode, waitSynced } from "./node-process.ts";
+import {
+  expectServedEqualsChain,
+  getJson,
+  killAll,
+  type nodeFolders,
+  spawnNode,
+  startChainWithFolders,
+  waitSynced,
+} from "./node-process.ts";
 
 const KILLS = 20;
 /** The kills' moments change with the seed; a failure prints it, and GRAM_CRASH_SEED repeats a run. */
@@ -14,14 +22,11 @@ const SEED = Number(process.env.GRAM_CRASH_SEED ?? Date.now() % 1_000_000);
 
 let chain: TestChain;
 let folders: Awaited<ReturnType<typeof nodeFolders>>;
+let close: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  chain = await startChain();
-  folders = await nodeFolders(chain);
+  ({ chain, folders, close } = await startChainWithFolders());
 });
-afterAll(async () => {
-  await chain?.close();
-  await folders?.cleanup();
-});
+afterAll(() => close?.());
 afterEach(killAll);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

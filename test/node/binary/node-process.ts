@@ -4,10 +4,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, parseAbiItem } from "viem";
+import { type Address, type PublicClient, parseAbiItem } from "viem";
 import { expect } from "vitest";
 import { deploymentAbiHash } from "../../../protocol/deployments.ts";
-import type { TestChain } from "../chain.ts";
+import { startChain, type TestChain } from "../chain.ts";
 
 const BIN = join(import.meta.dirname, "../../../bin/gram-node");
 
@@ -114,6 +114,26 @@ export async function nodeFolders(chain: TestChain) {
   return { root, deployments, dataDir: join(root, "data"), cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
+/**
+ * A fresh test chain and node folders for it, for a test file's `beforeAll`; `close` ends the chain and
+ * removes the folders.
+ */
+export async function startChainWithFolders() {
+  const chain = await startChain();
+  const folders = await nodeFolders(chain).catch(async (error: unknown) => {
+    await chain.close();
+    throw error;
+  });
+  return {
+    chain,
+    folders,
+    close: async () => {
+      await chain.close();
+      await folders.cleanup();
+    },
+  };
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: tests read fields of the answers and assert on them.
 export async function getJson(url: string): Promise<{ status: number; body: any }> {
   const response = await fetch(url);
@@ -131,9 +151,14 @@ export async function waitFor(condition: () => Promise<boolean> | boolean, timeo
 
 /** Waits until the node has indexed the chain's head block (number and hash). */
 export async function waitSynced(chain: TestChain, url: string, timeoutMs = 20_000) {
+  await waitIndexed(chain.client, url, timeoutMs);
+}
+
+/** `waitSynced` for any client of the chain: until the node at `url` has indexed the head `client` sees. */
+export async function waitIndexed(client: Pick<PublicClient, "getBlock">, url: string, timeoutMs = 20_000) {
   await waitFor(
     async () => {
-      const head = await chain.client.getBlock({ blockTag: "latest" });
+      const head = await client.getBlock({ blockTag: "latest" });
       const { status, body } = await getJson(`${url}/v1/status`).catch(() => ({ status: 0, body: undefined }));
       return status === 200 && body.indexedBlock === Number(head.number) && body.indexedHash === head.hash;
     },

@@ -8,20 +8,25 @@ import { keccak256, parseEther, stringToHex, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { startChain, type TestChain } from "../chain.ts";
+import type { TestChain } from "../chain.ts";
 import { randomTransfers } from "../workload.ts";
-import { expectServedEqualsChain, getJson, killAll, nodeFolders, spawnNode, waitSynced } from "./node-process.ts";
+import {
+  expectServedEqualsChain,
+  getJson,
+  killAll,
+  nodeFolders,
+  spawnNode,
+  startChainWithFolders,
+  waitSynced,
+} from "./node-process.ts";
 
 let chain: TestChain;
 let folders: Awaited<ReturnType<typeof nodeFolders>>;
+let close: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  chain = await startChain();
-  folders = await nodeFolders(chain);
+  ({ chain, folders, close } = await startChainWithFolders());
 });
-afterAll(async () => {
-  await chain?.close();
-  await folders?.cleanup();
-});
+afterAll(() => close?.());
 afterEach(killAll);
 
 const args = (dataDir: string, ...more: string[]) => [

@@ -32,7 +32,7 @@ import {
 } from "../../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../../protocol/invoice.ts";
 import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../../protocol/relay.ts";
-import type { TestChain } from "../chain.ts";
+import { startChain, type TestChain } from "../chain.ts";
 
 const HOUR = 3_600;
 
@@ -312,6 +312,29 @@ export async function setupRelaying(chain: TestChain) {
 
 export type Relaying = Awaited<ReturnType<typeof setupRelaying>>;
 export type RelayerServer = Awaited<ReturnType<Relaying["startRelayer"]>>;
+
+/**
+ * A fresh chain with relaying set up on it and a relayer server started, for a test file's `beforeAll`;
+ * `close` stops the server and the chain and removes the relayer's folders (also when start-up fails).
+ */
+export async function startRelayingServer() {
+  const chain = await startChain();
+  let relaying: Relaying | undefined;
+  let server: RelayerServer | undefined;
+  const close = async () => {
+    await server?.close();
+    await chain.close();
+    await relaying?.cleanup();
+  };
+  try {
+    relaying = await setupRelaying(chain);
+    server = await relaying.startRelayer();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { chain, relaying, server, close };
+}
 export type { Relayer };
 
 export interface HttpAnswer {

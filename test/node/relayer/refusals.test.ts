@@ -7,23 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayPlugin } from "../../../node/relayer/routes.ts";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
-import { startChain, type TestChain } from "../chain.ts";
-import { chainTime, type HttpAnswer, type RelayerServer, type Relaying, setupRelaying } from "./fixture.ts";
+import type { TestChain } from "../chain.ts";
+import { chainTime, type HttpAnswer, type RelayerServer, type Relaying, startRelayingServer } from "./fixture.ts";
 
 let chain: TestChain;
 let relaying: Relaying;
 let server: RelayerServer;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  chain = await startChain();
-  relaying = await setupRelaying(chain);
-  server = await relaying.startRelayer();
+  ({ chain, relaying, server, close } = await startRelayingServer());
 });
-afterAll(async () => {
-  await server?.close();
-  await chain?.close();
-  await relaying?.cleanup();
-});
+afterAll(() => close?.());
 
 const recipient = () => chain.holders[0] as Address;
 

@@ -5,23 +5,18 @@
 import type { Address, Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
-import { startChain, type TestChain } from "../chain.ts";
-import { type RelayerServer, type Relaying, setupRelaying } from "./fixture.ts";
+import type { TestChain } from "../chain.ts";
+import { type RelayerServer, type Relaying, startRelayingServer } from "./fixture.ts";
 
 let chain: TestChain;
 let relaying: Relaying;
 let server: RelayerServer;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  chain = await startChain();
-  relaying = await setupRelaying(chain);
-  server = await relaying.startRelayer();
+  ({ chain, relaying, server, close } = await startRelayingServer());
 });
-afterAll(async () => {
-  await server?.close();
-  await chain?.close();
-  await relaying?.cleanup();
-});
+afterAll(() => close?.());
 
 async function expectLanded(txHash: Hex) {
   const receipt = await chain.client.getTransactionReceipt({ hash: txHash });

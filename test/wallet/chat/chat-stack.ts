@@ -3,24 +3,20 @@
 // the chat hub on /v1/chat). `serveHub` below runs a hub in this process instead, for the library tests
 // that cut its connections through a proxy.
 import { spawn } from "node:child_process";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createPublicClient, http, toHex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { createPublicClient, http } from "viem";
 import { createApiServer } from "../../../node/api/create-api-server.ts";
 import { createIndexerEvents } from "../../../node/api/indexer-events.ts";
 import { createChatHub } from "../../../node/hub/create-chat-hub.ts";
 import { createIndexer } from "../../../node/indexer/create-indexer.ts";
 import { openStore } from "../../../node/store/open-store.ts";
-import { getJson, killAll, type NodeProcess, spawnNode, waitFor } from "../../node/binary/node-process.ts";
-import { type CliChain, type Run, runs, startCliChain } from "../cli/harness.ts";
+import { type NodeProcess, waitIndexed } from "../../node/binary/node-process.ts";
+import { type CliChain, type Run, runs, startCliChain, startRelayingNode } from "../cli/harness.ts";
 
 const ENTRY = join(resolve(import.meta.dirname, "../../.."), "wallet/cli/main.ts");
-
-/** Hardhat account 6 (funded, used by nobody else) is the node's relayer. */
-const relayerHd = mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: 6 });
 
 export interface ChatStack {
   chain: CliChain;
@@ -49,27 +45,10 @@ export async function startChatStack({ withNode = true }: { withNode?: boolean }
   let nodeUrl = "";
   let hubUrl = "";
   if (withNode) {
-    const keyFile = join(chain.temp, "relayer.key");
-    await writeFile(keyFile, `${toHex(relayerHd.getHdKey().privateKey as Uint8Array)}\n`);
-    await chmod(keyFile, 0o600);
-    // biome-ignore format: one flag and its value a line.
-    node = spawnNode([
-      "--rpc", chain.url,
-      "--data-dir", join(chain.temp, "node-data"),
-      "--deployments", chain.deployments,
-      "--port", "0",
-      "--finality", "5",
-      "--poll-interval-ms", "10",
-      "--relayer-key-file", keyFile,
-    ]);
-    nodeUrl = await node.ready;
-    cleanups.push(async () => {
-      if (node.child.exitCode === null) {
-        node.child.kill("SIGTERM");
-        await node.exited;
-      }
-      killAll();
-    });
+    const served = await startRelayingNode(chain);
+    node = served.node;
+    nodeUrl = served.url;
+    cleanups.push(served.stop);
     hubUrl = nodeUrl;
   }
 
@@ -116,15 +95,7 @@ export async function startChatStack({ withNode = true }: { withNode?: boolean }
         child.stdin.end(input);
       }),
     async synced() {
-      await waitFor(
-        async () => {
-          const head = await chain.publicClient.getBlock({ blockTag: "latest" });
-          const { status, body } = await getJson(`${nodeUrl}/v1/status`).catch(() => ({ status: 0, body: undefined }));
-          return status === 200 && body.indexedBlock === Number(head.number) && body.indexedHash === head.hash;
-        },
-        20_000,
-        "the node to index the head",
-      );
+      await waitIndexed(chain.publicClient, nodeUrl);
     },
     async close() {
       for (const cleanup of cleanups) await cleanup();

@@ -3,17 +3,15 @@
 // replayed, misaddressed and malformed messages and a lying `status`, or asks for a sign-in for another
 // domain or chain. The client must reject each forged message, never show it as genuine, keep a status
 // for a hint, and refuse to sign in where it did not connect.
-import type { AddressInfo } from "node:net";
 import { keccak256, parseUnits, stringToHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { parseSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type WebSocket, WebSocketServer } from "ws";
 import type { Envelope } from "../../../protocol/chat/envelope.ts";
 import { type EnvelopeDraft, signEnvelope } from "../../../protocol/chat/sign.ts";
 import { localAccount } from "../actions/accounts.ts";
 import { jsonOf, keyMaterialLeaks, SECRETS, USERS } from "../cli/harness.ts";
 import { type ChatStack, startChatStack } from "./chat-stack.ts";
+import { type FakeHubOptions, type Frame, fakeHub } from "./fake-hub.ts";
 
 let stack: ChatStack;
 let aliceHome: string;
@@ -32,72 +30,19 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: frames are built and read loosely on purpose.
-type Frame = any;
+type HostileOptions = Omit<FakeHubOptions, "chainId" | "handle">;
 
-interface HostileOptions {
-  /** What the challenge names, given the server's own URL. */
-  challenge?: (own: {
-    domain: string;
-    uri: string;
-    chainId: number;
-  }) => Partial<{ domain: string; uri: string; chainId: number }>;
-  /** Alice's inbox, frames with seqs 1, 2, 3…, built once the server knows its URL. */
-  inbox?: () => Promise<Frame[]>;
-}
-
-async function hostileHub(options: HostileOptions = {}) {
-  const server = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/v1/chat" });
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as AddressInfo;
-  const own = { domain: `127.0.0.1:${port}`, uri: `ws://127.0.0.1:${port}/v1/chat`, chainId: stack.chain.chainId };
-  const inbox = (await options.inbox?.()) ?? [];
-  const received: Frame[] = [];
-  server.on("connection", (socket: WebSocket) => {
-    socket.on("message", (data) => {
-      const frame = JSON.parse(data.toString());
-      received.push(frame);
-      const reply = (answer: Frame) => socket.send(JSON.stringify({ ...answer, ref: frame.ref }));
-      switch (frame.op) {
-        case "challenge":
-          reply({
-            type: "challenge",
-            nonce: "a1b2c3d4e5f6a7b8",
-            ...own,
-            ...options.challenge?.(own),
-            expiresAt: Date.now() + 600_000,
-          });
-          break;
-        case "signin":
-          reply({
-            type: "welcome",
-            address: parseSiweMessage(frame.message).address,
-            username: null,
-            lastSeq: inbox.length,
-            ackedSeq: 0,
-          });
-          break;
-        case "sync":
-          for (const entry of inbox.filter((entry) => entry.seq > frame.after)) socket.send(JSON.stringify(entry));
-          reply({ type: "synced", lastSeq: inbox.length, more: false });
-          break;
-        case "ack":
-          reply({ type: "acked", seq: frame.seq });
-          break;
-        case "lookup":
-          reply({ type: "user", username: frame.username ?? null, address: frame.address ?? null });
-          break;
-        default:
-          reply({ type: "error", code: "UNKNOWN_OP", message: "not served here" });
-      }
-    });
+/** A hub that serves `options.inbox` to Alice and answers lookups with what was asked. */
+const hostileHub = (options: HostileOptions = {}) =>
+  fakeHub({
+    ...options,
+    chainId: stack.chain.chainId,
+    handle: (frame, { reply }) => {
+      if (frame.op !== "lookup") return false;
+      reply({ type: "user", username: frame.username ?? null, address: frame.address ?? null });
+      return true;
+    },
   });
-  return {
-    url: own.uri,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const domain = () => ({ chainId: stack.chain.chainId, escrow: stack.chain.escrow });
 const toAlice = { type: "direct" as const, address: alice };

@@ -2,13 +2,15 @@
 // with GRAM_CLI=dist) against Hardhat's chain served on a loopback port, with GramToken and
 // MerchantEscrow deployed into a temporary deployments folder, and a temporary $GRAM_HOME per user.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { artifacts, network } from "hardhat";
-import { type Address, createPublicClient, getAddress, http, parseUnits } from "viem";
+import { type Address, createPublicClient, getAddress, http, parseUnits, toHex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
 import { gramTokenAbi } from "../../../protocol/abis.ts";
 import { deployContracts } from "../../../scripts/lib/deploy-contracts.ts";
+import { killAll, type NodeProcess, spawnNode, waitIndexed } from "../../node/binary/node-process.ts";
 import { localAccount } from "../actions/accounts.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -125,6 +127,48 @@ export async function startCliChain() {
 }
 
 export type CliChain = Awaited<ReturnType<typeof startCliChain>>;
+
+/** Hardhat account 6 (funded, used by nobody else) is the relayer of the node `startRelayingNode` runs. */
+export const RELAYER = mnemonicToAccount("test test test test test test test test test test test junk", {
+  addressIndex: 6,
+});
+/** RELAYER's private key, as hex. */
+export const RELAYER_KEY = toHex(RELAYER.getHdKey().privateKey as Uint8Array);
+
+/**
+ * A real `gram-node` child process on `chain` (data in the chain's temp folder, finality 5), relaying
+ * with RELAYER's key from a 0600 key file. Resolves once it serves.
+ */
+export async function startRelayingNode(chain: CliChain) {
+  const keyFile = join(chain.temp, "relayer.key");
+  await writeFile(keyFile, `${RELAYER_KEY}\n`);
+  await chmod(keyFile, 0o600);
+  // biome-ignore format: one flag and its value a line.
+  const node: NodeProcess = spawnNode([
+    "--rpc", chain.url,
+    "--data-dir", join(chain.temp, "node-data"),
+    "--deployments", chain.deployments,
+    "--port", "0",
+    "--finality", "5",
+    "--poll-interval-ms", "10",
+    "--relayer-key-file", keyFile,
+  ]);
+  const url = await node.ready;
+  return {
+    node,
+    url,
+    /** Waits until the node has indexed the chain's head block. */
+    synced: () => waitIndexed(chain.publicClient, url),
+    /** SIGTERMs the node (if it still runs) and waits for its exit, then kills any child left. */
+    async stop() {
+      if (node.child.exitCode === null) {
+        node.child.kill("SIGTERM");
+        await node.exited;
+      }
+      killAll();
+    },
+  };
+}
 
 /** The private key of Hardhat account `user`, as hex. */
 export function keyOf(user: number): `0x${string}` {

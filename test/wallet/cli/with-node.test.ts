@@ -2,18 +2,28 @@
 // gasless sends and invoice payments through the node's relayer, and the escrow paths after payment
 // (dispute → resolve, confirm, reclaim), `invoice cancel`, `pay --permit` and `tx speed-up / cancel`,
 // each as a child process with exact balances on the chain.
-import { chmod, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Address, formatUnits, type Hash, parseUnits, toHex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { type Address, formatUnits, type Hash, parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
-import { getJson, killAll, type NodeProcess, spawnNode, waitFor } from "../../node/binary/node-process.ts";
+import { killAll, type NodeProcess } from "../../node/binary/node-process.ts";
 import { localAccount } from "../actions/accounts.ts";
-import { type CliChain, jsonOf, keyMaterialLeaks, SECRETS, startCliChain, USERS } from "./harness.ts";
+import {
+  type CliChain,
+  jsonOf,
+  keyMaterialLeaks,
+  RELAYER,
+  RELAYER_KEY,
+  SECRETS,
+  startCliChain,
+  startRelayingNode,
+  USERS,
+} from "./harness.ts";
 
 let chain: CliChain;
 let node: NodeProcess;
+let served: Awaited<ReturnType<typeof startRelayingNode>>;
 let nodeUrl: string;
 let payerHome: string;
 let merchantHome: string;
@@ -22,56 +32,31 @@ const payer = localAccount(USERS.payer).address;
 const merchant = localAccount(USERS.merchant).address;
 const other = localAccount(USERS.other).address;
 const GRAM = (text: string) => parseUnits(text, 9);
-
 /** Hardhat account 6 (funded, used by nobody else here) is the node's relayer. */
-const relayerHd = mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: 6 });
-const relayerKey = toHex(relayerHd.getHdKey().privateKey as Uint8Array);
+const relayerHd = RELAYER;
+const relayerKey = RELAYER_KEY;
 
 beforeAll(async () => {
   chain = await startCliChain();
   payerHome = await chain.homeWith(USERS.payer);
   merchantHome = await chain.homeWith(USERS.merchant);
   arbiterHome = await chain.homeWith(USERS.arbiter);
-  const keyFile = join(chain.temp, "relayer.key");
-  await writeFile(keyFile, `${relayerKey}\n`);
-  await chmod(keyFile, 0o600);
-  // biome-ignore format: one flag and its value a line.
-  node = spawnNode([
-    "--rpc", chain.url,
-    "--data-dir", join(chain.temp, "node-data"),
-    "--deployments", chain.deployments,
-    "--port", "0",
-    "--finality", "5",
-    "--poll-interval-ms", "10",
-    "--relayer-key-file", keyFile,
-  ]);
-  nodeUrl = await node.ready;
+  served = await startRelayingNode(chain);
+  node = served.node;
+  nodeUrl = served.url;
   expect(node.records().find((record) => record.msg === "serving")).toMatchObject({
     relayer: relayerHd.address,
   });
   await synced();
 }, 120_000);
 afterAll(async () => {
-  if (node && node.child.exitCode === null) {
-    node.child.kill("SIGTERM");
-    await node.exited;
-  }
+  await served?.stop();
   killAll();
   await chain?.close();
 });
 
 /** Waits until the node has indexed the chain's head block. */
-async function synced() {
-  await waitFor(
-    async () => {
-      const head = await chain.publicClient.getBlock({ blockTag: "latest" });
-      const { status, body } = await getJson(`${nodeUrl}/v1/status`).catch(() => ({ status: 0, body: undefined }));
-      return status === 200 && body.indexedBlock === Number(head.number) && body.indexedHash === head.hash;
-    },
-    20_000,
-    "the node to index the head",
-  );
-}
+const synced = () => served.synced();
 
 const signing = () => ["--password-file", chain.passwordFile, "--yes"];
 const viaNode = () => ["--node", nodeUrl];
