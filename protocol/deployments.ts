@@ -1,11 +1,15 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3";
 import { bytesToHex } from "@noble/hashes/utils";
-import type { Address, Hex } from "viem";
-import { z } from "zod";
+import type { Hex } from "viem";
 import { gramTokenAbi, merchantEscrowAbi } from "./abis.ts";
-import { addressSchema } from "./checksum.ts";
+
+export {
+  type Deployment,
+  DeploymentError,
+  deploymentSchema,
+  loadDeployment,
+  parseDeployment,
+} from "./deployment-record.ts";
 
 /**
  * keccak256 of the JSON of both contracts' ABIs, as `npm run deploy` records it: a reader whose ABIs
@@ -14,79 +18,3 @@ import { addressSchema } from "./checksum.ts";
 export const deploymentAbiHash: Hex = `0x${bytesToHex(
   keccak_256(new TextEncoder().encode(JSON.stringify({ GramToken: gramTokenAbi, MerchantEscrow: merchantEscrowAbi }))),
 )}`;
-
-const contract = z.object({ address: addressSchema, blockNumber: z.number().int().nonnegative() });
-
-/** What `npm run deploy` writes to `deployments/<chainId>.json`. */
-export const deploymentSchema = z.object({
-  chainId: z.number().int().positive(),
-  deployBlock: z.number().int().nonnegative(),
-  abiHash: z.string().regex(/^0x[0-9a-f]{64}$/, "expected a 32-byte hex hash"),
-  contracts: z.object({ GramToken: contract, MerchantEscrow: contract }),
-});
-
-export interface Deployment {
-  chainId: number;
-  /** The first block to index from: the earliest of the contracts' deploy blocks. */
-  deployBlock: number;
-  /** keccak256 of the ABIs the contracts were deployed with. */
-  abiHash: `0x${string}`;
-  contracts: {
-    GramToken: { address: Address; blockNumber: number };
-    MerchantEscrow: { address: Address; blockNumber: number };
-  };
-}
-
-export class DeploymentError extends Error {
-  override name = "DeploymentError";
-}
-
-/** Parses and checks a deployment record; addresses come back checksummed (EIP-55). */
-export function parseDeployment(json: unknown, source = "deployment"): Deployment {
-  const result = deploymentSchema.safeParse(json, {
-    // "deployBlock: missing" reads better than zod's "expected number, received undefined".
-    error: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? "missing" : undefined),
-  });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.join(".") || "(root)";
-    throw new DeploymentError(`${source}: ${where}: ${issue?.message ?? "invalid"}`);
-  }
-  const { data } = result;
-  return {
-    chainId: data.chainId,
-    deployBlock: data.deployBlock,
-    abiHash: data.abiHash as `0x${string}`,
-    contracts: data.contracts,
-  };
-}
-
-/**
- * Reads `deployments/<chainId>.json`.
- *
- * @example
- * const { contracts } = await loadDeployment(31337);
- */
-export async function loadDeployment(chainId: number, dir = "deployments"): Promise<Deployment> {
-  const file = join(dir, `${chainId}.json`);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new DeploymentError(`${file}: no deployment for chain ${chainId}; run \`npm run deploy\` first`);
-    }
-    throw cause;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new DeploymentError(`${file}: not valid JSON`);
-  }
-  const deployment = parseDeployment(json, file);
-  if (deployment.chainId !== chainId) {
-    throw new DeploymentError(`${file}: records chain ${deployment.chainId}, expected ${chainId}`);
-  }
-  return deployment;
-}

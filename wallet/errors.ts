@@ -148,8 +148,7 @@ export class ContactsFileError extends WalletError {
   readonly code = "CONTACTS_FILE_INVALID";
 }
 
-// Errors of the actions. They belong with the others in wallet/errors.ts; they live here until that file
-// is opened to this folder.
+// --- actions ----------------------------------------------------------------------------------------
 
 /** The RPC serves another chain than the wallet is configured for, or a link names another chain. */
 export class WrongChainError extends WalletError {

@@ -1,7 +1,8 @@
 // The zod pieces chat envelopes and frames are built of. Addresses come out EIP-55 checksummed, hashes
 // and ids lowercase; each refusal says what was expected.
-import { type Address, getAddress, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { z } from "zod";
+import { checksumAddress } from "../checksum.ts";
 import { LinkError } from "../links/errors.ts";
 import { checkDisplayText } from "../links/text.ts";
 import { type ChatErrorCode, ChatProtocolError } from "./errors.ts";
@@ -14,7 +15,7 @@ export const addressField = z.string().transform((value, ctx): Address => {
     ctx.addIssue({ code: "custom", message: "expected an address: 0x and 40 hex digits" });
     return z.NEVER;
   }
-  const checksummed = getAddress(value);
+  const checksummed = checksumAddress(value);
   const digits = value.slice(2);
   if (digits !== digits.toLowerCase() && digits !== digits.toUpperCase() && value !== checksummed) {
     ctx.addIssue({ code: "custom", message: `wrong EIP-55 checksum (expected ${checksummed})` });

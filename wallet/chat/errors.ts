@@ -3,8 +3,6 @@
 // outside their hands).
 import { WalletError, type WalletErrorKind, type WalletErrorParameters } from "../errors.ts";
 
-type Parameters = WalletErrorParameters & { kind?: WalletErrorKind };
-
 /** Every chat client error; `code` says which rule failed. */
 export abstract class ChatError extends WalletError {}
 
@@ -35,11 +33,11 @@ export class ChatRefusedError extends ChatError {
   readonly hubCode: string;
   override readonly kind: WalletErrorKind;
 
-  constructor(hubCode: string, shortMessage: string, parameters: Parameters = {}) {
+  constructor(hubCode: string, shortMessage: string, parameters: WalletErrorParameters = {}) {
     super(shortMessage, parameters);
     this.hubCode = hubCode;
     this.code = `CHAT_${/^[A-Z_]{1,40}$/.test(hubCode) ? hubCode : "REFUSED"}`;
-    this.kind = parameters.kind ?? (hubCode === "RATE_LIMITED" || hubCode === "INTERNAL" ? "failure" : "user");
+    this.kind = hubCode === "RATE_LIMITED" || hubCode === "INTERNAL" ? "failure" : "user";
   }
 }
 
@@ -69,9 +67,9 @@ export class ChatCardError extends ChatError {
   constructor(
     code: "CARD_NOT_FOUND" | "INVALID_CARD_ID" | "CARD_NOT_PAYABLE",
     shortMessage: string,
-    p: Parameters = {},
+    parameters: WalletErrorParameters = {},
   ) {
-    super(shortMessage, p);
+    super(shortMessage, parameters);
     this.code = code;
   }
 }

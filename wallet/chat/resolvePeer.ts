@@ -1,4 +1,4 @@
-import { type Address, getAddress, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import type { ConversationTarget } from "../../protocol/chat/envelope.ts";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import { normalizeUsername } from "../../protocol/chat/username.ts";
@@ -71,7 +71,7 @@ export async function resolvePeer(
     return { target: { type: "group", id }, address: undefined, label: `group ${id.slice(0, 10)}`, source: "group" };
   }
   if (peer.startsWith("0x")) {
-    const address = getAddress(parseAddress(peer, "peer"));
+    const address = parseAddress(peer, "peer");
     return { target: { type: "direct", address }, address, label: address, source: "address" };
   }
   throw new InvalidChatPeerError(

@@ -3,7 +3,7 @@
 // costs ~330 ms, more than the rest of such a read: see protocol/checksum.ts). Anything out of the
 // ordinary falls back to the full code, which reports it exactly as every other command does.
 import type { Address } from "viem";
-import { loadDeployment } from "../../protocol/deployments.ts";
+import { loadDeployment } from "../../protocol/deployment-record.ts";
 import { listAccounts } from "../keys/listAccounts.ts";
 import { CliError } from "./errors.ts";
 import type { Cli } from "./options.ts";
