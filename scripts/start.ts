@@ -1,17 +1,19 @@
-// `npm start`: Gram on embedded defaults. Serves Hardhat's in-process chain on a loopback port, deploys
-// GramToken and MerchantEscrow (deployments/<chainId>.json), funds the demo accounts, writes their
-// keystores and contacts into a demo wallet (`.demo/gram`), starts the node (`bin/gram-node`: indexer,
-// API, chat hub, relayer) on a fresh data folder (`.demo/node`), prints the endpoints and the next
-// commands, and waits; Ctrl-C stops the node, then the chain.
+// `npm start`: Gram on embedded defaults. Serves Hardhat's in-process chain on a loopback port (or uses
+// the chain at `--rpc`), deploys GramToken and MerchantEscrow or reuses a live deployment
+// (deployments/<chainId>.json), funds the demo accounts, writes their keystores and contacts into a demo
+// wallet (`.demo/gram`), starts the node (`bin/gram-node`: indexer, API, chat hub, relayer) on its data
+// folder (`.demo/node`), prints the endpoints and the next commands, and waits; Ctrl-C stops the node,
+// then the chain.
 // Flags: --port <n> (chain, default 8545, 0 = any free port), --node-port <n> (default 8787, 0 = any),
-// --host <loopback address>. GRAM_DEPLOYMENTS_DIR moves the deployment record (default deployments/),
-// GRAM_DEMO_DIR the demo folder (default .demo).
+// --host <loopback address>, --rpc <http(s) URL> (a running development chain instead of the embedded
+// one). GRAM_DEPLOYMENTS_DIR moves the deployment record (default deployments/), GRAM_DEMO_DIR the demo
+// folder (default .demo).
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { artifacts, network } from "hardhat";
-import { formatUnits, getAddress, parseUnits } from "viem";
+import { createPublicClient, formatUnits, getAddress, http, parseUnits } from "viem";
 import { gramTokenAbi } from "../protocol/abis.ts";
 import { DEMO_PASSWORD, hardhatKey, prepareDemoWallet } from "./lib/demo-wallet.ts";
 import { deployContracts } from "./lib/deploy-contracts.ts";
@@ -33,11 +35,12 @@ const { values } = (() => {
         port: { type: "string", default: process.env.GRAM_PORT ?? "8545" },
         "node-port": { type: "string", default: process.env.GRAM_NODE_PORT ?? "8787" },
         host: { type: "string", default: "127.0.0.1" },
+        rpc: { type: "string" },
       },
     });
   } catch (error) {
     return fail(
-      `${(error as Error).message}; expected --port <0-65535>, --node-port <0-65535> and --host <loopback address>`,
+      `${(error as Error).message}; expected --port <0-65535>, --node-port <0-65535>, --host <loopback address> and --rpc <http(s) URL>`,
     );
   }
 })();
@@ -51,9 +54,11 @@ if (!["127.0.0.1", "localhost", "::1"].includes(values.host)) {
   fail(`--host: got '${values.host}', expected a loopback address (127.0.0.1, localhost or ::1)`);
 }
 
-const server = await network.createServer("default", values.host, port);
+const rpc = values.rpc === undefined ? undefined : parseRpc(values.rpc);
+/** The embedded chain; none with `--rpc`. */
+const server = rpc === undefined ? await network.createServer("default", values.host, port) : undefined;
 const listening = await server
-  .listen()
+  ?.listen()
   .catch((error: NodeJS.ErrnoException) =>
     fail(
       error.code === "EADDRINUSE"
@@ -61,7 +66,27 @@ const listening = await server
         : error.message,
     ),
   );
-const url = `http://${listening.address.includes(":") ? `[${listening.address}]` : listening.address}:${listening.port}`;
+const url =
+  listening === undefined
+    ? (rpc as string)
+    : `http://${listening.address.includes(":") ? `[${listening.address}]` : listening.address}:${listening.port}`;
+
+/** The innermost cause's code or message: "ECONNREFUSED" says more than viem's "HTTP request failed." */
+function rootCause(error: unknown): string {
+  let inner = error as { cause?: unknown; code?: unknown; message?: string };
+  while (inner.cause !== undefined && inner.cause !== null) inner = inner.cause as typeof inner;
+  return typeof inner.code === "string" ? inner.code : (inner.message?.split("\n")[0] ?? String(inner));
+}
+
+function parseRpc(text: string): string {
+  try {
+    const parsed = new URL(text);
+    if (parsed.protocol === "http:" || parsed.protocol === "https:") return text.replace(/\/+$/, "");
+  } catch {}
+  return fail(
+    `--rpc: got '${text}', expected the http(s) URL of a running chain's JSON-RPC, e.g. http://127.0.0.1:8545`,
+  );
+}
 
 let node: ChildProcess | undefined;
 let stopping = false;
@@ -74,57 +99,102 @@ async function stop(code = 0) {
     node.kill("SIGTERM");
     await exited;
   }
-  console.log("gram: stopping the chain...");
-  await server.close();
+  if (server !== undefined) {
+    console.log("gram: stopping the chain...");
+    await server.close();
+  }
   process.exit(code);
 }
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
 
-const connection = await network.create({ network: "localhost", override: { url } });
+// The embedded chain signs for its unlocked development accounts. A chain at --rpc is signed for here, with
+// the same development keys (Hardhat's and Anvil's nodes fund them): #0 deploys, #1–#4 are the demo accounts.
+const devKeys = Array.from({ length: 1 + DEMO_ACCOUNTS.length }, (_, i) => hardhatKey(i).privateKey);
+if (rpc !== undefined) {
+  await createPublicClient({ transport: http(rpc, { retryCount: 0, timeout: 10_000 }) })
+    .getChainId()
+    .catch((error: Error) => fail(`--rpc: cannot reach ${rpc} (${rootCause(error)}); is the chain running?`));
+}
+const connection = await network.create({
+  network: "localhost",
+  override: rpc === undefined ? { url } : { url, accounts: devKeys },
+});
+const publicClient = await connection.viem.getPublicClient();
+const chainId = await publicClient.getChainId();
 const wallets = await connection.viem.getWalletClients();
 const [deployer, ...others] = wallets;
 if (deployer === undefined || others.length < DEMO_ACCOUNTS.length) fail("the chain has too few accounts");
+if ((await publicClient.getBalance({ address: deployer.account.address })) === 0n) {
+  fail(
+    `Hardhat's development account ${deployer.account.address} has no ether on chain ${chainId} at ${url}; ` +
+      "npm start --rpc is for development chains that fund it (a Hardhat or Anvil node). For another chain, " +
+      "deploy with `npm run deploy -- --network custom` and run the node with `npm run node` (see the README).",
+  );
+}
 const demo = Object.fromEntries(DEMO_ACCOUNTS.map((name, i) => [name, getAddress(others[i]?.account.address ?? "")]));
 
-const { deployment, file } = await deployContracts({
+const { deployment, file, status } = await deployContracts({
   viem: connection.viem,
   artifacts,
   dir: process.env.GRAM_DEPLOYMENTS_DIR || "deployments",
   env: { GRAM_ARBITER: demo.arbiter, GRAM_TREASURY: deployer.account.address },
 });
 const token = deployment.contracts.GramToken.address;
-const publicClient = await connection.viem.getPublicClient();
+// Every demo account holds at least DEMO_FUNDS: topped up, so that a reused deployment keeps what was
+// moved before and a drained account can play again.
 for (const name of DEMO_ACCOUNTS) {
-  const hash = await deployer.writeContract({
+  const address = demo[name] as `0x${string}`;
+  const held = await publicClient.readContract({
     address: token,
     abi: gramTokenAbi,
-    functionName: "mint",
-    args: [demo[name] as `0x${string}`, DEMO_FUNDS],
+    functionName: "balanceOf",
+    args: [address],
   });
+  if (held >= DEMO_FUNDS) continue;
+  const hash = await deployer
+    .writeContract({ address: token, abi: gramTokenAbi, functionName: "mint", args: [address, DEMO_FUNDS - held] })
+    .catch((error: Error) =>
+      fail(
+        `minting demo GRAM for ${name} failed (${error.message.split("\n")[0]}); the deployer needs GramToken's minter role`,
+      ),
+    );
   await publicClient.waitForTransactionReceipt({ hash });
 }
 
-// The demo wallet and the node's folders. The chain is new on every start, so the node's index (and chat
-// history, whose payments would point at transactions that no longer exist) starts over too.
+// The demo wallet and the node's folders. The embedded chain is new on every start, so the node's index
+// (and chat history, whose payments would point at transactions that no longer exist) starts over too. A
+// chain at --rpc may be the one the node indexed last time: then the node resumes from its own LevelDB.
+// It is the same chain only if the escrow's deployment block is still there, with the same hash.
 const demoDir = resolve(process.env.GRAM_DEMO_DIR || ".demo");
 const home = join(demoDir, "gram");
 const dataDir = join(demoDir, "node");
+const stackFile = join(demoDir, "chain.json");
 await mkdir(home, { recursive: true, mode: 0o700 });
-await rm(dataDir, { recursive: true, force: true });
+const escrowBlock = deployment.contracts.MerchantEscrow.blockNumber;
+const chain = {
+  chainId,
+  escrow: deployment.contracts.MerchantEscrow.address,
+  escrowBlockHash: (await publicClient.getBlock({ blockNumber: BigInt(escrowBlock) })).hash,
+};
+const previous = await readFile(stackFile, "utf8").catch(() => undefined);
+const resume = rpc !== undefined && status === "reused" && previous === JSON.stringify(chain);
+if (!resume) await rm(dataDir, { recursive: true, force: true });
+await writeFile(stackFile, JSON.stringify(chain));
 const wallet = await prepareDemoWallet(home, DEMO_ACCOUNTS, 1);
 const relayerKeyFile = join(demoDir, "relayer.key");
 await writeFile(relayerKeyFile, `${hardhatKey(RELAYER_INDEX).privateKey}\n`, { mode: 0o600 });
 
-// The node follows the chain over a WebSocket (new heads are pushed). On this chain blocks are mined
-// only by transactions and nothing reorganises it, so one confirmation is final enough: a payment shows
-// confirmed as soon as it is mined instead of waiting for someone else's transaction.
+// The node follows the embedded chain over a WebSocket (new heads are pushed; a chain at --rpc is polled
+// every 200 ms). On a development chain blocks are mined only by transactions and nothing reorganises it,
+// so one confirmation is final enough: a payment shows confirmed as soon as it is mined instead of
+// waiting for someone else's transaction.
 // biome-ignore format: one flag and its value a line.
 const nodeArgs = [
-  "--rpc", url.replace(/^http/, "ws"),
+  "--rpc", rpc ?? url.replace(/^http/, "ws"),
   "--data-dir", dataDir,
   "--deployments", resolve(process.env.GRAM_DEPLOYMENTS_DIR || "deployments"),
-  "--host", listening.address,
+  "--host", listening?.address ?? values.host,
   "--port", String(nodePort),
   "--confirmations", "1",
   "--poll-interval-ms", "200",
@@ -164,19 +234,30 @@ node.once("exit", (code) => {
 const shown = (path: string) => (path.startsWith(process.cwd()) ? relative(process.cwd(), path) : path);
 const deployments = resolve(process.env.GRAM_DEPLOYMENTS_DIR || "deployments");
 const env = `GRAM_HOME=${home} GRAM_NODE=${nodeUrl} GRAM_RPC=${url} GRAM_DEPLOYMENTS_DIR=${deployments}`;
+const funds = await Promise.all(
+  DEMO_ACCOUNTS.map((name) =>
+    publicClient.readContract({
+      address: token,
+      abi: gramTokenAbi,
+      functionName: "balanceOf",
+      args: [demo[name] as `0x${string}`],
+    }),
+  ),
+);
 const lines = [
   "",
   "Gram is running: a local chain, the contracts, a node with its chat hub and relayer.",
   "",
-  `  chain (RPC)     ${url}  (chain id ${deployment.chainId})`,
+  `  chain (RPC)     ${url}  (chain id ${chainId}, ${rpc === undefined ? "embedded, in memory" : "--rpc"})`,
   `  node (API)      ${nodeUrl}  (chat: ${nodeUrl.replace(/^http/, "ws")}/v1/chat)`,
   `  GramToken       ${token}`,
   `  MerchantEscrow  ${deployment.contracts.MerchantEscrow.address}`,
-  `  deployment      ${shown(file)}`,
+  `  deployment      ${shown(file)}  (${status})`,
+  `  node data       ${shown(dataDir)}  (${resume ? "resumed" : "new index"})`,
   `  demo wallet     ${shown(home)}  (password: ${DEMO_PASSWORD}, in ${shown(wallet.passwordFile)})`,
   "",
   "  Demo accounts (Hardhat's public development keys: never use them on a real chain):",
-  ...DEMO_ACCOUNTS.map((name) => `    ${name.padEnd(9)} ${demo[name]}  ${formatUnits(DEMO_FUNDS, 9)} GRAM`),
+  ...DEMO_ACCOUNTS.map((name, i) => `    ${name.padEnd(9)} ${demo[name]}  ${formatUnits(funds[i] as bigint, 9)} GRAM`),
   "",
   "  Next, in another terminal (one per person):",
   `    export ${env} GRAM_PASSWORD=${DEMO_PASSWORD}`,

@@ -1,6 +1,8 @@
 // `npm start` as a user runs it: a child process serving the chain on loopback, then Ctrl-C.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPublicClient, http, parseUnits } from "viem";
@@ -92,6 +94,71 @@ describe("npm start", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("--rpc: uses a running chain, reuses its deployment and resumes the node's index and chat after a restart", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gram-start-rpc-"));
+    const { network } = await import("hardhat");
+    const server = await network.createServer("default", "127.0.0.1", 0);
+    const { address, port } = await server.listen();
+    const rpc = `http://${address}:${port}`;
+    const env = { GRAM_DEPLOYMENTS_DIR: dir, GRAM_DEMO_DIR: join(dir, "demo") };
+    // Not spawnSync: the chain is served by this process, and must answer while the command runs.
+    const gram = (args: string[], output: string) => {
+      const exported = /export (.+)/.exec(output)?.[1] as string;
+      const vars = Object.fromEntries(exported.split(" ").map((pair) => pair.split("=") as [string, string]));
+      const child = spawn(process.execPath, ["bin/gram", ...args], { env: { ...process.env, ...vars } });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      return new Promise<{ status: number | null; stderr: string }>((resolve) =>
+        child.on("exit", (status) => resolve({ status, stderr })),
+      );
+    };
+    try {
+      const first = start(["--rpc", rpc, "--node-port", "0"], env);
+      expect(await first.ready).toBe(rpc);
+      expect(first.output()).toMatch(/chain id 31337, --rpc/);
+      expect(first.output()).toMatch(/deployment .*\(deployed\)/);
+      expect(first.output()).toMatch(/node data .*\(new index\)/);
+      const registered = await gram(["chat", "register", "alice_rpc", "--account", "alice"], first.output());
+      expect(registered.status, registered.stderr).toBe(0);
+      first.child.kill("SIGINT");
+      expect(await first.exited).toBe(0);
+      // The chain was not the script's to stop.
+      expect(first.output()).not.toContain("stopping the chain");
+
+      const second = start(["--rpc", rpc, "--node-port", "0"], env);
+      await second.ready;
+      expect(second.output()).toMatch(/deployment .*\(reused\)/);
+      expect(second.output()).toMatch(/node data .*\(resumed\)/);
+      // The hub's LevelDB survived: the name registered before the restart is still alice's.
+      const again = await gram(["chat", "register", "alice_rpc", "--account", "bob"], second.output());
+      expect(again.status).toBe(1);
+      expect(again.stderr).toMatch(/alice_rpc/);
+      second.child.kill("SIGINT");
+      expect(await second.exited).toBe(0);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("--rpc: refuses what is not an http(s) URL and says when the chain cannot be reached", async () => {
+    const notUrl = start(["--rpc", "localhost:8545"]);
+    expect(await notUrl.exited).toBe(1);
+    expect(notUrl.output()).toContain("--rpc: got 'localhost:8545', expected the http(s) URL of a running chain");
+    // A port that was free a moment ago: nothing answers there.
+    const closed = createServer().listen(0, "127.0.0.1");
+    await once(closed, "listening");
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = start(["--rpc", `http://127.0.0.1:${port}`]);
+    expect(await down.exited).toBe(1);
+    expect(down.output()).toContain(
+      `--rpc: cannot reach http://127.0.0.1:${port} (ECONNREFUSED); is the chain running?`,
+    );
+  }, 60_000);
 
   it("refuses a port that is not a number and a host that is not loopback, with the expected form", async () => {
     const badPort = start(["--port", "eighty"]);
