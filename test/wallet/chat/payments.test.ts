@@ -154,9 +154,27 @@ describe("paying in the chat", () => {
   });
 
   it("a merchant invoices alice in the chat; she pays it with a tip; the merchant sees it confirmed", async () => {
-    const sent = await ok("shop", ["chat", "invoice", "@alice", "12.5", "Margherita", "--tip-max", "3", "--yes"]);
-    expect(sent).toMatchObject({ title: "Margherita", amount: "12.5", maxTip: "3", payer: alice });
+    const sent = await ok("shop", [
+      "chat",
+      "invoice",
+      "@alice",
+      "12.5",
+      "Margherita",
+      "--tip-max",
+      "3",
+      "--cashback",
+      "2%",
+      "--yes",
+    ]);
+    expect(sent).toMatchObject({ title: "Margherita", amount: "12.5", maxTip: "3", cashbackBps: 200, payer: alice });
     const card = incoming((await ok("alice", ["chat", "read"])).messages);
+    // A cashback above 100% is refused before anything is signed or sent: alice reads the one card only.
+    const refused = await as("shop", ["chat", "invoice", "@alice", "5", "Soup", "--cashback", "150%", "--yes"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "--cashback: got '150%', expected basis points 0..10000 or a percentage like 2.5%",
+    );
+    expect(incoming((await ok("alice", ["chat", "read"])).messages)).toEqual([]);
     expect(card).toEqual([
       expect.objectContaining({
         id: sent.messageId,
@@ -167,6 +185,7 @@ describe("paying in the chat", () => {
           title: "Margherita",
           amount: "12.5",
           maxTip: "3",
+          cashbackBps: 200,
           payer: alice,
           items: [{ name: "Margherita", quantity: "1", price: "12.5" }],
           warnings: [],

@@ -63,6 +63,7 @@ export function registerChat(program: Command, on: On) {
     .argument("<amount>", "held in escrow, in whole tokens")
     .argument("<title>")
     .option("--tip-max <amount>", "the largest tip the payer may add", "0")
+    .option("--cashback <bps|%>", "share of captures paid back to the payer: 250 or 2.5%")
     .option("--memo <text>", "a note to the payer")
     .option("--expires <duration>", "pay within (default 1d)")
     .action(
@@ -72,7 +73,7 @@ export function registerChat(program: Command, on: On) {
           to: string,
           amount: string,
           title: string,
-          options: { tipMax?: string; memo?: string; expires?: string },
+          options: { tipMax?: string; cashback?: string; memo?: string; expires?: string },
         ) => (await chat()).invoice(cli, to, amount, title, options),
       ),
     );

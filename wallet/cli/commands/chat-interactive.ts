@@ -36,7 +36,7 @@ const HELP = [
   "  /send @bob 5 [memo] [--direct]   pay gaslessly through the node's relayer (default)",
   "  /pay [tip]                       pay the last request or invoice card of the open chat",
   "  /request 5 [memo]                ask the open chat's person for 5 GRAM",
-  '  /invoice 12.50 "Margherita" [--tip-max 3]   send an invoice card (merchant)',
+  '  /invoice 12.50 "Margherita" [--tip-max 3] [--cashback 2%]   send an invoice card (merchant)',
   "  /balance  /history  /contacts  /register name  /help  /quit",
 ];
 
@@ -264,14 +264,17 @@ export async function interactive(cli: Cli, options: { to?: string }): Promise<C
           const chat = openTarget();
           const [amount, title] = args;
           if (amount === undefined || title === undefined)
-            throw new CliError("USAGE", '/invoice amount "title" [--tip-max n]');
+            throw new CliError("USAGE", '/invoice amount "title" [--tip-max n] [--cashback 2%]');
           const done = await commands.invoiceIn(
             cli,
             s,
             await peerOfChat(chat),
             amount,
             title,
-            { ...(options["tip-max"] === undefined ? {} : { tipMax: String(options["tip-max"]) }) },
+            {
+              ...(options["tip-max"] === undefined ? {} : { tipMax: String(options["tip-max"]) }),
+              ...(options.cashback === undefined ? {} : { cashback: String(options.cashback) }),
+            },
             confirm,
           );
           ui.say(done.text);

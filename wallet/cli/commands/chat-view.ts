@@ -60,6 +60,8 @@ export interface MessageView {
     amount: string;
     units: string;
     maxTip: string;
+    /** Share of each capture paid back to the payer, in basis points. */
+    cashbackBps: number;
     payer: Address | null;
     payBefore: number;
     title: string;
@@ -163,6 +165,7 @@ export async function viewMessage(
       amount: formatAmount(card.amount, info.decimals),
       units: card.amount.toString(),
       maxTip: formatAmount(card.maxTip, info.decimals),
+      cashbackBps: card.decoded.invoice.cashbackBps,
       payer: card.payer,
       payBefore: card.payBefore,
       title: card.metadata.title,
@@ -216,7 +219,7 @@ export function messageLines(view: MessageView): string[] {
   if (view.invoice) {
     const i = view.invoice;
     return [
-      `${head} INVOICE "${i.title}" ${i.amount} ${i.symbol}${i.maxTip !== "0" ? ` (tip up to ${i.maxTip})` : ""}, pay before ${time(i.payBefore)}`,
+      `${head} INVOICE "${i.title}" ${i.amount} ${i.symbol}${i.maxTip !== "0" ? ` (tip up to ${i.maxTip})` : ""}${i.cashbackBps > 0 ? `, ${i.cashbackBps / 100}% cashback` : ""}, pay before ${time(i.payBefore)}`,
       ...i.items.map((item) => `    ${item.quantity} × ${item.name} @ ${item.price}`),
       ...(i.memo ? [`    memo: ${i.memo}`] : []),
       ...i.warnings.map((warning) => `    WARNING: ${warning}`),

@@ -22,6 +22,7 @@ import { type CommandResult, result } from "../output.ts";
 import { time } from "../render.ts";
 import { payCardFlow, payPeer } from "./chat-pay.ts";
 import { type ChatSession, prepareChat, signInChat, withChatLock } from "./chat-session.ts";
+import { parseBps } from "./invoices.ts";
 import { parseDuration } from "./payments.ts";
 import { labels } from "./transfer.ts";
 
@@ -145,6 +146,7 @@ export async function invoice(
   options: InvoiceOptions,
 ): Promise<CommandResult> {
   if (options.expires !== undefined) parseDuration(options.expires, "--expires");
+  if (options.cashback !== undefined) parseBps(options.cashback);
   const prepared = await prepareChat(cli);
   await checkAmount(prepared.connection.client, amount);
   if (options.tipMax !== undefined) {
@@ -166,6 +168,8 @@ export async function invoice(
 
 export interface InvoiceOptions {
   tipMax?: string;
+  /** Basis points or a percentage (`parseBps`). */
+  cashback?: string;
   memo?: string;
   expires?: string;
 }
@@ -190,6 +194,7 @@ export async function invoiceIn(
     items: [{ name: title, quantity: "1", price: formatAmount(units, token.decimals) }],
     amount,
     maxTip: options.tipMax ?? "0",
+    cashbackBps: options.cashback === undefined ? 0 : parseBps(options.cashback),
     ...(options.memo === undefined ? {} : { memo: options.memo }),
     ...(peer.address === undefined ? {} : { payer: peer.address }),
     ...(payBefore === undefined ? {} : { payBefore }),
@@ -211,6 +216,7 @@ export async function invoiceIn(
       title,
       amount: formatted,
       maxTip: formatAmount(created.invoice.maxTip, token.decimals),
+      cashbackBps: created.invoice.cashbackBps,
       symbol: token.symbol,
       payer: peer.address ?? null,
       payBefore: created.invoice.payBefore,

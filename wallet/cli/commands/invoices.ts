@@ -168,8 +168,8 @@ function parseItem(text: string): InvoiceMetadata["items"][number] {
   return { name: match[1] as string, quantity: match[2] as string, price: match[3] as string };
 }
 
-/** "2.5%" or "250" (basis points). */
-function parseBps(text: string): number {
+/** `--cashback`: "2.5%" or "250" (basis points). */
+export function parseBps(text: string): number {
   const percent = /^(\d{1,3})(?:\.(\d{1,2}))?%$/.exec(text);
   const bps = percent
     ? Number(percent[1]) * 100 + Number((percent[2] ?? "").padEnd(2, "0"))
