@@ -2,7 +2,7 @@ import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import type { GroupInfo, HubFrameInput } from "../../protocol/chat/frames.ts";
 import type { ChatDomainInfo } from "../../protocol/chat/sign.ts";
 import type { Log } from "../indexer/context.ts";
-import type { RateLimiter } from "../relayer/rate-limit.ts";
+import type { RateLimiter } from "../rate-limiter.ts";
 import type { Inboxes } from "./inboxes.ts";
 import { inboxKey } from "./keys.ts";
 import type { Sessions } from "./sessions.ts";

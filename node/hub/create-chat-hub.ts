@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import type { Duplex } from "node:stream";
 import websocket from "@fastify/websocket";
 import { ClassicLevel } from "classic-level";
 import type { FastifyPluginAsync } from "fastify";
@@ -15,7 +16,7 @@ import {
 import type { IndexerEvents } from "../api/indexer-events.ts";
 import { GramNodeError } from "../errors.ts";
 import { type Log, silentLog } from "../indexer/context.ts";
-import { createRateLimiter } from "../relayer/rate-limit.ts";
+import { createRateLimiter } from "../rate-limiter.ts";
 import type { Store } from "../store/open-store.ts";
 import { DEFAULT_HUB_LIMITS, type HubContext, type HubLimits, type Reply } from "./context.ts";
 import { createGroup, listGroups } from "./groups.ts";
@@ -225,10 +226,10 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
     }
   }
 
-  function connect(socket: WebSocket) {
+  function connect(socket: WebSocket, stream: Duplex) {
     if (closing !== undefined) return socket.close(1001, "hub shutting down");
     if (ctx.sessions.all.size >= limits.connections) return socket.close(1013, "too many connections; try later");
-    const session = ctx.sessions.open(socket);
+    const session = ctx.sessions.open(socket, stream);
     const timer = setTimeout(() => {
       if (session.address === undefined) socket.close(1008, `sign in within ${limits.signInTimeoutMs / 1000} s`);
     }, limits.signInTimeoutMs);
@@ -257,7 +258,7 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
     if (!app.hasDecorator("websocketServer")) {
       await app.register(websocket, { options: { maxPayload: limits.frameBytes } });
     }
-    app.get(CHAT_PATH, { websocket: true }, (socket) => connect(socket));
+    app.get(CHAT_PATH, { websocket: true }, (socket, request) => connect(socket, request.raw.socket));
     app.addHook("onClose", async () => close());
   };
 

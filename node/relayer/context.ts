@@ -10,7 +10,7 @@ import type {
 } from "viem";
 import type { RelayResponse } from "../../protocol/relay.ts";
 import type { Log } from "../indexer/context.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import type { RateLimiter } from "../rate-limiter.ts";
 import type { RelayRecords } from "./records.ts";
 import type { Submitter } from "./submit.ts";
 

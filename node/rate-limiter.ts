@@ -1,3 +1,4 @@
+// A token bucket per key, shared by the relayer (per payer) and the chat hub (per address, per connection).
 export interface RateLimiterParameters {
   /** Requests each key may make per minute, and the burst it may make at once. */
   perMinute: number;
