@@ -1,11 +1,14 @@
 // Connections and what each has been sent. A signed-in session follows its address's inbox: an entry
 // is pushed when it is committed if the session is live (not syncing, not behind after a partial sync)
 // and the entry is newer than the session's cursor, so that each entry reaches a session once, in order.
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 
 export interface Session {
   readonly id: number;
   readonly socket: WebSocket;
+  /** The TCP connection under `socket`: corked while a batch of deliveries is written to it. */
+  readonly stream: Pick<Duplex, "cork" | "uncork"> | undefined;
   /** Lowercase; set by a good sign-in, never changed after. */
   address: string | undefined;
   /** The nonce this connection was given, until a sign-in spends it. */
@@ -27,6 +30,14 @@ export function createSessions({ maxBufferedBytes }: { maxBufferedBytes: number 
   const all = new Set<Session>();
   const byAddress = new Map<string, Set<Session>>();
   let nextId = 1;
+  // Deliveries of one committed batch leave in one write per connection, not one per frame: the streams
+  // corked during the batch are uncorked together once it has been handed out (a batch holds more
+  // messages the busier the hub is, so the saving grows with the load).
+  const corked = new Set<Pick<Duplex, "cork" | "uncork">>();
+  const uncorkAll = () => {
+    for (const stream of corked) stream.uncork();
+    corked.clear();
+  };
 
   /** Sends `text`, or disconnects a client whose unsent frames pile up past the limit. */
   function send(session: Session, text: string): boolean {
@@ -43,10 +54,11 @@ export function createSessions({ maxBufferedBytes }: { maxBufferedBytes: number 
   return {
     all,
     send,
-    open(socket: WebSocket): Session {
+    open(socket: WebSocket, stream?: Pick<Duplex, "cork" | "uncork">): Session {
       const session: Session = {
         id: nextId++,
         socket,
+        stream,
         address: undefined,
         challenge: undefined,
         cursor: 0,
@@ -80,6 +92,12 @@ export function createSessions({ maxBufferedBytes }: { maxBufferedBytes: number 
       for (const session of byAddress.get(address) ?? []) {
         if (session.syncing || session.behind || seq <= session.cursor) continue;
         session.cursor = seq;
+        const { stream } = session;
+        if (stream !== undefined && !corked.has(stream)) {
+          if (corked.size === 0) process.nextTick(uncorkAll);
+          stream.cork();
+          corked.add(stream);
+        }
         send(session, text);
       }
     },
