@@ -56,6 +56,18 @@ for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) {
   });
 }
 
+// Started by a supervisor that sets GRAM_NODE_PARENT_PID to its own pid (`npm start`): when the
+// supervisor is gone, even by SIGKILL, the node is re-parented and stops instead of following a chain
+// that no longer exists.
+const parentPid = Number(process.env.GRAM_NODE_PARENT_PID);
+if (Number.isInteger(parentPid) && parentPid > 1 && process.ppid === parentPid) {
+  setInterval(() => {
+    if (process.ppid === parentPid || shutdown.isKilled) return;
+    log.info({ parentPid }, "the process that started the node is gone: stopping");
+    void stop(EXIT.ok);
+  }, 500).unref();
+}
+
 process.on("uncaughtException", (error) => {
   log.fatal({ err: error }, "uncaught exception");
   void stop(EXIT.fatal);

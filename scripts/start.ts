@@ -200,9 +200,15 @@ const nodeArgs = [
   "--poll-interval-ms", "200",
   "--relayer-key-file", relayerKeyFile,
 ];
+// In a process group of its own: Ctrl-C in the terminal signals this script only, which then stops the
+// node with one SIGTERM (a terminal's SIGINT to both would make that a second signal, which the node
+// takes as "exit now"). GRAM_NODE_PARENT_PID makes the node stop by itself if this script is killed.
 node = spawn(process.execPath, [join(import.meta.dirname, "../bin/gram-node"), ...nodeArgs], {
   stdio: ["ignore", "pipe", "inherit"],
+  detached: true,
+  env: { ...process.env, GRAM_NODE_PARENT_PID: String(process.pid) },
 });
+process.on("exit", () => node?.kill("SIGTERM"));
 let nodeOutput = "";
 const nodeUrl = await new Promise<string>((done) => {
   node?.stdout?.on("data", (chunk: Buffer) => {

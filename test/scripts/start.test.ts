@@ -15,10 +15,12 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
 });
 
-function start(args: string[], env: NodeJS.ProcessEnv = {}) {
+/** `detached`: in a process group of its own, as a terminal runs it, so that the group can be signalled. */
+function start(args: string[], env: NodeJS.ProcessEnv = {}, { detached = false } = {}) {
   const child = spawn(process.execPath, ["scripts/start.ts", ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached,
   });
   children.push(child);
   let output = "";
@@ -159,6 +161,51 @@ describe("npm start", () => {
       `--rpc: cannot reach http://127.0.0.1:${port} (ECONNREFUSED); is the chain running?`,
     );
   }, 60_000);
+
+  it("Ctrl-C in a terminal stops the node once, cleanly; a killed npm start leaves no node behind", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gram-start-signals-"));
+    const nodeUrlOf = (output: string) => /node \(API\)\s+(http:\/\/\S+)/.exec(output)?.[1] as string;
+    const gone = async (url: string) => {
+      for (let i = 0; i < 100; i++) {
+        if (
+          !(await fetch(`${url}/healthz`).then(
+            () => true,
+            () => false,
+          ))
+        )
+          return true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return false;
+    };
+    try {
+      // A terminal's Ctrl-C signals the whole foreground process group.
+      const run = start(
+        ["--port", "0", "--node-port", "0"],
+        { GRAM_DEPLOYMENTS_DIR: join(dir, "a"), GRAM_DEMO_DIR: join(dir, "a") },
+        { detached: true },
+      );
+      await run.ready;
+      const nodeUrl = nodeUrlOf(run.output());
+      process.kill(-(run.child.pid as number), "SIGINT");
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain("stopping the node");
+      expect(run.output()).not.toContain("second signal");
+      expect(await gone(nodeUrl)).toBe(true);
+
+      const killed = start(["--port", "0", "--node-port", "0"], {
+        GRAM_DEPLOYMENTS_DIR: join(dir, "b"),
+        GRAM_DEMO_DIR: join(dir, "b"),
+      });
+      await killed.ready;
+      const orphanUrl = nodeUrlOf(killed.output());
+      expect((await fetch(`${orphanUrl}/healthz`)).status).toBe(200);
+      killed.child.kill("SIGKILL");
+      expect(await gone(orphanUrl)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("refuses a port that is not a number and a host that is not loopback, with the expected form", async () => {
     const badPort = start(["--port", "eighty"]);
