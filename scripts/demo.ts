@@ -1,0 +1,182 @@
+// `npm run demo`: a whole Gram story played through the real stack (chain, node, chat hub, relayer) with
+// the wallet's own actions and chat client: a chat payment, a gasless one, a request, an invoice paid with
+// a tip, a partial capture with cashback, a void and a refund, a disputed order split by the arbiter, and
+// the merchant's withdrawal with its fee to the treasury. It prints a transcript with the balances after
+// each step, and checks each balance on the chain and in the node's API against what the story expects;
+// any difference or error exits 1.
+//
+//   npm run demo                          # its own stack: scripts/start.ts on free ports, in a temporary folder
+//   npm run demo -- --node URL --rpc URL --home DIR --deployments DIR    # a running `npm start` stack
+//
+// The second form also takes the environment `npm start` prints (GRAM_NODE, GRAM_RPC, GRAM_HOME,
+// GRAM_DEPLOYMENTS_DIR; GRAM_PASSWORD, default the demo wallet's). There, balances are checked as changes
+// from those at the start, since the accounts may have been used before.
+import { stat } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { BalanceMismatchError } from "./lib/demo-check.ts";
+import { playStory } from "./lib/demo-play.ts";
+import { type Endpoints, startEmbeddedStack, tail } from "./lib/demo-stack.ts";
+import { DEMO_PASSWORD } from "./lib/demo-wallet.ts";
+
+/** For each wait of the story (a message, a confirmation, a block mined or indexed); and for the stack to start. */
+const WAIT_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 90_000;
+const EXIT = { ok: 0, failed: 1, interrupted: 130 } as const;
+
+const USAGE = `usage: npm run demo [-- --node <url> --rpc <url> [--home <dir>] [--deployments <dir>]]
+  without flags: plays on its own stack (scripts/start.ts on free loopback ports, in a temporary folder)
+  --node, --rpc: a running \`npm start\` stack (or GRAM_NODE, GRAM_RPC)
+  --home: its demo wallet (GRAM_HOME, default .demo/gram); --deployments: its records (GRAM_DEPLOYMENTS_DIR, default deployments)`;
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+class InterruptedError extends Error {
+  override name = "InterruptedError";
+}
+
+export interface DemoOptions {
+  help: boolean;
+  /** Where to play: undefined for the demo's own stack, or a running one. */
+  endpoints: Endpoints | undefined;
+  password: string;
+}
+
+/** Flags, then environment. A running stack is chosen by --node (or GRAM_NODE); everything else follows it. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): DemoOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        node: { type: "string" },
+        rpc: { type: "string" },
+        home: { type: "string" },
+        deployments: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help === true) return { help: true, endpoints: undefined, password: DEMO_PASSWORD };
+  const given = (flag: string, variable: string) => {
+    const value = values[flag] ?? env[variable];
+    return typeof value === "string" && value !== "" ? value : undefined;
+  };
+  const node = given("node", "GRAM_NODE");
+  if (node === undefined) {
+    const stray = ["rpc", "home", "deployments"].find((flag) => values[flag] !== undefined);
+    if (stray !== undefined) {
+      throw new UsageError(`--${stray}: only with --node (a running stack); without --node the demo starts its own`);
+    }
+    return { help: false, endpoints: undefined, password: DEMO_PASSWORD };
+  }
+  httpUrl("--node", node);
+  const rpc = given("rpc", "GRAM_RPC");
+  if (rpc === undefined) {
+    throw new UsageError("--rpc: missing; expected the chain's http(s) URL that `npm start` printed (or GRAM_RPC)");
+  }
+  return {
+    help: false,
+    endpoints: {
+      node,
+      rpc: httpUrl("--rpc", rpc),
+      home: given("home", "GRAM_HOME") ?? ".demo/gram",
+      deployments: given("deployments", "GRAM_DEPLOYMENTS_DIR") ?? "deployments",
+    },
+    password: env.GRAM_PASSWORD || DEMO_PASSWORD,
+  };
+}
+
+function httpUrl(flag: string, value: string): string {
+  const url = URL.parse(value);
+  if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(`${flag}: got '${value.slice(0, 80)}', expected an http(s) URL`);
+  }
+  return value;
+}
+
+async function requireFolder(flag: string, path: string) {
+  const found = await stat(path).catch(() => undefined);
+  if (found?.isDirectory() !== true) throw new UsageError(`${flag}: got '${path}', expected a folder that exists`);
+}
+
+/** Ctrl-C or SIGTERM: the story stops where it is, and the stack is stopped in order before the demo exits. */
+function onInterrupt(): Promise<never> {
+  const interrupted = new Promise<never>((_, reject) => {
+    const stop = (signal: NodeJS.Signals) => reject(new InterruptedError(`${signal}: stopped before the story ended`));
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  interrupted.catch(() => {});
+  return interrupted;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  if (options.help) {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+  if (options.endpoints !== undefined) {
+    await requireFolder("--home", options.endpoints.home);
+    await requireFolder("--deployments", options.endpoints.deployments);
+  }
+  const interrupted = onInterrupt();
+  const began = Date.now();
+  if (options.endpoints === undefined) {
+    console.log("demo: starting a stack of its own (chain, contracts, node) on free loopback ports...");
+  }
+  const starting =
+    options.endpoints === undefined ? startEmbeddedStack({ readyTimeoutMs: READY_TIMEOUT_MS }) : undefined;
+  // Whatever happens, the stack is stopped below, once it has started (or failed to).
+  const started = async () => starting?.catch(() => undefined);
+  try {
+    const endpoints =
+      starting === undefined ? options.endpoints : (await Promise.race([starting, interrupted])).endpoints;
+    const played = await Promise.race([
+      playStory({
+        endpoints: endpoints as Endpoints,
+        password: options.password,
+        say: (line) => console.log(line),
+        timeoutMs: WAIT_TIMEOUT_MS,
+      }),
+      interrupted,
+    ]);
+    const seconds = ((Date.now() - began) / 1000).toFixed(1);
+    console.log("");
+    console.log(
+      `demo: every balance matched the chain and the node after each of the ${played.steps} steps (${seconds} s)`,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    console.error(`demo: ${describe(error)}`);
+    // What the node or the chain said may explain a failure; a mismatch or a Ctrl-C speaks for itself.
+    const stack = await started();
+    if (stack !== undefined && !(error instanceof BalanceMismatchError || error instanceof InterruptedError)) {
+      console.error(`\nthe stack's last output:\n${tail(stack.output(), 15)}`);
+    }
+    return error instanceof InterruptedError ? EXIT.interrupted : EXIT.failed;
+  } finally {
+    await (await started())?.stop();
+  }
+}
+
+/** The error as a reader needs it: its message, and what caused it when that says more. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message.split("\n")[0] : undefined;
+  return cause === undefined || error.message.includes(cause) ? error.message : `${error.message}\n  cause: ${cause}`;
+}
+
+if (import.meta.main) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`demo: ${describe(error)}`);
+      process.exit(EXIT.failed);
+    },
+  );
+}
