@@ -1,4 +1,4 @@
-import { type Address, getAddress, isAddressEqual, type TypedDataDomain } from "viem";
+import { type Address, getAddress, isAddressEqual, type TypedDataDomain, zeroAddress } from "viem";
 import {
   cancelAuthorizationTypes,
   invoiceTypes,
@@ -152,7 +152,13 @@ export async function describeTypedData(
         tip: amountOf(signed.maxTip, token.decimals),
         invoiceId: invoiceId({ chainId, escrow: contract, invoice: signed }),
         expiry: signed.payBefore,
-        notes: ["tip: the most the payer may add"],
+        notes: [
+          "tip: the most the payer may add",
+          ...(signed.cashbackBps > 0
+            ? [`cashback: ${signed.cashbackBps / 100}% of every capture goes back to the payer`]
+            : []),
+          signed.payer === zeroAddress ? "payer: whoever pays first" : `payer: only ${getAddress(signed.payer)}`,
+        ],
       };
     }
   }

@@ -85,6 +85,11 @@ describe("createInvoice", () => {
       amount: { formatted: "6.5" },
       tip: { formatted: "1.5" },
       expiry: now + 3600,
+      notes: [
+        "tip: the most the payer may add",
+        "cashback: 2.5% of every capture goes back to the payer",
+        `payer: only ${payer}`,
+      ],
     });
 
     expect((await stat(created.file)).mode & 0o777).toBe(0o600);
