@@ -272,6 +272,8 @@ const lines = [
   "    gram chat --account bob            # bob's, in a third terminal",
   "    gram balance --account alice       # or any other gram command",
   "",
+  "  Or watch the whole story play (on a stack of its own): npm run demo",
+  "",
   "Press Ctrl-C to stop.",
 ];
 console.log(lines.join("\n"));
