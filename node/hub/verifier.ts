@@ -1,6 +1,6 @@
 // Signature checks off the hub's thread: a small pool of worker threads runs `verifyEnvelope` and
-// `verifyChatSignIn` (each a secp256k1 recovery, ~3 ms of JavaScript on a 2-core machine), so that the
-// thread delivering messages never waits behind one. Results and refusals are the functions' own: a
+// `verifyChatSignIn` (each a secp256k1 recovery and its hashing, ~0.7 ms: protocol/recover.ts), so that
+// the thread delivering messages never waits behind one. Results and refusals are the functions' own: a
 // refusal comes back as the same `ChatProtocolError` (code, message, hint).
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";

@@ -1,5 +1,5 @@
 // The hub's signature checks, in a worker thread (see verifier.ts): recovering a secp256k1 signer costs
-// a few milliseconds of JavaScript, which on the hub's own thread would hold up every delivery behind it.
+// most of a millisecond, which on the hub's own thread would hold up every delivery behind it.
 import { parentPort } from "node:worker_threads";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import { verifyEnvelope } from "../../protocol/chat/sign.ts";

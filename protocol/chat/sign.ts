@@ -12,15 +12,15 @@ import {
   type Address,
   bytesToHex,
   type Hex,
-  hexToBytes,
+  hashTypedData,
   isAddressEqual,
   type LocalAccount,
-  recoverTypedDataAddress,
   type TypedDataDomain,
 } from "viem";
 import { LinkError } from "../links/errors.ts";
 import { type DecodedInvoiceLink, decodeInvoiceLink } from "../links/invoice-link.ts";
 import { metadataHash } from "../links/metadata.ts";
+import { recoverDigestSigner } from "../recover.ts";
 import type { BodyInput } from "./body.ts";
 import { bodyHash } from "./canonical.ts";
 import {
@@ -31,9 +31,6 @@ import {
   parseEnvelopeValue,
 } from "./envelope.ts";
 import { ChatProtocolError } from "./errors.ts";
-
-// secp256k1 n / 2: a larger s is the malleable twin of a valid signature; only one spelling is accepted.
-const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 /** Where chat signatures hold: the chain and the deployment (its MerchantEscrow, from `deployments/<chainId>.json`). */
 export interface ChatDomainInfo {
@@ -153,7 +150,7 @@ export async function verifyEnvelope(envelope: Envelope, domain: ChatDomainInfo)
     );
   }
   const message = chatMessage(envelope);
-  const signer = await recoverSigner(envelope.signature, domain, message);
+  const signer = recoverSigner(envelope.signature, domain, message);
   if (signer === null || !isAddressEqual(signer, envelope.from)) {
     throw new ChatProtocolError(
       "BAD_SIGNATURE",
@@ -168,23 +165,14 @@ export async function verifyEnvelope(envelope: Envelope, domain: ChatDomainInfo)
   return verified;
 }
 
-async function recoverSigner(signature: Hex, domain: ChatDomainInfo, message: ReturnType<typeof chatMessage>) {
-  const bytes = hexToBytes(signature);
-  const s = BigInt(bytesToHex(bytes.subarray(32, 64)));
-  const v = bytes[64];
-  if (bytes.length !== 65 || (v !== 27 && v !== 28) || s > HALF_N) return null;
-  try {
-    return await recoverTypedDataAddress({
-      domain: chatDomain(domain),
-      types: chatMessageTypes,
-      primaryType: "ChatMessage",
-      message,
-      signature,
-    });
-  } catch {
-    // r or s out of range, or no point on the curve.
-    return null;
-  }
+function recoverSigner(signature: Hex, domain: ChatDomainInfo, message: ReturnType<typeof chatMessage>) {
+  const digest = hashTypedData({
+    domain: chatDomain(domain),
+    types: chatMessageTypes,
+    primaryType: "ChatMessage",
+    message,
+  });
+  return recoverDigestSigner(digest, signature);
 }
 
 async function checkInvoice(

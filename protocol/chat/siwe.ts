@@ -6,8 +6,9 @@
 // most 10 minutes, issued no earlier than the challenge and no later than now (both give or take the
 // allowed clock skew), for the hub's own domain, URI, chain id and nonce. Nothing is signed but this text,
 // which moves no funds.
-import { type Address, type Hex, verifyMessage } from "viem";
+import { type Address, type Hex, hashMessage, isAddressEqual } from "viem";
 import { createSiweMessage, parseSiweMessage, validateSiweMessage } from "viem/siwe";
+import { recoverDigestSigner } from "../recover.ts";
 import { ChatProtocolError } from "./errors.ts";
 
 /** The longest a sign-in message may be valid. */
@@ -162,13 +163,9 @@ export async function verifyChatSignIn({
   if (!validateSiweMessage({ message: fields, domain: expected.domain, nonce: expected.nonce, time: new Date(now) })) {
     fail(`the message expired at ${expirationTime.toISOString()}`);
   }
-  let valid = false;
-  try {
-    valid = await verifyMessage({ address, message, signature });
-  } catch {
-    valid = false;
-  }
-  if (!valid) fail(`the signature is not ${address}'s signature of this message`);
+  const signer = recoverDigestSigner(hashMessage(message), signature);
+  if (signer === null || !isAddressEqual(signer, address))
+    fail(`the signature is not ${address}'s signature of this message`);
   return { address, issuedAt, expirationTime };
 }
 
