@@ -52,9 +52,8 @@ export const membershipKey = (address: string, id: string) => `p:${address}:${id
 export const pendingStatusPrefix = "r:";
 export const pendingStatusKey = (block: number, logIndex: number) => `r:${pad(block, 12)}:${pad(logIndex, 6)}`;
 
-/** The first key after every key that starts with `prefix`. */
-export const prefixEnd = (prefix: string) =>
-  prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+// Keys are ASCII here as in the node's store, so the store's upper bound of a prefix scan serves both.
+export { prefixEnd } from "../store/keys.ts";
 
 /** The number at the end of a padded key. */
 export const trailingNumber = (key: string) => Number(key.slice(key.lastIndexOf(":") + 1));

@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { historyPrefix } from "./keys.ts";
+import { historyPrefix, prefixEnd } from "./keys.ts";
 import type { Store } from "./open-store.ts";
 import type { HistoryEntry, HistoryItem } from "./records.ts";
 
@@ -31,7 +31,7 @@ export async function readHistory(
   let last: string | undefined;
   for await (const [key, value] of store.db.iterator({
     gte: prefix,
-    lt: before?.startsWith(prefix) ? before : `${prefix}\xff`,
+    lt: before?.startsWith(prefix) ? before : prefixEnd(prefix),
     reverse: true,
     limit: limit + 1,
   })) {
