@@ -213,8 +213,12 @@ describe("gasless through the node's relayer", () => {
 
     // The node indexes it like any transfer.
     await synced();
-    const history = jsonOf(await chain.gram(["history", "--limit", "1", "--json", ...viaNode()], { home: payerHome }));
-    expect(history.entries).toEqual([expect.objectContaining({ direction: "out", amount: "2", tx: hash })]);
+    const history = jsonOf(await chain.gram(["history", "--limit", "2", "--json", ...viaNode()], { home: payerHome }));
+    // The transfer, and the authorization it used: a row without an amount, so without a unit.
+    expect(history.entries).toEqual([
+      expect.objectContaining({ direction: "out", amount: "2", symbol: "GRAM", tx: hash }),
+      expect.objectContaining({ type: "authorization", direction: "used", amount: "", symbol: "", tx: hash }),
+    ]);
 
     // In the head block it is pending for bob (1 confirmation of the node's 2); one block later, confirmed.
     const bobsBalance = async () =>

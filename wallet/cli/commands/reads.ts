@@ -175,10 +175,11 @@ function rowOfNodeItem(item: HistoryItem): Row {
       return { ...base, direction: item.event, counterparty: item.id, amount: item.amount };
     case "withdrawal":
       return { ...base, direction: "out", counterparty: item.to, amount: item.amount };
+    // No amount of their own (a used authorization's transfer is its own row): no unit either.
     case "authorization":
-      return { ...base, direction: item.state, counterparty: item.nonce, amount: "" };
+      return { ...base, direction: item.state, counterparty: item.nonce, amount: "", symbol: "" };
     case "invoice_canceled":
-      return { ...base, direction: "canceled", counterparty: item.nonce, amount: "" };
+      return { ...base, direction: "canceled", counterparty: item.nonce, amount: "", symbol: "" };
   }
 }
 
