@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { ConfigError, ConfigExit, loadConfig, type NodeConfig } from "./cli/config.ts";
 import { createLogger, createStatusLine } from "./cli/log.ts";
 import { createShutdown } from "./cli/shutdown.ts";
+import { watchParent } from "./cli/watch-parent.ts";
 import { GramNodeError } from "./errors.ts";
 
 const EXIT = { ok: 0, config: 1, fatal: 2 } as const;
@@ -56,17 +57,13 @@ for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) {
   });
 }
 
-// Started by a supervisor that sets GRAM_NODE_PARENT_PID to its own pid (`npm start`): when the
-// supervisor is gone, even by SIGKILL, the node is re-parented and stops instead of following a chain
-// that no longer exists.
-const parentPid = Number(process.env.GRAM_NODE_PARENT_PID);
-if (Number.isInteger(parentPid) && parentPid > 1 && process.ppid === parentPid) {
-  setInterval(() => {
-    if (process.ppid === parentPid || shutdown.isKilled) return;
-    log.info({ parentPid }, "the process that started the node is gone: stopping");
-    void stop(EXIT.ok);
-  }, 500).unref();
-}
+// Started by a supervisor (`npm start`) that set GRAM_PARENT_PID: when it is gone, the node stops instead
+// of following a chain that may be gone with it.
+watchParent(process.env, (parentPid) => {
+  if (shutdown.isKilled) return;
+  log.info({ parentPid }, "the process that started the node is gone: stopping");
+  void stop(EXIT.ok);
+});
 
 process.on("uncaughtException", (error) => {
   log.fatal({ err: error }, "uncaught exception");

@@ -14,6 +14,7 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { artifacts, network } from "hardhat";
 import { createPublicClient, formatUnits, getAddress, http, parseUnits } from "viem";
+import { watchParent } from "../node/cli/watch-parent.ts";
 import { gramTokenAbi } from "../protocol/abis.ts";
 import { DEMO_PASSWORD, hardhatKey, prepareDemoWallet } from "./lib/demo-wallet.ts";
 import { deployContracts } from "./lib/deploy-contracts.ts";
@@ -107,6 +108,8 @@ async function stop(code = 0) {
 }
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
+// Run by a supervisor that set GRAM_PARENT_PID (`npm run demo`): stop with it, even if it was SIGKILLed.
+watchParent(process.env, () => void stop());
 
 // The embedded chain signs for its unlocked development accounts. A chain at --rpc is signed for here, with
 // the same development keys (Hardhat's and Anvil's nodes fund them): #0 deploys, #1–#4 are the demo accounts.
@@ -202,19 +205,21 @@ const nodeArgs = [
 ];
 // In a process group of its own: Ctrl-C in the terminal signals this script only, which then stops the
 // node with one SIGTERM (a terminal's SIGINT to both would make that a second signal, which the node
-// takes as "exit now"). GRAM_NODE_PARENT_PID makes the node stop by itself if this script is killed.
+// takes as "exit now"). GRAM_PARENT_PID makes the node stop by itself if this script is killed.
 node = spawn(process.execPath, [join(import.meta.dirname, "../bin/gram-node"), ...nodeArgs], {
   stdio: ["ignore", "pipe", "inherit"],
   detached: true,
-  env: { ...process.env, GRAM_NODE_PARENT_PID: String(process.pid) },
+  env: { ...process.env, GRAM_PARENT_PID: String(process.pid) },
 });
 process.on("exit", () => node?.kill("SIGTERM"));
 let nodeOutput = "";
-const nodeUrl = await new Promise<string>((done) => {
+// The node's "serving" line says where it listens and the block its index resumed from (null: a new index).
+const serving = await new Promise<{ url: string; resumeFrom: string }>((done) => {
   node?.stdout?.on("data", (chunk: Buffer) => {
     nodeOutput += chunk.toString();
-    const match = /"url":"(http:[^"]+)"/.exec(nodeOutput);
-    if (match?.[1]) done(match[1]);
+    const url = /"url":"(http:[^"]+)"/.exec(nodeOutput)?.[1];
+    const resumeFrom = /"resumeFrom":(\d+|null)/.exec(nodeOutput)?.[1];
+    if (url !== undefined && resumeFrom !== undefined) done({ url, resumeFrom });
   });
   node?.once("exit", (code) => {
     console.error(nodeOutput);
@@ -239,6 +244,7 @@ node.once("exit", (code) => {
 // Inside this folder, paths are shown relative to it; the environment line is absolute, to paste anywhere.
 const shown = (path: string) => (path.startsWith(process.cwd()) ? relative(process.cwd(), path) : path);
 const deployments = resolve(process.env.GRAM_DEPLOYMENTS_DIR || "deployments");
+const nodeUrl = serving.url;
 const env = `GRAM_HOME=${home} GRAM_NODE=${nodeUrl} GRAM_RPC=${url} GRAM_DEPLOYMENTS_DIR=${deployments}`;
 const funds = await Promise.all(
   DEMO_ACCOUNTS.map((name) =>
@@ -259,7 +265,7 @@ const lines = [
   `  GramToken       ${token}`,
   `  MerchantEscrow  ${deployment.contracts.MerchantEscrow.address}`,
   `  deployment      ${shown(file)}  (${status})`,
-  `  node data       ${shown(dataDir)}  (${resume ? "resumed" : "new index"})`,
+  `  node data       ${shown(dataDir)}  (${serving.resumeFrom === "null" ? "new index" : `resumed at block ${serving.resumeFrom}`})`,
   `  demo wallet     ${shown(home)}  (password: ${DEMO_PASSWORD}, in ${shown(wallet.passwordFile)})`,
   "",
   "  Demo accounts (Hardhat's public development keys: never use them on a real chain):",

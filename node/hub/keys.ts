@@ -52,7 +52,7 @@ export const membershipKey = (address: string, id: string) => `p:${address}:${id
 export const pendingStatusPrefix = "r:";
 export const pendingStatusKey = (block: number, logIndex: number) => `r:${pad(block, 12)}:${pad(logIndex, 6)}`;
 
-// Keys are ASCII here as in the node's store, so the store's upper bound of a prefix scan serves both.
+// The upper bound of a prefix scan: the store's.
 export { prefixEnd } from "../store/keys.ts";
 
 /** The number at the end of a padded key. */

@@ -31,8 +31,8 @@ export function createSessions({ maxBufferedBytes }: { maxBufferedBytes: number 
   const byAddress = new Map<string, Set<Session>>();
   let nextId = 1;
   // Deliveries of one committed batch leave in one write per connection, not one per frame: the streams
-  // corked during the batch are uncorked together once it has been handed out (a batch holds more
-  // messages the busier the hub is, so the saving grows with the load).
+  // corked during the batch are uncorked together once it has been handed out. It pays when a batch holds
+  // several messages for one member (a busy group, a sync catching up); with one, it costs a Set entry.
   const corked = new Set<Pick<Duplex, "cork" | "uncork">>();
   const uncorkAll = () => {
     for (const stream of corked) stream.uncork();

@@ -61,5 +61,9 @@ export const escrowBalancePrefix = (merchant: string) => `e:${merchant}:`;
 export const feesKey = (token: string) => `f:${token}`;
 export const nonceKey = (token: string, authorizer: string, nonce: string) => `n:${token}:${authorizer}:${nonce}`;
 
-/** The key just past every key that starts with `prefix`: the upper bound of a prefix scan. */
-export const prefixEnd = (prefix: string) => `${prefix}\xff`;
+/**
+ * The first key past every key that starts with `prefix` (its last character, plus one): the upper bound
+ * of a prefix scan, exact whatever characters follow the prefix.
+ */
+export const prefixEnd = (prefix: string) =>
+  prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);

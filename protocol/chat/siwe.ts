@@ -4,7 +4,8 @@
 // the recovered address. Built and parsed with viem/siwe; checked strictly on top of that: the message
 // must be exactly what `createSiweMessage` writes for the fields it holds (no extra text), live for at
 // most 10 minutes, issued no earlier than the challenge and no later than now (both give or take the
-// allowed clock skew), for the hub's own domain, URI, chain id and nonce. Nothing is signed but this text,
+// allowed clock skew), for the hub's own domain, URI, chain id and nonce. The signature is an EOA's, as
+// for chat messages: 65 bytes, v 27 or 28, low s (protocol/recover.ts). Nothing is signed but this text,
 // which moves no funds.
 import { type Address, type Hex, hashMessage, isAddressEqual } from "viem";
 import { createSiweMessage, parseSiweMessage, validateSiweMessage } from "viem/siwe";

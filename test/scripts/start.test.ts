@@ -133,11 +133,13 @@ describe("npm start", () => {
       const second = start(["--rpc", rpc, "--node-port", "0"], env);
       await second.ready;
       expect(second.output()).toMatch(/deployment .*\(reused\)/);
-      expect(second.output()).toMatch(/node data .*\(resumed\)/);
+      // The node's own word: its index resumed from its LevelDB, past the blocks of the first run.
+      const resumedAt = Number(/node data .*\(resumed at block (\d+)\)/.exec(second.output())?.[1]);
+      expect(resumedAt).toBeGreaterThan(2);
       // The hub's LevelDB survived: the name registered before the restart is still alice's.
       const again = await gram(["chat", "register", "alice_rpc", "--account", "bob"], second.output());
       expect(again.status).toBe(1);
-      expect(again.stderr).toMatch(/alice_rpc/);
+      expect(again.stderr).toContain('username: "alice_rpc" belongs to another address; choose another');
       second.child.kill("SIGINT");
       expect(await second.exited).toBe(0);
     } finally {
@@ -164,7 +166,11 @@ describe("npm start", () => {
 
   it("Ctrl-C in a terminal stops the node once, cleanly; a killed npm start leaves no node behind", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gram-start-signals-"));
-    const nodeUrlOf = (output: string) => /node \(API\)\s+(http:\/\/\S+)/.exec(output)?.[1] as string;
+    const nodeUrlOf = (output: string) => {
+      const url = /node \(API\)\s+(http:\/\/\S+)/.exec(output)?.[1];
+      expect(url, output).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      return url as string;
+    };
     const gone = async (url: string) => {
       for (let i = 0; i < 100; i++) {
         if (
@@ -202,6 +208,53 @@ describe("npm start", () => {
       expect((await fetch(`${orphanUrl}/healthz`)).status).toBe(200);
       killed.child.kill("SIGKILL");
       expect(await gone(orphanUrl)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("GRAM_PARENT_PID: npm start run by a supervisor stops, node and chain, when the supervisor is SIGKILLed", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gram-start-parent-"));
+    // The supervisor is a small process of its own, so that it can be killed: it runs npm start with its
+    // pid in GRAM_PARENT_PID, as `npm run demo` does, and passes its output on.
+    const supervisor = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const { spawn } = require("node:child_process");
+         const child = spawn(process.execPath, ["scripts/start.ts", "--port", "0", "--node-port", "0"], {
+           env: { ...process.env, GRAM_PARENT_PID: String(process.pid) }, stdio: "inherit", detached: true });
+         setInterval(() => {}, 1000);`,
+      ],
+      {
+        env: { ...process.env, GRAM_DEPLOYMENTS_DIR: dir, GRAM_DEMO_DIR: join(dir, "demo") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    children.push(supervisor);
+    let output = "";
+    supervisor.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    try {
+      const until = Date.now() + 60_000;
+      while (!/gram: ready (\S+)/.test(output) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      const rpc = /gram: ready (\S+)/.exec(output)?.[1];
+      const nodeUrl = /node \(API\)\s+(http:\/\/\S+)/.exec(output)?.[1];
+      expect(rpc, output).toBeDefined();
+      expect(nodeUrl, output).toBeDefined();
+      supervisor.kill("SIGKILL");
+      const answers = (url: string) =>
+        fetch(`${url}/healthz`).then(
+          () => true,
+          () => false,
+        );
+      let stillUp = true;
+      for (let i = 0; i < 100 && stillUp; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        stillUp = (await answers(nodeUrl as string)) || (await answers(rpc as string));
+      }
+      expect(stillUp, "the node or the chain outlived its supervisor").toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

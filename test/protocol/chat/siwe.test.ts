@@ -179,6 +179,20 @@ describe("chat sign-in", () => {
       "the signature is not",
     ],
     [
+      // The same signer's malleable twin (s' = n - s, v flipped): valid ECDSA, but only low s is accepted.
+      "the high-s twin of alice's signature",
+      async () => {
+        const message = createChatSignIn({ address: alice.address, challenge, issuedAt: new Date(NOW) });
+        const { signature } = await signedIn(message);
+        const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+        const s = BigInt(`0x${signature.slice(66, 130)}`);
+        const v = signature.slice(130) === "1b" ? "1c" : "1b";
+        const twin = `${signature.slice(0, 66)}${(n - s).toString(16).padStart(64, "0")}${v}` as `0x${string}`;
+        return { message, signature: twin };
+      },
+      `the signature is not ${alice.address}'s signature of this message`,
+    ],
+    [
       "text before the message",
       async () =>
         signedIn(`Sign this!\n${createChatSignIn({ address: alice.address, challenge, issuedAt: new Date(NOW) })}`),
