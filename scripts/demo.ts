@@ -8,9 +8,12 @@
 //   npm run demo                          # its own stack: scripts/start.ts on free ports, in a temporary folder
 //   npm run demo -- --node URL --rpc URL --home DIR --deployments DIR    # a running `npm start` stack
 //
-// The second form also takes the environment `npm start` prints (GRAM_NODE, GRAM_RPC, GRAM_HOME,
-// GRAM_DEPLOYMENTS_DIR; GRAM_PASSWORD, default the demo wallet's). There, balances are checked as changes
-// from those at the start, since the accounts may have been used before.
+// Only --node plays on a running stack: the story moves its balances, withdraws the merchant's whole
+// escrow balance and collects the fees, so the `export GRAM_NODE=…` line `npm start` prints (and users
+// paste into every terminal) must not choose it. Without --node the demo starts its own stack, whatever
+// GRAM_* is set, and passes none of it on. With --node, the rest may come from the environment `npm start`
+// prints (GRAM_RPC, GRAM_HOME, GRAM_DEPLOYMENTS_DIR; GRAM_PASSWORD, default the demo wallet's), and
+// balances are checked as changes from those at the start, since the accounts may have been used before.
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { BalanceMismatchError } from "./lib/demo-check.ts";
@@ -24,9 +27,11 @@ const READY_TIMEOUT_MS = 90_000;
 const EXIT = { ok: 0, failed: 1, interrupted: 130 } as const;
 
 const USAGE = `usage: npm run demo [-- --node <url> --rpc <url> [--home <dir>] [--deployments <dir>]]
-  without flags: plays on its own stack (scripts/start.ts on free loopback ports, in a temporary folder)
-  --node, --rpc: a running \`npm start\` stack (or GRAM_NODE, GRAM_RPC)
-  --home: its demo wallet (GRAM_HOME, default .demo/gram); --deployments: its records (GRAM_DEPLOYMENTS_DIR, default deployments)`;
+  without flags: plays on its own stack (scripts/start.ts on free loopback ports, in a temporary folder),
+    whatever GRAM_* is set
+  --node: plays on a running \`npm start\` stack instead, moving its balances; only this flag chooses one
+  with --node: --rpc, its chain (or GRAM_RPC); --home, its demo wallet (GRAM_HOME, default .demo/gram);
+    --deployments, its records (GRAM_DEPLOYMENTS_DIR, default deployments)`;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -43,7 +48,10 @@ export interface DemoOptions {
   password: string;
 }
 
-/** Flags, then environment. A running stack is chosen by --node (or GRAM_NODE); everything else follows it. */
+/**
+ * Flags, then environment. A running stack is chosen by --node alone, never by GRAM_NODE; the environment
+ * fills in the rest only then.
+ */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): DemoOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -65,8 +73,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): DemoOption
     const value = values[flag] ?? env[variable];
     return typeof value === "string" && value !== "" ? value : undefined;
   };
-  const node = given("node", "GRAM_NODE");
-  if (node === undefined) {
+  const node = values.node;
+  if (typeof node !== "string") {
     const stray = ["rpc", "home", "deployments"].find((flag) => values[flag] !== undefined);
     if (stray !== undefined) {
       throw new UsageError(`--${stray}: only with --node (a running stack); without --node the demo starts its own`);
@@ -103,15 +111,24 @@ async function requireFolder(flag: string, path: string) {
   if (found?.isDirectory() !== true) throw new UsageError(`${flag}: got '${path}', expected a folder that exists`);
 }
 
-/** Ctrl-C or SIGTERM: the story stops where it is, and the stack is stopped in order before the demo exits. */
-function onInterrupt(): Promise<never> {
+/**
+ * Ctrl-C, SIGTERM or SIGHUP (the terminal closed): the story, or the stack's start-up, stops where it is,
+ * and the stack is stopped in order before the demo exits. A second one exits at once: the stack's exit
+ * hook (demo-stack.ts) kills its process group on the way out.
+ */
+function onInterrupt(): { interrupted: Promise<never>; signal: AbortSignal } {
+  const controller = new AbortController();
   const interrupted = new Promise<never>((_, reject) => {
-    const stop = (signal: NodeJS.Signals) => reject(new InterruptedError(`${signal}: stopped before the story ended`));
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    const stop = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) process.exit(EXIT.interrupted);
+      const error = new InterruptedError(`${signal}: stopped before the story ended`);
+      controller.abort(error);
+      reject(error);
+    };
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
   });
   interrupted.catch(() => {});
-  return interrupted;
+  return { interrupted, signal: controller.signal };
 }
 
 async function main(): Promise<number> {
@@ -124,14 +141,15 @@ async function main(): Promise<number> {
     await requireFolder("--home", options.endpoints.home);
     await requireFolder("--deployments", options.endpoints.deployments);
   }
-  const interrupted = onInterrupt();
+  const { interrupted, signal } = onInterrupt();
   const began = Date.now();
   if (options.endpoints === undefined) {
     console.log("demo: starting a stack of its own (chain, contracts, node) on free loopback ports...");
   }
   const starting =
-    options.endpoints === undefined ? startEmbeddedStack({ readyTimeoutMs: READY_TIMEOUT_MS }) : undefined;
-  // Whatever happens, the stack is stopped below, once it has started (or failed to).
+    options.endpoints === undefined ? startEmbeddedStack({ readyTimeoutMs: READY_TIMEOUT_MS, signal }) : undefined;
+  // Whatever happens, the stack is stopped below, once it has started (or failed to, or been stopped by an
+  // interrupt during its start-up, which `signal` sees at once).
   const started = async () => starting?.catch(() => undefined);
   try {
     const endpoints =

@@ -118,14 +118,14 @@ export async function readNode(observer: Observer, block: bigint): Promise<NodeB
   await waitForIndex(observer, block);
   const { accounts, token } = observer;
   const account = async (address: Address) =>
-    balanceOf(accountResponseSchema.parse(await get(observer.node, `/v1/accounts/${address}`)).balances, token);
+    balanceOf(accountResponseSchema.parse(await get(observer.node, `v1/accounts/${address}`)).balances, token);
   const [alice, bob, merchant, arbiter, treasury, escrow, held] = await Promise.all([
     account(accounts.alice),
     account(accounts.bob),
     account(accounts.merchant),
     account(accounts.arbiter),
     account(accounts.treasury),
-    get(observer.node, `/v1/merchants/${accounts.merchant}/balances`).then((json) =>
+    get(observer.node, `v1/merchants/${accounts.merchant}/balances`).then((json) =>
       balanceOf(merchantBalancesResponseSchema.parse(json).balances, token),
     ),
     heldByNode(observer),
@@ -142,7 +142,7 @@ function balanceOf(balances: TokenBalance[], token: Address): bigint | undefined
 async function heldByNode(observer: Observer): Promise<bigint | undefined> {
   let sum = 0n;
   for (const id of observer.invoices) {
-    const json = await get(observer.node, `/v1/invoices/${id}`, { allowMissing: true });
+    const json = await get(observer.node, `v1/invoices/${id}`, { allowMissing: true });
     if (json === undefined) return undefined;
     sum += BigInt(invoiceResponseSchema.parse(json).held);
   }
@@ -153,7 +153,7 @@ async function heldByNode(observer: Observer): Promise<bigint | undefined> {
 async function waitForIndex(observer: Observer, block: bigint) {
   const deadline = Date.now() + observer.indexTimeoutMs;
   for (;;) {
-    const status = statusResponseSchema.parse(await get(observer.node, "/v1/status"));
+    const status = statusResponseSchema.parse(await get(observer.node, "v1/status"));
     if (status.indexedBlock !== null && BigInt(status.indexedBlock) >= block) return;
     if (Date.now() > deadline) {
       throw new Error(
@@ -164,9 +164,13 @@ async function waitForIndex(observer: Observer, block: bigint) {
   }
 }
 
-/** A GET of the node's API as JSON; with `allowMissing`, a 404 is undefined instead of an error. */
+/**
+ * A GET of the node's API as JSON; with `allowMissing`, a 404 is undefined instead of an error. `path` has
+ * no leading slash and resolves under `node` with a trailing one, so a node behind a proxy at
+ * `https://host/gram` keeps its prefix.
+ */
 async function get(node: string, path: string, { allowMissing = false } = {}): Promise<unknown> {
-  const url = new URL(path, node);
+  const url = new URL(path, node.endsWith("/") ? node : `${node}/`);
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
