@@ -11,6 +11,7 @@ import {
 } from "../../protocol/api.ts";
 import type { Log } from "../indexer/context.ts";
 import type { ChainEvent } from "../indexer/events.ts";
+import { createSerial } from "../serial.ts";
 import { createInvoiceParties, type InvoiceParties } from "../store/invoice-parties.ts";
 import type { Store } from "../store/open-store.ts";
 import { ApiError } from "./errors.ts";
@@ -55,9 +56,9 @@ export function createStreamHub({ store, events, depth, metrics, log, reorgWindo
   let recent: Sent[] = [];
   const parties = createInvoiceParties(store);
   // Batches and reorgs are handled in the order the indexer reports them, one at a time.
-  let queue = Promise.resolve();
+  const run = createSerial();
   const enqueue = (task: () => Promise<void> | void) => {
-    queue = queue.then(task).catch((error: unknown) => log.error({ err: error }, "stream: failed to publish"));
+    run(task).catch((error: unknown) => log.error({ err: error }, "stream: failed to publish"));
   };
 
   const stop = events?.listen({
@@ -239,7 +240,7 @@ export function createStreamHub({ store, events, depth, metrics, log, reorgWindo
     /** Stops listening and waits for what is being published. */
     async close() {
       stop?.();
-      await queue;
+      await run(() => {}); // everything queued before has settled
       for (const client of clients) client.socket.close(1001, "server shutting down");
     },
   };

@@ -17,6 +17,7 @@ import type { IndexerEvents } from "../api/indexer-events.ts";
 import { GramNodeError } from "../errors.ts";
 import { type Log, silentLog } from "../indexer/context.ts";
 import { createRateLimiter } from "../rate-limiter.ts";
+import { createKeyedSerial } from "../serial.ts";
 import type { Store } from "../store/open-store.ts";
 import { DEFAULT_HUB_LIMITS, type HubContext, type HubLimits, type Reply } from "./context.ts";
 import { createGroup, listGroups } from "./groups.ts";
@@ -125,7 +126,6 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
   );
 
   const inboxes = createInboxes(db);
-  const chains = new Map<string, Promise<unknown>>();
   const signInOrigin = params.signIn;
   const ctx: HubContext = {
     db,
@@ -151,16 +151,7 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
     verifier: createVerifier(),
     groups: new Map(),
     known,
-    serialize(key, task) {
-      const run = (chains.get(key) ?? Promise.resolve()).then(task);
-      const settled = run.then(
-        () => {},
-        () => {},
-      );
-      chains.set(key, settled);
-      void settled.then(() => chains.get(key) === settled && chains.delete(key));
-      return run;
-    },
+    serialize: createKeyedSerial(),
   };
   const frameLimiter = createRateLimiter({ perMinute: limits.framesPerMinute, now: () => ctx.now() });
   const pusher =

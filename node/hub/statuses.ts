@@ -8,6 +8,7 @@ import { getAddress, zeroAddress } from "viem";
 import type { StatusUpdate } from "../../protocol/chat/frames.ts";
 import type { IndexerEvents } from "../api/indexer-events.ts";
 import type { ChainEvent } from "../indexer/events.ts";
+import { createSerial } from "../serial.ts";
 import { createInvoiceParties } from "../store/invoice-parties.ts";
 import type { Store } from "../store/open-store.ts";
 import { appendToInboxes, type HubContext, type InboxEntry } from "./context.ts";
@@ -34,9 +35,9 @@ export async function startStatusPusher(ctx: HubContext, { events, store, reorgW
   const stored = await ctx.db.get(statusCursorKey);
   let told: number | undefined = stored === undefined ? undefined : Number(stored);
   const parties = createInvoiceParties(store);
-  let queue = Promise.resolve();
+  const run = createSerial();
   const enqueue = (task: () => Promise<void>) => {
-    queue = queue.then(task).catch((error: unknown) => ctx.log.error({ err: error }, "hub: failed to push statuses"));
+    run(task).catch((error: unknown) => ctx.log.error({ err: error }, "hub: failed to push statuses"));
   };
 
   /** The status an event makes and whom it concerns, or undefined for events nobody is told of. */
@@ -200,7 +201,7 @@ export async function startStatusPusher(ctx: HubContext, { events, store, reorgW
   return {
     async stop() {
       stop();
-      await queue;
+      await run(() => {}); // everything queued before has settled
     },
   };
 }

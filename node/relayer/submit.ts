@@ -9,6 +9,7 @@ import {
   NonceTooLowError,
 } from "viem";
 import type { Log } from "../indexer/context.ts";
+import { createSerial } from "../serial.ts";
 import type { RelayerPublicClient, RelayerWalletClient } from "./context.ts";
 import { RelayerUnavailableError } from "./errors.ts";
 import type { RelayRecord, RelayRecords } from "./records.ts";
@@ -58,12 +59,7 @@ export function createSubmitter({
   log,
 }: CreateSubmitterParameters): Submitter {
   let next: number | undefined;
-  let tail: Promise<unknown> = Promise.resolve();
-  const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn, fn);
-    tail = run.catch(() => {});
-    return run;
-  };
+  const serialize = createSerial();
 
   async function fees() {
     try {
