@@ -245,6 +245,24 @@ node.once("exit", (code) => {
 const shown = (path: string) => (path.startsWith(process.cwd()) ? relative(process.cwd(), path) : path);
 const deployments = resolve(process.env.GRAM_DEPLOYMENTS_DIR || "deployments");
 const nodeUrl = serving.url;
+await indexed(nodeUrl, await publicClient.getBlockNumber());
+
+/**
+ * Waits until the node has indexed `block` (the chain's head once the demo accounts were funded), so that
+ * the first `gram balance` after "ready" already shows the funds. A node that does not get there in time
+ * is reported, not waited for forever.
+ */
+async function indexed(url: string, block: bigint) {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    const status = (await fetch(`${url}/v1/status`)
+      .then((response) => response.json())
+      .catch(() => undefined)) as { indexedBlock?: number | null } | undefined;
+    if (typeof status?.indexedBlock === "number" && BigInt(status.indexedBlock) >= block) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  console.error(`gram start: the node has not indexed block ${block} after 60 s; balances may lag`);
+}
 const env = `GRAM_HOME=${home} GRAM_NODE=${nodeUrl} GRAM_RPC=${url} GRAM_DEPLOYMENTS_DIR=${deployments}`;
 const funds = await Promise.all(
   DEMO_ACCOUNTS.map((name) =>
