@@ -31,6 +31,7 @@ import { loadDeployment } from "../protocol/deployments.ts";
 import type { Invoice } from "../protocol/invoice.ts";
 import { capturePayment } from "../wallet/actions/capturePayment.ts";
 import { createGramClient, type GramClient } from "../wallet/actions/client.ts";
+import { readTokenInfo } from "../wallet/actions/readTokenInfo.ts";
 import { refundPayment } from "../wallet/actions/refundPayment.ts";
 import { parseAddress } from "../wallet/address.ts";
 import { type ChatConnection, type ChatEvent, chatStateFile, chatUrlOf, connectChat } from "../wallet/chat/index.ts";
@@ -58,8 +59,6 @@ export const DEFAULT_CATALOGUE: readonly CatalogueItem[] = [
 ];
 const MAX_TIP = "5";
 const MAX_QUANTITY = 99;
-/** GramToken's decimals: prices and amounts are GRAM. */
-const DECIMALS = 9;
 
 export interface MerchantBotParameters {
   client: GramClient;
@@ -99,6 +98,8 @@ export function startMerchantBot({
   const orders = new Map<Hex, Order>();
   const lastCaptured = new Map<string, Hex>();
   const say = (to: Address, text: string) => sendText(chat, { type: "direct", address: to }, text);
+  /** Prices and amounts are in the shop's token (GramToken), in its own decimals, read once from it. */
+  const units = async () => (await readTokenInfo(client)).decimals;
 
   const menu = [
     `Welcome to ${shop}! Today's menu:`,
@@ -128,23 +129,24 @@ export function startMerchantBot({
       );
       return;
     }
+    const decimals = await units();
     let total = 0n;
     const items = [...lines].map(([index, quantity]) => {
       const item = catalogue[index] as CatalogueItem;
-      total += parseAmount(item.price, DECIMALS) * quantity;
+      total += parseAmount(item.price, decimals) * quantity;
       return { name: item.name, quantity: quantity.toString(), price: item.price };
     });
     const created = await createInvoice(client, {
       title,
       items,
-      amount: formatAmount(total, DECIMALS),
+      amount: formatAmount(total, decimals),
       maxTip: MAX_TIP,
       payer: buyer,
       ref: `chat:${buyer.toLowerCase()}:${Date.now()}`,
     });
     orders.set(created.id, { id: created.id, invoice: created.invoice, buyer, state: "invoiced", captured: 0n });
     await sendInvoice(chat, { to: { type: "direct", address: buyer }, invoice: created });
-    log(`invoice ${created.id} for ${formatAmount(total, DECIMALS)} GRAM to ${buyer}`);
+    log(`invoice ${created.id} for ${formatAmount(total, decimals)} GRAM to ${buyer}`);
   }
 
   /** An order of this run, or one invoiced before a restart: an invoice of the shop's kept in $GRAM_HOME. */
@@ -188,6 +190,7 @@ export function startMerchantBot({
     const order = await orderOf(id);
     if (order === undefined || order.state !== "invoiced") return;
     const seen = await indexed(id);
+    const decimals = await units();
     // The status said paid; the node must agree: paid by the buyer, the whole amount held (not captured yet).
     if (
       seen === undefined ||
@@ -197,17 +200,17 @@ export function startMerchantBot({
       const view =
         seen === undefined
           ? "no payment"
-          : `${seen.status}, ${formatAmount(BigInt(seen.held), DECIMALS)} GRAM held, paid by ${seen.payer}`;
+          : `${seen.status}, ${formatAmount(BigInt(seen.held), decimals)} GRAM held, paid by ${seen.payer}`;
       log(`invoice ${id}: the status says paid, the node says ${view}: not captured`);
       return;
     }
-    const amount = formatAmount(BigInt(seen.held), DECIMALS);
+    const amount = formatAmount(BigInt(seen.held), decimals);
     const { hash } = await capturePayment(client, { invoice: order.invoice, amount });
     order.state = "captured";
     order.captured = BigInt(seen.held);
     lastCaptured.set(order.buyer.toLowerCase(), id);
     log(`captured ${amount} GRAM of ${id}: ${hash}`);
-    const tip = BigInt(seen.tip) > 0n ? ` and your ${formatAmount(BigInt(seen.tip), DECIMALS)} GRAM tip` : "";
+    const tip = BigInt(seen.tip) > 0n ? ` and your ${formatAmount(BigInt(seen.tip), decimals)} GRAM tip` : "";
     await say(order.buyer, `Payment received${tip}, thank you! Your order is on its way. (capture ${hash})`);
   }
 
@@ -218,7 +221,7 @@ export function startMerchantBot({
       await say(buyer, "I have no paid order of yours to refund.");
       return;
     }
-    const amount = formatAmount(order.captured, DECIMALS);
+    const amount = formatAmount(order.captured, await units());
     const { hash } = await refundPayment(client, { invoice: order.invoice, amount });
     order.state = "refunded";
     lastCaptured.delete(buyer.toLowerCase());
