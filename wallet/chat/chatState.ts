@@ -4,10 +4,10 @@
 // (re-checked until the chain settles them), messages read from the hub but not shown yet (a read
 // filtered to one conversation), and groups. Envelopes are kept as received and verified again on use.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { z } from "zod";
+import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { ChatStateFileError } from "./errors.ts";
 
@@ -74,13 +74,8 @@ export function chatStateFile(
 export function fileChatStateStore(file: string): ChatStateStore {
   return {
     async load() {
-      let text: string;
-      try {
-        text = await readFile(file, "utf8");
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw error;
-      }
+      const text = await readFileIfExists(file);
+      if (text === undefined) return undefined;
       let json: unknown;
       try {
         json = JSON.parse(text);

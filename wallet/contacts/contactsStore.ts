@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import type { Address } from "viem";
 import { parseAddress } from "../address.ts";
 import { ContactsFileError, WalletError } from "../errors.ts";
 import { contactsFile } from "../home.ts";
+import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { normalizeContactName } from "./contactName.ts";
 
@@ -12,13 +12,8 @@ export type Contacts = Record<string, Address>;
 /** Reads and checks the address book; a missing file is an empty book. */
 export async function readContacts(home: string): Promise<Contacts> {
   const file = contactsFile(home);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw error;
-  }
+  const text = await readFileIfExists(file);
+  if (text === undefined) return {};
   let data: unknown;
   try {
     data = JSON.parse(text);

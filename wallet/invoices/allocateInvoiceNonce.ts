@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { InvoiceFileError } from "../errors.ts";
+import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { withFileLock } from "../nonce/fileLock.ts";
 import { invoicesDir } from "./invoiceStore.ts";
@@ -51,13 +51,8 @@ export async function allocateInvoiceNonce({
 }
 
 async function readCounter(file: string): Promise<bigint> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0n;
-    throw error;
-  }
+  const text = await readFileIfExists(file);
+  if (text === undefined) return 0n;
   let next: unknown;
   try {
     next = (JSON.parse(text) as { next?: unknown }).next;

@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { NonceFileError } from "../errors.ts";
+import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { withFileLock } from "./fileLock.ts";
 
@@ -74,13 +74,8 @@ export interface StoredNonce {
 
 /** The next nonce recorded in `file`, or undefined when none was. */
 export async function readStoredNonce(file: string): Promise<StoredNonce | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  const text = await readFileIfExists(file);
+  if (text === undefined) return undefined;
   let data: { next?: unknown; updatedAt?: unknown } = {};
   try {
     data = JSON.parse(text) ?? {};
