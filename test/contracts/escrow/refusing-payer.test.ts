@@ -98,7 +98,10 @@ describe("a payer contract that refuses tokens", () => {
     // A whole stipend less than that: the push gets well under its stipend, so its failure may be the
     // caller's doing, and the escrow refuses to credit it.
     await expectRevert(
-      f.escrow.simulate.capture([second.invoice, gram("10")], { account: merchant.account, gas: gasUsed - pushGas }),
+      f.escrow.simulate.capture([second.invoice, gram("10")], {
+        account: merchant.account.address,
+        gas: gasUsed - pushGas,
+      }),
       "EscrowInsufficientGas",
       [],
     );
