@@ -15,9 +15,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IMerchantEscrow} from "./interfaces/IMerchantEscrow.sol";
 
 /// @title MerchantEscrow
-/// @notice See {IMerchantEscrow}. The owner can pause new payments, captures and confirmations in an
-/// emergency; everything that returns money to its owner stays open while paused — void, reclaim,
-/// refund, dispute, resolve, withdraw and fee collection — so a pause never traps funds.
+/// @notice See {IMerchantEscrow}. The owner can pause new payments in an emergency, and nothing else:
+/// everything about money already paid in stays open while paused (capture, confirm, void, reclaim,
+/// refund, dispute, resolve, withdraw, claim and fee collection), so a pause never traps funds and
+/// never lets a deadline pass on someone it blocked. The owner cannot renounce ownership while paused.
 contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -29,6 +30,10 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     uint256 public constant DISPUTE_TIMEOUT = 14 days;
     /// @notice The highest withdrawal fee the owner can set: 1%.
     uint256 public constant MAX_WITHDRAW_FEE_BPS = 100;
+    /// @notice The gas a transfer to the payer in someone else's operation (cashback, a ruling) may use. A
+    /// token's transfer needs far less; a payer contract whose receive hook reverts or burns gas then
+    /// costs that operation at most this much, and its money is credited to it instead.
+    uint256 public constant PUSH_GAS = 100_000;
     uint256 private constant BPS = 10_000;
 
     mapping(bytes32 id => Payment) private _payments;
@@ -36,6 +41,7 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     mapping(address merchant => mapping(uint256 word => uint256 bits)) private _usedInvoices;
     mapping(address merchant => mapping(address token => uint256)) private _balances;
     mapping(address token => uint256) private _fees;
+    mapping(address account => mapping(address token => uint256)) private _credits;
     /// @notice The withdrawal fee in basis points, fixed at deployment (at most `MAX_WITHDRAW_FEE_BPS`),
     /// so that nobody can raise it on merchants who hold a balance.
     uint256 public immutable withdrawFeeBps;
@@ -79,6 +85,8 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         bytes32 r,
         bytes32 s
     ) external nonReentrant whenNotPaused returns (bytes32 id) {
+        // The invoice and the merchant's signature are checked before the token is called at all.
+        id = _accept(invoice, merchantSignature, msg.sender, tip);
         uint256 total = invoice.amount + tip;
         // A permit seen in the mempool can be submitted by someone else first; the allowance it set is
         // then already there, so only a failure that leaves the allowance short is an error.
@@ -87,7 +95,6 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         ) {
             if (IERC20(invoice.token).allowance(msg.sender, address(this)) < total) revert EscrowPermitFailed(reason);
         }
-        id = _accept(invoice, merchantSignature, msg.sender, tip);
         _pull(invoice.token, msg.sender, total);
         _sendTip(invoice, tip);
     }
@@ -132,11 +139,12 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     // ---------------------------------------------------------------- after payment
 
     /// @inheritdoc IMerchantEscrow
-    function capture(Invoice calldata invoice, uint256 amount) external nonReentrant whenNotPaused {
-        bytes32 id = invoiceId(invoice);
+    function capture(Invoice calldata invoice, uint256 amount) external nonReentrant {
+        // Who and when first: a stranger's call costs no hashing.
         _onlyMerchant(invoice);
         if (block.timestamp >= invoice.captureBefore)
             revert EscrowAfterCaptureDeadline(block.timestamp, invoice.captureBefore);
+        bytes32 id = invoiceId(invoice);
         Payment memory payment = _heldPayment(id);
         if (payment.disputedAt != 0) revert EscrowDisputed(id);
         if (amount == 0) revert EscrowZeroAmount();
@@ -145,7 +153,7 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     }
 
     /// @inheritdoc IMerchantEscrow
-    function confirm(Invoice calldata invoice) external nonReentrant whenNotPaused {
+    function confirm(Invoice calldata invoice) external nonReentrant {
         bytes32 id = invoiceId(invoice);
         _onlyPayer(invoice, id);
         Payment memory payment = _heldPayment(id);
@@ -156,8 +164,8 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
 
     /// @inheritdoc IMerchantEscrow
     function void(Invoice calldata invoice) external nonReentrant {
-        bytes32 id = invoiceId(invoice);
         _onlyMerchant(invoice);
+        bytes32 id = invoiceId(invoice);
         Payment memory payment = _heldPayment(id);
         // Voiding concedes a dispute entirely to the payer, so it stays open while one is.
         uint256 amount = payment.held;
@@ -171,10 +179,9 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         bytes32 id = invoiceId(invoice);
         address payer = _onlyPayer(invoice, id);
         Payment memory payment = _heldPayment(id);
-        uint256 reclaimableAt = invoice.captureBefore;
-        if (payment.disputedAt != 0 && payment.disputedAt + DISPUTE_TIMEOUT < reclaimableAt) {
-            reclaimableAt = payment.disputedAt + DISPUTE_TIMEOUT;
-        }
+        // An open dispute leaves the arbiter its whole timeout, however close to captureBefore it was
+        // opened: otherwise a dispute just before it would let the payer take everything unruled.
+        uint256 reclaimableAt = payment.disputedAt != 0 ? payment.disputedAt + DISPUTE_TIMEOUT : invoice.captureBefore;
         if (block.timestamp < reclaimableAt) revert EscrowBeforeReclaim(block.timestamp, reclaimableAt);
         uint256 amount = payment.held;
         _release(id, invoice, payment);
@@ -184,11 +191,12 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
 
     /// @inheritdoc IMerchantEscrow
     function refund(Invoice calldata invoice, uint256 amount) external nonReentrant {
-        bytes32 id = invoiceId(invoice);
+        // Who, when and how much first: a stranger's call costs no hashing.
         _onlyMerchant(invoice);
         if (block.timestamp >= invoice.refundBefore)
             revert EscrowAfterRefundDeadline(block.timestamp, invoice.refundBefore);
         if (amount == 0) revert EscrowZeroAmount();
+        bytes32 id = invoiceId(invoice);
         Payment memory payment = _payments[id];
         if (amount > payment.refundable) revert EscrowInsufficientRefundable(id, payment.refundable, amount);
         address payer = _payerOf(invoice, id);
@@ -229,8 +237,8 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
 
     /// @inheritdoc IMerchantEscrow
     function resolve(Invoice calldata invoice, uint256 toPayer) external nonReentrant {
-        bytes32 id = invoiceId(invoice);
         if (msg.sender != arbiter) revert EscrowNotArbiter(msg.sender, arbiter);
+        bytes32 id = invoiceId(invoice);
         Payment memory payment = _payments[id];
         if (payment.disputedAt == 0) revert EscrowNotDisputed(id);
         if (toPayer > payment.held) revert EscrowInsufficientHeld(id, payment.held, toPayer);
@@ -239,7 +247,7 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         unchecked {
             toMerchant = payment.held - toPayer;
         }
-        uint256 cashback = (toMerchant * invoice.cashbackBps) / BPS;
+        uint256 cashback = _cashback(invoice, payment.held, toMerchant);
         address payer = _payerOf(invoice, id);
         payment.disputedAt = 0;
         payment.held = 0;
@@ -250,7 +258,10 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         }
         _store(id, invoice, payment);
         emit DisputeResolved(id, toPayer, toMerchant, cashback);
-        if (toPayer + cashback != 0) IERC20(invoice.token).safeTransfer(payer, toPayer + cashback);
+        // Cannot overflow: both are parts of the held amount.
+        unchecked {
+            if (toPayer + cashback != 0) _pushToPayer(id, invoice.token, payer, toPayer + cashback);
+        }
     }
 
     /// @inheritdoc IMerchantEscrow
@@ -259,14 +270,19 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         if (amount == 0) revert EscrowZeroAmount();
         uint256 balance = _balances[msg.sender][token];
         if (amount > balance) revert EscrowInsufficientBalance(msg.sender, token, balance, amount);
-        uint256 fee = (amount * withdrawFeeBps) / BPS;
-        // Cannot underflow: amount <= balance. Cannot overflow: fees are part of the escrow's token balance.
+        // Rounded up, so that no withdrawal at a non-zero rate is free: splitting a balance into dust
+        // withdrawals would otherwise avoid the fee. At most 1%, so the fee never exceeds the amount.
+        uint256 fee = (amount * withdrawFeeBps + (BPS - 1)) / BPS;
+        // Cannot underflow: amount <= balance and fee <= amount. Cannot overflow: fees are part of the
+        // escrow's token balance.
         unchecked {
             _balances[msg.sender][token] = balance - amount;
             if (fee != 0) _fees[token] += fee;
         }
         emit MerchantWithdrew(msg.sender, token, to, amount, fee);
-        IERC20(token).safeTransfer(to, amount - fee);
+        unchecked {
+            if (amount != fee) IERC20(token).safeTransfer(to, amount - fee);
+        }
     }
 
     /// @inheritdoc IMerchantEscrow
@@ -276,6 +292,16 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         _fees[token] = 0;
         emit FeesCollected(token, treasury, amount);
         IERC20(token).safeTransfer(treasury, amount);
+    }
+
+    /// @inheritdoc IMerchantEscrow
+    function claim(address token, address to) external nonReentrant {
+        if (to == address(0)) revert EscrowZeroAddress();
+        uint256 amount = _credits[msg.sender][token];
+        if (amount == 0) revert EscrowZeroAmount();
+        _credits[msg.sender][token] = 0;
+        emit CreditClaimed(msg.sender, token, to, amount);
+        IERC20(token).safeTransfer(to, amount);
     }
 
     // ---------------------------------------------------------------- owner
@@ -290,7 +316,7 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         _setArbiter(newArbiter);
     }
 
-    /// @notice Stops payments, captures and confirmations; see the contract's notice for what stays open.
+    /// @notice Stops new payments; see the contract's notice for what stays open.
     function pause() external onlyOwner {
         _pause();
     }
@@ -298,6 +324,12 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     /// @notice Lifts the pause.
     function unpause() external onlyOwner {
         _unpause();
+    }
+
+    /// @notice Gives up ownership for good (nobody can pause again). Refused while paused: it would stop
+    /// new payments forever.
+    function renounceOwnership() public override onlyOwner whenNotPaused {
+        super.renounceOwnership();
     }
 
     // ---------------------------------------------------------------- views
@@ -330,6 +362,11 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
     /// @inheritdoc IMerchantEscrow
     function feesOf(address token) external view returns (uint256) {
         return _fees[token];
+    }
+
+    /// @inheritdoc IMerchantEscrow
+    function creditOf(address account, address token) external view returns (uint256) {
+        return _credits[account][token];
     }
 
     /// @notice The EIP-712 domain separator invoices are signed under.
@@ -414,7 +451,7 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
 
     /// @dev Moves `amount` of the held funds to the merchant, paying the cashback to the payer.
     function _capture(bytes32 id, Invoice calldata invoice, Payment memory payment, uint256 amount) private {
-        uint256 cashback = (amount * invoice.cashbackBps) / BPS;
+        uint256 cashback = _cashback(invoice, payment.held, amount);
         // Read before the store below, which clears an open invoice's payer once the payment settles.
         address payer = cashback != 0 ? _payerOf(invoice, id) : address(0);
         // Cannot underflow: amount <= held and cashback <= amount. Cannot overflow: held + refundable
@@ -427,7 +464,41 @@ contract MerchantEscrow is IMerchantEscrow, EIP712, Ownable2Step, Pausable, Reen
         }
         _store(id, invoice, payment);
         emit PaymentCaptured(id, amount, cashback);
-        if (cashback != 0) IERC20(invoice.token).safeTransfer(payer, cashback);
+        if (cashback != 0) _pushToPayer(id, invoice.token, payer, cashback);
+    }
+
+    /// @dev The cashback on capturing `amount` of the `held` funds: the cashback of everything captured
+    /// so far, this capture included, less the cashback of what was captured before. While anything can
+    /// be captured, only captures have lowered `held`, so what was captured before is `invoice.amount - held`.
+    /// The captures' shares then add up to the cashback of their total, rounded down once.
+    function _cashback(Invoice calldata invoice, uint256 held, uint256 amount) private pure returns (uint256) {
+        uint256 bps = invoice.cashbackBps;
+        if (bps == 0) return 0;
+        // Cannot overflow or underflow: amount <= held <= invoice.amount < 2^104 and bps <= 10,000 were
+        // checked, and the floor of a larger product is never smaller.
+        unchecked {
+            uint256 capturedBefore = invoice.amount - held;
+            return ((capturedBefore + amount) * bps) / BPS - (capturedBefore * bps) / BPS;
+        }
+    }
+
+    /// @dev Sends `amount` to the payer within someone else's operation (the merchant's capture, the
+    /// arbiter's ruling), which the payer must not be able to block: a payer contract whose token hook
+    /// reverts or burns gas, a token that refuses the payer. The transfer gets `PUSH_GAS`; if it fails,
+    /// the amount is credited to the payer, who claims it with `claim`.
+    function _pushToPayer(bytes32 id, address token, address payer, uint256 amount) private {
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory returned) = token.call{gas: PUSH_GAS}(abi.encodeCall(IERC20.transfer, (payer, amount)));
+        // As SafeERC20: true, or nothing from a contract (tokens that return no value).
+        if (ok && (returned.length == 0 ? token.code.length != 0 : uint256(bytes32(returned)) == 1)) return;
+        // A caller must not turn the payment into a credit by sending too little gas for the stipend (the
+        // 63/64 rule): a push that failed with its whole stipend leaves at least 1/63 of it, so less means
+        // gas was withheld, and the operation reverts to be sent again with enough.
+        if (gasleft() < PUSH_GAS / 63) revert EscrowInsufficientGas();
+        // A write after the call, on purpose: only a failed push is credited. Every caller is nonReentrant.
+        // solhint-disable-next-line reentrancy
+        _credits[payer][token] += amount;
+        emit PaymentCredited(id, payer, token, amount);
     }
 
     /// @dev Empties the held funds (void and reclaim) and returns the payer to pay them back to.

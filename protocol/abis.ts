@@ -1301,6 +1301,11 @@ export const merchantEscrowAbi = [
     type: "error",
   },
   {
+    inputs: [],
+    name: "EscrowInsufficientGas",
+    type: "error",
+  },
+  {
     inputs: [
       {
         internalType: "bytes32",
@@ -1660,6 +1665,37 @@ export const merchantEscrowAbi = [
     inputs: [
       {
         indexed: true,
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "address",
+        name: "to",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "CreditClaimed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
         internalType: "bytes32",
         name: "id",
         type: "bytes32",
@@ -1901,6 +1937,37 @@ export const merchantEscrowAbi = [
         name: "id",
         type: "bytes32",
       },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "payer",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "PaymentCredited",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
     name: "PaymentDisputed",
     type: "event",
@@ -2030,6 +2097,19 @@ export const merchantEscrowAbi = [
   {
     inputs: [],
     name: "MAX_WITHDRAW_FEE_BPS",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "PUSH_GAS",
     outputs: [
       {
         internalType: "uint256",
@@ -2184,6 +2264,24 @@ export const merchantEscrowAbi = [
         name: "token",
         type: "address",
       },
+      {
+        internalType: "address",
+        name: "to",
+        type: "address",
+      },
+    ],
+    name: "claim",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
     name: "collectFees",
     outputs: [],
@@ -2263,6 +2361,30 @@ export const merchantEscrowAbi = [
     name: "confirm",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+    ],
+    name: "creditOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {

@@ -7,7 +7,9 @@ pragma solidity 0.8.37;
 /// it (partially, repeatedly), the buyer confirms it, the merchant voids it, or the buyer reclaims it
 /// after `captureBefore`. Captured funds accrue to the merchant's balance, from which the merchant
 /// refunds (until `refundBefore`) and withdraws (minus a capped fee). A buyer may dispute held funds;
-/// the arbiter splits them, and a silent arbiter lets the buyer reclaim.
+/// the arbiter splits them, and a silent arbiter lets the buyer reclaim. What the escrow owes a payer
+/// in the middle of someone else's operation (cashback on a capture, its share of a ruling) is sent at
+/// once, or credited for the payer to claim when the payer's side refuses it.
 /// @dev Operations after payment take the invoice itself and recompute its id, as the Commerce
 /// Payments Protocol takes its `PaymentInfo`: a payment then needs one storage slot, not four.
 interface IMerchantEscrow {
@@ -16,12 +18,15 @@ interface IMerchantEscrow {
     /// @param token The ERC-20 paid; any token that delivers exactly what is transferred.
     /// @param amount Held in escrow at payment, in the token's base units (at most 2^104 - 1).
     /// @param maxTip The largest tip the payer may add; the tip goes straight to the merchant.
-    /// @param cashbackBps Share of every captured amount paid back to the payer, in basis points.
+    /// @param cashbackBps Share of the captured amount paid back to the payer, in basis points: each capture
+    /// pays the cashback of everything captured so far less what was already paid, so partial captures add
+    /// up to the cashback of their total (rounded down once, not once per capture).
     /// @param payer The only account that may pay, or zero for whoever pays first.
     /// @param nonce The merchant's invoice number: each (merchant, nonce) is paid or canceled at most
     /// once. Sequential nonces share storage words (256 per word) and keep payments cheap.
     /// @param payBefore Payment must happen before this timestamp.
-    /// @param captureBefore The merchant captures before it; from it on, the payer may reclaim.
+    /// @param captureBefore The merchant captures before it; from it on, the payer may reclaim (unless a
+    /// dispute is open: then the arbiter has its full `DISPUTE_TIMEOUT` first).
     /// @param refundBefore The merchant refunds before it.
     /// @param ref The chat or order reference (opaque to the escrow).
     /// @param metadataHash Hash of the off-chain title and items the payer was shown.
@@ -80,6 +85,11 @@ interface IMerchantEscrow {
     event DisputeResolved(bytes32 indexed id, uint256 toPayer, uint256 toMerchant, uint256 cashback);
     /// @notice `merchant` withdrew `amount` of `token` to `to`; `fee` of it went to the fee pot.
     event MerchantWithdrew(address indexed merchant, address indexed token, address to, uint256 amount, uint256 fee);
+    /// @notice `amount` owed to `payer` on invoice `id` (cashback, or its share of a ruling) could not be
+    /// sent, because the token or the payer refused it, and was credited to `payer` to claim instead.
+    event PaymentCredited(bytes32 indexed id, address indexed payer, address token, uint256 amount);
+    /// @notice `account` claimed its whole credit in `token` (`amount`), sent to `to`.
+    event CreditClaimed(address indexed account, address indexed token, address to, uint256 amount);
     /// @notice The fees accrued in `token` were sent to `treasury`.
     event FeesCollected(address indexed token, address indexed treasury, uint256 amount);
     /// @notice The treasury changed.
@@ -129,7 +139,7 @@ interface IMerchantEscrow {
     error EscrowInsufficientBalance(address merchant, address token, uint256 balance, uint256 requested);
     /// @notice Capturing and disputing end at captureBefore.
     error EscrowAfterCaptureDeadline(uint256 timestamp, uint256 captureBefore);
-    /// @notice Reclaiming starts at captureBefore, or when an open dispute has waited out the arbiter.
+    /// @notice Reclaiming starts at captureBefore or, while a dispute is open, once it has waited out the arbiter.
     error EscrowBeforeReclaim(uint256 timestamp, uint256 reclaimableAt);
     /// @notice Refunds end at refundBefore.
     error EscrowAfterRefundDeadline(uint256 timestamp, uint256 refundBefore);
@@ -141,6 +151,9 @@ interface IMerchantEscrow {
     error EscrowFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
     /// @notice The address must not be zero.
     error EscrowZeroAddress();
+    /// @notice A push to the payer failed with less gas than its stipend (`PUSH_GAS`): the transaction
+    /// was sent with too little gas, which must not turn a payment into a credit. Send it with more.
+    error EscrowInsufficientGas();
 
     // ---------------------------------------------------------------- paying
 
@@ -180,7 +193,8 @@ interface IMerchantEscrow {
 
     // ---------------------------------------------------------------- after payment
 
-    /// @notice Merchant: moves `amount` of the held funds to its balance (cashback to the payer).
+    /// @notice Merchant: moves `amount` of the held funds to its balance (cashback to the payer). Open
+    /// while paused: a pause never lets `captureBefore` pass on a merchant who could not capture.
     function capture(Invoice calldata invoice, uint256 amount) external;
 
     /// @notice Payer: releases everything held to the merchant, as a capture.
@@ -189,8 +203,8 @@ interface IMerchantEscrow {
     /// @notice Merchant: returns everything held to the payer.
     function void(Invoice calldata invoice) external;
 
-    /// @notice Payer: takes back everything held, from captureBefore on, or once an open dispute has
-    /// gone unanswered for `DISPUTE_TIMEOUT`.
+    /// @notice Payer: takes back everything held, from captureBefore on; while a dispute is open, only once
+    /// it has gone unanswered for `DISPUTE_TIMEOUT` (however close to captureBefore it was opened).
     function reclaim(Invoice calldata invoice) external;
 
     /// @notice Merchant: returns `amount` of captured funds to the payer, from its balance and, for any
@@ -200,14 +214,19 @@ interface IMerchantEscrow {
     /// @notice Payer: disputes the held funds before captureBefore; capture and reclaim wait for the arbiter.
     function dispute(Invoice calldata invoice) external;
 
-    /// @notice Arbiter: returns `toPayer` of the held funds and captures the rest for the merchant.
+    /// @notice Arbiter: returns `toPayer` of the held funds and captures the rest for the merchant. What
+    /// the payer gets (`toPayer` and the cashback) is credited to it if sending it fails.
     function resolve(Invoice calldata invoice, uint256 toPayer) external;
 
-    /// @notice Merchant: pays `amount` of its balance in `token` out to `to`, less the withdrawal fee.
+    /// @notice Merchant: pays `amount` of its balance in `token` out to `to`, less the withdrawal fee,
+    /// rounded up: a non-zero withdrawal at a non-zero rate always pays at least one base unit of fee.
     function withdraw(address token, uint256 amount, address to) external;
 
     /// @notice Sends the fees accrued in `token` to the treasury. Anyone may call it.
     function collectFees(address token) external;
+
+    /// @notice Sends the caller's whole credit in `token` (see `PaymentCredited`) to `to`, with no fee.
+    function claim(address token, address to) external;
 
     // ---------------------------------------------------------------- views
 
@@ -228,4 +247,7 @@ interface IMerchantEscrow {
 
     /// @notice Withdrawal fees accrued in `token` and not yet collected.
     function feesOf(address token) external view returns (uint256);
+
+    /// @notice What `account` may claim in `token`: payments to it that could not be sent.
+    function creditOf(address account, address token) external view returns (uint256);
 }

@@ -19,7 +19,7 @@ export function depthOf(block: number, depth: Depth) {
   return { confirmations, confirmed: confirmations >= depth.required };
 }
 
-const ADDRESS_FIELDS = new Set(["token", "from", "to", "merchant", "payer", "authorizer", "treasury"]);
+const ADDRESS_FIELDS = new Set(["token", "from", "to", "merchant", "payer", "authorizer", "treasury", "account"]);
 
 /** A checksummed copy of `address`; checksumming is costly, so a few thousand are remembered. */
 const checksums = new Map<string, string>();

@@ -112,6 +112,9 @@ export function createStreamHub({ store, events, depth, metrics, log, reorgWindo
       case "FeesCollected":
         addresses.push(event.treasury);
         break;
+      case "CreditClaimed":
+        addresses.push(event.account, event.to);
+        break;
       case "InvoicePaid":
         parties.remember(event.id, { merchant: event.merchant, payer: event.payer });
         addresses.push(event.merchant, event.payer);

@@ -3,6 +3,7 @@ import { StoreCorruptError } from "../errors.ts";
 import {
   balanceKey,
   canceledInvoiceKey,
+  creditKey,
   escrowBalanceKey,
   eventsKey,
   feesKey,
@@ -14,7 +15,7 @@ import {
 } from "../store/keys.ts";
 import type { Overlay } from "../store/overlay.ts";
 import { decodeInvoice, encodeInvoice, type HistoryEntry, type InvoiceRecord } from "../store/records.ts";
-import type { ChainEvent, InvoiceEvent } from "./events.ts";
+import type { ChainEvent, InvoiceRecordEvent } from "./events.ts";
 
 /** What applying reads and writes: the batch's overlay. */
 export type StateAccess = Pick<Overlay, "get" | "set">;
@@ -45,6 +46,12 @@ export async function loadEventState(overlay: Overlay, events: readonly ChainEve
       case "FeesCollected":
         keys.push(feesKey(event.token));
         break;
+      case "PaymentCredited":
+        keys.push(creditKey(event.payer, event.token));
+        break;
+      case "CreditClaimed":
+        keys.push(creditKey(event.account, event.token));
+        break;
       case "AuthorizationUsed":
       case "AuthorizationCanceled":
       case "InvoiceCanceled":
@@ -56,7 +63,7 @@ export async function loadEventState(overlay: Overlay, events: readonly ChainEve
   await overlay.load(keys);
   const escrowKeys: string[] = [];
   for (const event of events) {
-    if (!("id" in event) || event.kind === "InvoicePaid") continue;
+    if (!("id" in event) || event.kind === "InvoicePaid" || event.kind === "PaymentCredited") continue;
     const stored = overlay.get(invoiceKey(event.id));
     const invoice = stored === undefined ? paidHere.get(event.id) : decodeInvoice(stored);
     if (invoice !== undefined) escrowKeys.push(escrowBalanceKey(invoice.merchant, invoice.token));
@@ -117,6 +124,14 @@ function applyEvent(state: StateAccess, event: ChainEvent): void {
     case "FeesCollected":
       addAmount(state, feesKey(event.token), -event.amount);
       return;
+    // What the escrow could not send the payer (cashback, a ruling's share) waits for its claim. The
+    // invoice's record already counts it through PaymentCaptured or DisputeResolved.
+    case "PaymentCredited":
+      addAmount(state, creditKey(event.payer, event.token), event.amount);
+      return;
+    case "CreditClaimed":
+      addAmount(state, creditKey(event.account, event.token), -event.amount);
+      return;
     case "InvoicePaid": {
       const invoice: InvoiceRecord = {
         id: event.id,
@@ -150,7 +165,7 @@ function applyEvent(state: StateAccess, event: ChainEvent): void {
 
 type At = (account: Hex, n: number, entry: HistoryEntry) => void;
 
-function applyInvoiceEvent(state: StateAccess, event: Exclude<InvoiceEvent, { kind: "InvoicePaid" }>, at: At) {
+function applyInvoiceEvent(state: StateAccess, event: Exclude<InvoiceRecordEvent, { kind: "InvoicePaid" }>, at: At) {
   const stored = state.get(invoiceKey(event.id));
   if (stored === undefined) {
     throw new StoreCorruptError(`invoice ${event.id} has a ${event.kind} event but was never paid`, {

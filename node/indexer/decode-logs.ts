@@ -17,6 +17,8 @@ const escrowEvents = new Set([
   "DisputeResolved",
   "MerchantWithdrew",
   "FeesCollected",
+  "PaymentCredited",
+  "CreditClaimed",
 ]);
 const selectorsOf = (abi: readonly { type: string; name?: string }[], names: Set<string>) =>
   new Set(
@@ -135,6 +137,22 @@ function escrowEvent(log: RpcLog): EventBody {
       };
     case "FeesCollected":
       return { kind: eventName, token: lower(a.token), treasury: lower(a.treasury), amount: a.amount as bigint };
+    case "PaymentCredited":
+      return {
+        kind: eventName,
+        id: lower(a.id),
+        payer: lower(a.payer),
+        token: lower(a.token),
+        amount: a.amount as bigint,
+      };
+    case "CreditClaimed":
+      return {
+        kind: eventName,
+        account: lower(a.account),
+        token: lower(a.token),
+        to: lower(a.to),
+        amount: a.amount as bigint,
+      };
     default:
       throw new InconsistentResponseError(`an escrow log decoded as ${eventName}, which its topic does not name`);
   }

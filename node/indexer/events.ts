@@ -21,13 +21,18 @@ export type EventBody =
   | { kind: "PaymentDisputed"; id: Hex }
   | { kind: "DisputeResolved"; id: Hex; toPayer: bigint; toMerchant: bigint; cashback: bigint }
   | { kind: "MerchantWithdrew"; merchant: Hex; token: Hex; to: Hex; amount: bigint; fee: bigint }
-  | { kind: "FeesCollected"; token: Hex; treasury: Hex; amount: bigint };
+  | { kind: "FeesCollected"; token: Hex; treasury: Hex; amount: bigint }
+  | { kind: "PaymentCredited"; id: Hex; payer: Hex; token: Hex; amount: bigint }
+  | { kind: "CreditClaimed"; account: Hex; token: Hex; to: Hex; amount: bigint };
 
 /** The events the indexer applies, decoded from logs. */
 export type ChainEvent = EventMeta & EventBody;
 
 /** Events that concern one invoice, found by its id. */
 export type InvoiceEvent = Extract<ChainEvent, { id: Hex }>;
+
+/** Events that change an invoice's record: every invoice event but a payer's credit, which names its token. */
+export type InvoiceRecordEvent = Exclude<InvoiceEvent, { kind: "PaymentCredited" }>;
 
 /** The contracts the indexer follows, lowercase. */
 export interface Contracts {

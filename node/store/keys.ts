@@ -19,6 +19,7 @@
  * | `ic:<merchant>:<nonce>`                    | `<block>` invoice number canceled unpaid         |
  * | `e:<merchant>:<token>`                     | merchant's balance in the escrow                |
  * | `f:<token>`                                | withdrawal fees accrued in the escrow           |
+ * | `c:<account>:<token>`                      | payer's credit in the escrow, to claim          |
  * | `n:<token>:<authorizer>:<nonce>`           | `used` or `canceled`: ERC-3009 nonce state      |
  *
  * Headers and undo records exist only for blocks that are not final yet (the last `finality` blocks
@@ -59,6 +60,7 @@ export const canceledInvoiceKey = (merchant: string, nonce: bigint) => `ic:${mer
 export const escrowBalanceKey = (merchant: string, token: string) => `e:${merchant}:${token}`;
 export const escrowBalancePrefix = (merchant: string) => `e:${merchant}:`;
 export const feesKey = (token: string) => `f:${token}`;
+export const creditKey = (account: string, token: string) => `c:${account}:${token}`;
 export const nonceKey = (token: string, authorizer: string, nonce: string) => `n:${token}:${authorizer}:${nonce}`;
 
 /**

@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { balanceKey, escrowBalanceKey, eventsKey, feesKey, invoiceKey } from "./keys.ts";
+import { balanceKey, creditKey, escrowBalanceKey, eventsKey, feesKey, invoiceKey } from "./keys.ts";
 import type { Store } from "./open-store.ts";
 import { decodeInvoice, type InvoiceRecord } from "./records.ts";
 
@@ -19,6 +19,11 @@ export async function readEscrowBalance(store: Store, merchant: Address, token: 
 /** Withdrawal fees in `token` accrued in the escrow and not collected yet. */
 export async function readFees(store: Store, token: Address): Promise<bigint> {
   return amount(await store.db.get(feesKey(lower(token))));
+}
+
+/** What `account` may claim in `token` from the escrow: payments to it that the escrow could not send. */
+export async function readCredit(store: Store, account: Address, token: Address): Promise<bigint> {
+  return amount(await store.db.get(creditKey(lower(account), lower(token))));
 }
 
 export async function readInvoice(store: Store, id: string): Promise<InvoiceRecord | undefined> {

@@ -267,5 +267,25 @@ export async function measureGas(
   await networkHelpers.time.increaseTo(T0 + 3 * DAY);
   await measure("escrow.reclaim", () => escrow.write.reclaim([late], asPayer));
 
+  // A token that refuses the payer's cashback (it returns false), so that it is credited, then claimed.
+  const refusing = await f.viem.deployContract("FalseReturnToken");
+  await refusing.write.mint([payer.account.address, gram("100")]);
+  await refusing.write.approve([escrow.address, gram("100")], asPayer);
+  const credited = await paid(
+    invoice({
+      token: refusing.address,
+      cashbackBps: 500,
+      payBefore: T0 + 4 * DAY,
+      captureBefore: T0 + 10 * DAY,
+      refundBefore: T0 + 40 * DAY,
+    }),
+  );
+  await refusing.write.setFailing([true]);
+  await measure("escrow.capture (partial, 5% cashback, refused: credited)", () =>
+    escrow.write.capture([credited, gram("5")], asMerchant),
+  );
+  await refusing.write.setFailing([false]);
+  await measure("escrow.claim", () => escrow.write.claim([refusing.address, payer.account.address], asPayer));
+
   return gas;
 }

@@ -26,14 +26,14 @@ export const LABELS: Record<Row, string> = {
 /** The escrow's basis points: 10,000 = 100%. */
 const BPS = 10_000n;
 
-/** The cashback the escrow pays the payer on a capture of `amount`: rounded down, as the contract does. */
+/** The cashback the escrow pays the payer on an invoice's first capture of `amount`: rounded down, as the contract does. */
 export function cashbackOf(amount: bigint, cashbackBps: number): bigint {
   return (amount * BigInt(cashbackBps)) / BPS;
 }
 
-/** The fee the escrow keeps from a withdrawal of `amount`: rounded down, as the contract does. */
+/** The fee the escrow keeps from a withdrawal of `amount`: rounded up, as the contract does. */
 export function withdrawFeeOf(amount: bigint, feeBps: bigint): bigint {
-  return (amount * feeBps) / BPS;
+  return (amount * feeBps + BPS - 1n) / BPS;
 }
 
 export function applyDelta(balances: Balances, delta: Delta): Balances {

@@ -105,18 +105,22 @@ export async function startChain() {
   }
 
   let invoiceNumber = 0n;
-  async function payInvoice(params: {
+  interface InvoiceParameters {
     merchant: Address;
     payer: Address;
     amount: bigint;
     tip?: bigint;
     cashbackBps?: number;
     openPayer?: boolean;
-  }): Promise<PaidInvoice> {
+    /** Another ERC-20 than GramToken. */
+    token?: Address;
+  }
+  /** An invoice as its merchant signs it, with its id, for whoever pays it. */
+  async function signInvoice(params: InvoiceParameters) {
     const now = Number((await client.getBlock()).timestamp);
     const invoice: Invoice = {
       merchant: params.merchant,
-      token,
+      token: params.token ?? token,
       amount: params.amount,
       maxTip: params.tip ?? 0n,
       cashbackBps: params.cashbackBps ?? 0,
@@ -135,8 +139,12 @@ export async function startChain() {
       primaryType: "Invoice",
       message: invoice,
     });
+    return { invoice, signature, id: invoiceId({ chainId, escrow, invoice }) };
+  }
+  async function payInvoice(params: InvoiceParameters): Promise<PaidInvoice> {
+    const { invoice, signature, id } = await signInvoice(params);
     await send(params.payer, escrow, escrowCall("pay", [invoice, signature, params.tip ?? 0n]));
-    return { invoice, id: invoiceId({ chainId, escrow, invoice }) };
+    return { invoice, id };
   }
 
   const escrowAs = (from: Address, functionName: string, args: readonly unknown[]) =>
@@ -157,7 +165,11 @@ export async function startChain() {
     chainId,
     send,
     tokenCall,
+    escrowCall,
+    /** Deploys a contract (a test double) from the owner's account. */
+    deployContract: connection.viem.deployContract,
     transfer: (from: Address, to: Address, value: bigint) => send(from, token, tokenCall("transfer", [to, value])),
+    signInvoice,
     payInvoice,
     capture: (p: PaidInvoice, amount: bigint) => escrowAs(p.invoice.merchant, "capture", [p.invoice, amount]),
     confirm: (p: PaidInvoice, payer: Address) => escrowAs(payer, "confirm", [p.invoice]),

@@ -1,14 +1,15 @@
 // The indexer against a Hardhat chain served on loopback and a real LevelDB: it equals the contracts
 // after random workloads, keeps history newest first, resumes after a restart without counting
 // anything twice, and follows new blocks in realtime until aborted.
-import { type Address, parseAbiItem } from "viem";
+import { type Address, encodeFunctionData, type Hex, parseAbiItem } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIndexer } from "../../node/indexer/create-indexer.ts";
 import type { Store } from "../../node/store/open-store.ts";
 import { readCursor } from "../../node/store/read-cursor.ts";
 import { readHistory } from "../../node/store/read-history.ts";
-import { readEventCount, readInvoice } from "../../node/store/read-state.ts";
+import { readCredit, readEventCount, readInvoice } from "../../node/store/read-state.ts";
 import { invoiceStatus } from "../../node/store/records.ts";
+import { merchantEscrowAbi } from "../../protocol/abis.ts";
 import { expectStoreEqualsChain, type PaidInvoice, startChain, type TestChain, tempStores } from "./chain.ts";
 import { invoiceStory, randomTransfers } from "./workload.ts";
 
@@ -156,6 +157,55 @@ describe("indexer", () => {
     controller.abort();
     await running;
     expect(indexer.status().phase).toBe("stopped");
+    await store.close();
+  });
+
+  it("keeps a payer's credit when the escrow could not push its cashback, and clears it when claimed", async () => {
+    const [merchant] = chain.merchants as [Address];
+    const owner = chain.holders[7] as Address;
+    const hooked = await chain.deployContract("HookedToken");
+    const payerContract = await chain.deployContract("RefusingPayer", [owner]);
+    const execute = async (target: Address, data: Hex) =>
+      chain.assertMined(
+        await chain.send(
+          owner,
+          payerContract.address,
+          encodeFunctionData({ abi: payerContract.abi, functionName: "execute", args: [target, data] }),
+        ),
+      );
+    const hookedCall = (functionName: "registerHook" | "approve", args: readonly unknown[] = []) =>
+      encodeFunctionData({ abi: hooked.abi, functionName, args } as never);
+    await hooked.write.mint([payerContract.address, 10n ** 12n]);
+    await execute(hooked.address, hookedCall("registerHook"));
+    await execute(hooked.address, hookedCall("approve", [chain.escrow, 10n ** 12n]));
+    const { invoice, signature, id } = await chain.signInvoice({
+      merchant,
+      payer: payerContract.address,
+      amount: 10n ** 9n,
+      cashbackBps: 500,
+      token: hooked.address,
+    });
+    await execute(chain.escrow, chain.escrowCall("pay", [invoice, signature, 0n]));
+    await payerContract.write.setMode([1], { account: owner });
+    await chain.assertMined(await chain.capture({ invoice, id }, 4n * 10n ** 8n));
+    const onChain = () =>
+      chain.client.readContract({
+        address: chain.escrow,
+        abi: merchantEscrowAbi,
+        functionName: "creditOf",
+        args: [payerContract.address, hooked.address],
+      });
+    expect(await onChain()).toBe(2n * 10n ** 7n);
+
+    const { store } = await stores.open();
+    await indexerFor(store).sync();
+    expect(await readCredit(store, payerContract.address, hooked.address)).toBe(2n * 10n ** 7n);
+    expect((await readInvoice(store, id))?.cashback).toBe(2n * 10n ** 7n);
+
+    await execute(chain.escrow, chain.escrowCall("claim", [hooked.address, owner]));
+    await indexerFor(store).sync();
+    expect(await onChain()).toBe(0n);
+    expect(await readCredit(store, payerContract.address, hooked.address)).toBe(0n);
     await store.close();
   });
 });

@@ -12,8 +12,8 @@ export interface ReclaimPaymentParameters {
 export type ReclaimPaymentReturnType = SentTransaction;
 
 /**
- * Payer: takes back everything held, from `captureBefore` on, or once a dispute went unanswered for the
- * escrow's `DISPUTE_TIMEOUT`.
+ * Payer: takes back everything held, from `captureBefore` on; while a dispute is open, only once it went
+ * unanswered for the escrow's `DISPUTE_TIMEOUT` (even past `captureBefore`).
  *
  * @example
  * const { hash } = await reclaimPayment(client, { invoice });

@@ -1,9 +1,10 @@
 import { network } from "hardhat";
-import { getAddress, type Hash, parseEventLogs } from "viem";
+import { decodeErrorResult, encodeFunctionData, getAddress, type Hash, parseEventLogs } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
 import { expectRevert } from "../../helpers/revert.ts";
+import { keccakCount, traceCall } from "../../helpers/trace-call.ts";
 import { deployGram, type GramFixture, gram } from "../fixture.ts";
 
 const connection = await network.create();
@@ -97,6 +98,24 @@ describe("capture", () => {
       getAddress(merchant.account.address),
     ]);
     expect(await f.escrow.read.paymentOf([id])).toEqual({ held: gram("12.5"), refundable: 0n, disputedAt: 0 });
+  });
+
+  it("a stranger's capture is refused before the invoice is hashed: no KECCAK256 runs", async () => {
+    const f = await load();
+    const { merchant, other } = f.accounts;
+    const { invoice } = await paidInvoice(f);
+    const data = encodeFunctionData({ abi: merchantEscrowAbi, functionName: "capture", args: [invoice, gram("1")] });
+
+    const stranger = await traceCall(connection, { from: other.account.address, to: f.escrow.address, data });
+    const rightful = await traceCall(connection, { from: merchant.account.address, to: f.escrow.address, data });
+
+    expect(stranger.revert && decodeErrorResult({ abi: merchantEscrowAbi, data: stranger.revert }).errorName).toBe(
+      "EscrowNotMerchant",
+    );
+    expect(keccakCount(stranger.opcodes)).toBe(0);
+    // The merchant's capture hashes the invoice (struct hash and digest) and the payment's slot.
+    expect(rightful.revert).toBeUndefined();
+    expect(keccakCount(rightful.opcodes)).toBeGreaterThanOrEqual(3);
   });
 
   it("capture works one second before captureBefore", async () => {

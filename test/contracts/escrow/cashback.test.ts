@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { network } from "hardhat";
-import { parseEventLogs, zeroAddress } from "viem";
+import { type Hash, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
@@ -17,6 +18,13 @@ async function cashbackInvoice(f: GramFixture, overrides: Partial<Invoice> = {})
   const payerBefore = await f.token.read.balanceOf([f.accounts.payer.account.address]);
   await f.pay(invoice);
   return { invoice, id: await f.escrow.read.invoiceId([invoice]), payerBefore };
+}
+
+async function captured(f: GramFixture, hash: Hash) {
+  const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
+  return parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "PaymentCaptured" }).map(
+    (log) => log.args,
+  );
 }
 
 describe("cashback", () => {
@@ -105,6 +113,84 @@ describe("cashback", () => {
 
     expect((await f.escrow.read.paymentOf([id])).refundable).toBe(19n);
     expect(await f.escrow.read.balanceOf([merchant.account.address, f.token.address])).toBe(19n);
+  });
+
+  it("partial captures add up to the cashback of their total: 19 then 1 base unit at 5% pay 1, not 0 + 0", async () => {
+    const f = await load();
+    const { merchant, payer } = f.accounts;
+    const { invoice, id, payerBefore } = await cashbackInvoice(f);
+
+    await f.escrow.write.capture([invoice, 19n], { account: merchant.account });
+    const hash = await f.escrow.write.capture([invoice, 1n], { account: merchant.account });
+
+    // 20 * 500 / 10000 = 1, paid by the capture that completes it.
+    expect(await captured(f, hash)).toEqual([{ id, amount: 1n, cashback: 1n }]);
+    expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore - gram("12.5") + 1n);
+    expect((await f.escrow.read.paymentOf([id])).refundable).toBe(19n);
+    expect(await f.escrow.read.balanceOf([merchant.account.address, f.token.address])).toBe(19n);
+  });
+
+  it("for any amount, rate and split into partial captures, then a confirm or a ruling, the payer's cashback is that of the total captured, rounded down once", async () => {
+    const step = fc.record({ kind: fc.constant("capture" as const), perMille: fc.integer({ min: 1, max: 1000 }) });
+    const end = fc.oneof(
+      fc.record({ kind: fc.constant("none" as const) }),
+      fc.record({ kind: fc.constant("confirm" as const) }),
+      fc.record({ kind: fc.constant("resolve" as const), perMille: fc.integer({ min: 0, max: 1000 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.bigInt({ min: 1n, max: 1_000n }), fc.bigInt({ min: 1n, max: 10n ** 15n })),
+        fc.oneof(fc.constantFrom(1, 3, 333, 9_999), fc.integer({ min: 1, max: 10_000 })),
+        fc.array(step, { maxLength: 6 }),
+        end,
+        async (amount, cashbackBps, steps, last) => {
+          const f = await load();
+          const { arbiter, merchant, payer } = f.accounts;
+          const { invoice, id, payerBefore } = await cashbackInvoice(f, { amount, cashbackBps, maxTip: 0n });
+          let held = amount;
+          let captured = 0n;
+          let cashback = 0n;
+          let toPayer = 0n;
+          const events = async (hash: Hash) => {
+            const { logs } = await f.publicClient.waitForTransactionReceipt({ hash });
+            for (const { args } of parseEventLogs({ abi: merchantEscrowAbi, logs, eventName: "PaymentCaptured" })) {
+              captured += args.amount;
+              cashback += args.cashback;
+            }
+            for (const { args } of parseEventLogs({ abi: merchantEscrowAbi, logs, eventName: "DisputeResolved" })) {
+              captured += args.toMerchant;
+              cashback += args.cashback;
+              toPayer += args.toPayer;
+            }
+          };
+          for (const { perMille } of steps) {
+            const part = (held * BigInt(perMille)) / 1000n;
+            if (part === 0n) continue;
+            await events(await f.escrow.write.capture([invoice, part], { account: merchant.account }));
+            held -= part;
+          }
+          if (last.kind === "confirm") {
+            await events(await f.escrow.write.confirm([invoice], { account: payer.account }));
+          } else if (last.kind === "resolve") {
+            await f.escrow.write.dispute([invoice], { account: payer.account });
+            const back = (held * BigInt(last.perMille)) / 1000n;
+            await events(await f.escrow.write.resolve([invoice, back], { account: arbiter.account }));
+          }
+          const rest = last.kind === "none" ? held : 0n;
+
+          expect(cashback).toBe((captured * BigInt(cashbackBps)) / 10_000n);
+          expect(captured + toPayer + rest).toBe(amount);
+          expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore - amount + cashback + toPayer);
+          expect(await f.escrow.read.paymentOf([id])).toEqual({
+            held: rest,
+            refundable: captured - cashback,
+            disputedAt: 0,
+          });
+          expect(await f.escrow.read.balanceOf([merchant.account.address, f.token.address])).toBe(captured - cashback);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it("full cashback on a payer-bound invoice returns every capture to the payer", async () => {

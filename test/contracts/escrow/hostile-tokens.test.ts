@@ -1,9 +1,11 @@
 // The escrow against tokens that misbehave: fee-on-transfer tokens are refused at payment, tokens
-// that return false make the operation revert instead of losing funds, and USDT-shaped tokens that
-// return nothing work end to end.
+// that return false make the operation revert instead of losing funds (but for the cashback on a
+// capture, which is credited to the payer instead), and USDT-shaped tokens that return nothing work
+// end to end.
 import { network } from "hardhat";
-import { type Address, getAddress, parseUnits } from "viem";
+import { type Address, getAddress, parseEventLogs, parseUnits } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
+import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { expectRevert } from "../../helpers/revert.ts";
 import { DAY, deployGram, WITHDRAW_FEE_BPS } from "../fixture.ts";
 
@@ -123,22 +125,43 @@ describe("false-returning token", () => {
     expect(await f.falseToken.read.balanceOf([f.escrow.address])).toBe(invoice.amount);
   });
 
-  it("capture with cashback reverts SafeERC20FailedOperation when the token fails, and nothing moves", async () => {
+  it("capture with cashback goes through when the token refuses the cashback: it is credited to the payer, who claims it later", async () => {
     const f = await load();
     const merchant = f.accounts.merchant.account;
+    const payer = f.accounts.payer.account;
     const invoice = await f.makeInvoice({ token: f.falseToken.address, amount: 10n * UNITS, cashbackBps: 500 });
     const id = await f.escrow.read.invoiceId([invoice]);
     await f.pay(invoice);
+    const payerBefore = await f.falseToken.read.balanceOf([payer.address]);
     await f.falseToken.write.setFailing([true]);
 
+    const hash = await f.escrow.write.capture([invoice, 4n * UNITS], { account: merchant });
+    const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
+
+    const credited = parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "PaymentCredited" });
+    expect(credited.map((e) => e.args)).toEqual([
+      { id, payer: getAddress(payer.address), token: getAddress(f.falseToken.address), amount: UNITS / 5n },
+    ]);
+    expect(await f.escrow.read.paymentOf([id])).toEqual({
+      held: 6n * UNITS,
+      refundable: 3_800_000_000n,
+      disputedAt: 0,
+    });
+    expect(await f.escrow.read.balanceOf([merchant.address, f.falseToken.address])).toBe(3_800_000_000n);
+    expect(await f.escrow.read.creditOf([payer.address, f.falseToken.address])).toBe(UNITS / 5n);
+    expect(await f.falseToken.read.balanceOf([payer.address])).toBe(payerBefore);
+
+    // While the token fails, so does the claim, and the credit stays.
     await expectRevert(
-      f.escrow.write.capture([invoice, 4n * UNITS], { account: merchant }),
+      f.escrow.write.claim([f.falseToken.address, payer.address], { account: payer }),
       "SafeERC20FailedOperation",
       [getAddress(f.falseToken.address)],
     );
-
-    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: invoice.amount, refundable: 0n, disputedAt: 0 });
-    expect(await f.escrow.read.balanceOf([merchant.address, f.falseToken.address])).toBe(0n);
+    await f.falseToken.write.setFailing([false]);
+    await f.escrow.write.claim([f.falseToken.address, payer.address], { account: payer });
+    expect(await f.falseToken.read.balanceOf([payer.address])).toBe(payerBefore + UNITS / 5n);
+    expect(await f.escrow.read.creditOf([payer.address, f.falseToken.address])).toBe(0n);
+    expect(await f.falseToken.read.balanceOf([f.escrow.address])).toBe(6n * UNITS + 3_800_000_000n);
   });
 
   it("withdraw reverts SafeERC20FailedOperation when the token fails; the merchant's balance and the fees stay", async () => {

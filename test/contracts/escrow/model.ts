@@ -26,6 +26,10 @@ export interface InvoiceModel {
   paidIn: bigint;
   /** What went back to the payer: cashback, voids, reclaims, refunds and the arbiter's share. */
   returned: bigint;
+  /** Everything moved from held to the merchant so far (captures, confirmations, the arbiter's share). */
+  captured: bigint;
+  /** The cashback paid so far: always that of `captured`, rounded down once. */
+  cashback: bigint;
 }
 
 /** An operation either must revert with `error`, or succeeds and `apply` updates the model. */
@@ -71,6 +75,8 @@ export class EscrowModel {
       disputedAtModel: 0,
       paidIn: 0n,
       returned: 0n,
+      captured: 0n,
+      cashback: 0n,
     };
     this.invoices.push(model);
     return model;
@@ -145,9 +151,17 @@ export class EscrowModel {
     return { apply: () => this.used.add(`${merchant}:${nonce}`) };
   }
 
+  /** The cashback owed on capturing `amount` more: that of the new total, less what was paid already. */
+  private cashbackOn(st: InvoiceModel, amount: bigint) {
+    const cashback = ((st.captured + amount) * BigInt(st.invoice.cashbackBps)) / BPS - st.cashback;
+    st.captured += amount;
+    st.cashback += cashback;
+    return cashback;
+  }
+
   /** Moves `amount` of the held funds to the merchant, the cashback share to the payer. */
   private captureHeld(st: InvoiceModel, amount: bigint) {
-    const cashback = (amount * BigInt(st.invoice.cashbackBps)) / BPS;
+    const cashback = this.cashbackOn(st, amount);
     const payer = this.payerOf(st);
     st.payment.held -= amount;
     st.payment.refundable += amount - cashback;
@@ -201,10 +215,8 @@ export class EscrowModel {
     if (caller !== this.payerOf(st)) return { error: "EscrowNotPayer" };
     const heldError = this.heldError(st);
     if (heldError) return { error: heldError };
-    let reclaimableAt = st.invoice.captureBefore;
-    if (st.payment.disputedAt !== 0) {
-      reclaimableAt = Math.min(reclaimableAt, st.disputedAtModel + DISPUTE_TIMEOUT);
-    }
+    // An open dispute leaves the arbiter its whole timeout, even past captureBefore.
+    const reclaimableAt = st.payment.disputedAt !== 0 ? st.disputedAtModel + DISPUTE_TIMEOUT : st.invoice.captureBefore;
     if (this.now < reclaimableAt) return { error: "EscrowBeforeReclaim" };
     return { apply: () => this.release(st) };
   }
@@ -252,7 +264,7 @@ export class EscrowModel {
       apply: () => {
         const payer = this.payerOf(st);
         const toMerchant = payment.held - toPayer;
-        const cashback = (toMerchant * BigInt(invoice.cashbackBps)) / BPS;
+        const cashback = this.cashbackOn(st, toMerchant);
         payment.held = 0n;
         payment.disputedAt = 0;
         payment.refundable += toMerchant - cashback;
@@ -269,7 +281,8 @@ export class EscrowModel {
     if (amount > this.balanceOf(merchant)) return { error: "EscrowInsufficientBalance" };
     return {
       apply: () => {
-        const fee = (amount * this.withdrawFeeBps) / BPS;
+        // Rounded up: a non-zero withdrawal at a non-zero rate always pays a fee.
+        const fee = (amount * this.withdrawFeeBps + BPS - 1n) / BPS;
         this.balances[merchant] = this.balanceOf(merchant) - amount;
         this.fees += fee;
         this.move(this.escrow, to, amount - fee);

@@ -1,5 +1,5 @@
 import { network } from "hardhat";
-import { getAddress } from "viem";
+import { getAddress, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectRevert } from "../../helpers/revert.ts";
 import { deployGram, type GramFixture, gram } from "../fixture.ts";
@@ -42,21 +42,31 @@ describe("pause", () => {
     expect(await f.escrow.read.paused()).toBe(true);
   });
 
-  it("while paused, pay, capture and confirm revert", async () => {
+  it("while paused, paying reverts and the invoice stays unpaid", async () => {
     const f = await load();
-    const { merchant, payer } = f.accounts;
     const { invoice, id } = await pausedWithPayment(f);
     const fresh = await f.makeInvoice();
 
     await expectRevert(f.pay(fresh), "EnforcedPause", []);
-    await expectRevert(
-      f.escrow.write.capture([invoice, gram("1")], { account: merchant.account }),
-      "EnforcedPause",
-      [],
-    );
-    await expectRevert(f.escrow.write.confirm([invoice], { account: payer.account }), "EnforcedPause", []);
     expect(await f.escrow.read.paymentOf([id])).toEqual({ held: gram("7.5"), refundable: gram("5"), disputedAt: 0 });
     expect(await f.escrow.read.isInvoiceUsed([fresh.merchant, fresh.nonce])).toBe(false);
+    expect(invoice.captureBefore).toBeGreaterThan(await f.networkHelpers.time.latest());
+  });
+
+  it("while paused, the merchant still captures and the payer still confirms: a pause never lets captureBefore pass on them", async () => {
+    const f = await load();
+    const { merchant, payer } = f.accounts;
+    const { invoice, id } = await pausedWithPayment(f);
+
+    // The last second of the capture window falls inside the pause.
+    await f.networkHelpers.time.setNextBlockTimestamp(invoice.captureBefore - 1);
+    await f.escrow.write.capture([invoice, gram("2.5")], { account: merchant.account });
+    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: gram("5"), refundable: gram("7.5"), disputedAt: 0 });
+    await f.escrow.write.confirm([invoice], { account: payer.account });
+
+    expect(await f.escrow.read.paused()).toBe(true);
+    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: gram("12.5"), disputedAt: 0 });
+    expect(await f.escrow.read.balanceOf([merchant.account.address, f.token.address])).toBe(gram("10.5"));
   });
 
   it("while paused, void, refund, withdraw and collectFees still return funds", async () => {
@@ -106,7 +116,7 @@ describe("pause", () => {
     expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: gram("5"), disputedAt: 0 });
   });
 
-  it("unpause restores pay, capture and confirm", async () => {
+  it("unpause restores paying, and captures and confirmations go on", async () => {
     const f = await load();
     const { merchant, owner, payer } = f.accounts;
     const { invoice, id } = await pausedWithPayment(f);
@@ -116,6 +126,26 @@ describe("pause", () => {
     await f.escrow.write.capture([invoice, gram("2.5")], { account: merchant.account });
     await f.escrow.write.confirm([invoice], { account: payer.account });
     expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: gram("12.5"), disputedAt: 0 });
+    const fresh = await f.makeInvoice();
+    await f.pay(fresh);
+    expect(await f.escrow.read.isInvoiceUsed([fresh.merchant, fresh.nonce])).toBe(true);
+  });
+
+  it("the owner cannot renounce ownership while paused, which would stop payments forever", async () => {
+    const f = await load();
+    const { owner } = f.accounts;
+    await pausedWithPayment(f);
+
+    await expectRevert(f.escrow.write.renounceOwnership({ account: owner.account }), "EnforcedPause", []);
+
+    expect(await f.escrow.read.owner()).toBe(getAddress(owner.account.address));
+    await f.escrow.write.unpause({ account: owner.account });
+    await f.escrow.write.renounceOwnership({ account: owner.account });
+    expect(await f.escrow.read.owner()).toBe(zeroAddress);
+    // Renounced while running: nobody can pause again, and payments go on.
+    await expectRevert(f.escrow.write.pause({ account: owner.account }), "OwnableUnauthorizedAccount", [
+      getAddress(owner.account.address),
+    ]);
     const fresh = await f.makeInvoice();
     await f.pay(fresh);
     expect(await f.escrow.read.isInvoiceUsed([fresh.merchant, fresh.nonce])).toBe(true);

@@ -182,6 +182,41 @@ describe("payWithPermit", () => {
     await expectRevert(payWithPermit(f, invoice, permit), "EscrowPermitFailed", [reason]);
   });
 
+  it("an expired invoice is refused with EscrowInvoiceExpired before the token is asked for the permit", async () => {
+    const f = await load();
+    const now = await f.networkHelpers.time.latest();
+    const invoice = await f.makeInvoice({ payBefore: now + 10 });
+    await revokeAllowance(f, invoice.payer);
+    // A forged permit: were the token asked first, the payment would fail with EscrowPermitFailed.
+    const forged = await signPermit(f, {
+      owner: invoice.payer,
+      value: invoice.amount,
+      signer: getAddress(f.accounts.other.account.address),
+    });
+    await f.networkHelpers.time.setNextBlockTimestamp(now + 10);
+
+    await expectRevert(payWithPermit(f, invoice, forged), "EscrowInvoiceExpired", [BigInt(now + 10), BigInt(now + 10)]);
+  });
+
+  it("an invoice the merchant did not sign is refused with EscrowInvalidSignature before its token is called", async () => {
+    const f = await load();
+    const { other, payer } = f.accounts;
+    // Its "token" is not even a contract: calling it first would revert without a reason.
+    const invoice = await f.makeInvoice({ token: getAddress(other.account.address) });
+    const permit = await signPermit(f, { owner: invoice.payer, value: invoice.amount });
+    const forgedInvoiceSignature = await f.signInvoice(invoice, other.account.address);
+
+    await expectRevert(
+      f.escrow.write.payWithPermit(
+        [invoice, forgedInvoiceSignature, 0n, permit.deadline, permit.v, permit.r, permit.s],
+        { account: payer.account },
+      ),
+      "EscrowInvalidSignature",
+      [getAddress(invoice.merchant)],
+    );
+    expect(await f.escrow.read.isInvoiceUsed([invoice.merchant, invoice.nonce])).toBe(false);
+  });
+
   it("payWithPermit reverts with EnforcedPause while paused", async () => {
     const f = await load();
     const invoice = await f.makeInvoice();

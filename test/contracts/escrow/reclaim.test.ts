@@ -121,7 +121,32 @@ describe("reclaim", () => {
     expect((await f.escrow.read.paymentOf([id])).held).toBe(invoice.amount);
   });
 
-  it("a dispute opened late still lets the payer reclaim at captureBefore", async () => {
+  it("a dispute two seconds before captureBefore leaves the arbiter its full 14 days: no reclaim at captureBefore", async () => {
+    const f = await load();
+    const { arbiter, payer } = f.accounts;
+    const { invoice, id, payerBefore } = await paidInvoice(f);
+    await f.networkHelpers.time.setNextBlockTimestamp(invoice.captureBefore - 2);
+    await f.escrow.write.dispute([invoice], { account: payer.account });
+    const { disputedAt } = await f.escrow.read.paymentOf([id]);
+    expect(disputedAt).toBe(invoice.captureBefore - 2);
+
+    await f.networkHelpers.time.setNextBlockTimestamp(invoice.captureBefore);
+    await expectRevert(f.escrow.write.reclaim([invoice], { account: payer.account }), "EscrowBeforeReclaim", [
+      BigInt(invoice.captureBefore),
+      BigInt(disputedAt + DISPUTE_TIMEOUT),
+    ]);
+    await f.networkHelpers.time.setNextBlockTimestamp(disputedAt + DISPUTE_TIMEOUT - 1);
+    await expectRevert(f.escrow.write.reclaim([invoice], { account: payer.account }), "EscrowBeforeReclaim", [
+      BigInt(disputedAt + DISPUTE_TIMEOUT - 1),
+      BigInt(disputedAt + DISPUTE_TIMEOUT),
+    ]);
+    // Until then the arbiter rules, after captureBefore too.
+    await f.escrow.write.resolve([invoice, gram("2.5")], { account: arbiter.account });
+    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: gram("10"), disputedAt: 0 });
+    expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore - gram("10"));
+  });
+
+  it("a dispute opened late and left unanswered lets the payer reclaim at disputedAt + 14 days", async () => {
     const f = await load();
     const { payer } = f.accounts;
     const { invoice, id, payerBefore } = await paidInvoice(f);
@@ -130,13 +155,12 @@ describe("reclaim", () => {
     const { disputedAt } = await f.escrow.read.paymentOf([id]);
     expect(disputedAt + DISPUTE_TIMEOUT).toBeGreaterThan(invoice.captureBefore);
 
-    await f.networkHelpers.time.setNextBlockTimestamp(invoice.captureBefore - 1);
-    await expectRevert(f.escrow.write.reclaim([invoice], { account: payer.account }), "EscrowBeforeReclaim", [
-      BigInt(invoice.captureBefore - 1),
-      BigInt(invoice.captureBefore),
-    ]);
-    await f.networkHelpers.time.setNextBlockTimestamp(invoice.captureBefore);
-    await f.escrow.write.reclaim([invoice], { account: payer.account });
+    await f.networkHelpers.time.setNextBlockTimestamp(disputedAt + DISPUTE_TIMEOUT);
+    const hash = await f.escrow.write.reclaim([invoice], { account: payer.account });
+    const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
+    const events = parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "PaymentReclaimed" });
+    expect(events.map((e) => e.args)).toEqual([{ id, amount: invoice.amount }]);
     expect(await f.token.read.balanceOf([payer.account.address])).toBe(payerBefore);
+    expect(await f.escrow.read.paymentOf([id])).toEqual({ held: 0n, refundable: 0n, disputedAt: 0 });
   });
 });

@@ -1,9 +1,10 @@
 import { network } from "hardhat";
-import { getAddress, parseEventLogs, zeroAddress } from "viem";
+import { decodeErrorResult, encodeFunctionData, getAddress, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
 import { expectRevert } from "../../helpers/revert.ts";
+import { keccakCount, traceCall } from "../../helpers/trace-call.ts";
 import { deployGram, type GramFixture, gram } from "../fixture.ts";
 
 const connection = await network.create();
@@ -105,6 +106,23 @@ describe("refund", () => {
       getAddress(merchant.account.address),
     ]);
     await expectRevert(f.escrow.write.refund([invoice, 0n], { account: merchant.account }), "EscrowZeroAmount", []);
+  });
+
+  it("a stranger's refund is refused before the invoice is hashed: no KECCAK256 runs", async () => {
+    const f = await load();
+    const { merchant, other } = f.accounts;
+    const { invoice } = await capturedInvoice(f, gram("12.5"));
+    const data = encodeFunctionData({ abi: merchantEscrowAbi, functionName: "refund", args: [invoice, gram("1")] });
+
+    const stranger = await traceCall(connection, { from: other.account.address, to: f.escrow.address, data });
+    const rightful = await traceCall(connection, { from: merchant.account.address, to: f.escrow.address, data });
+
+    expect(stranger.revert && decodeErrorResult({ abi: merchantEscrowAbi, data: stranger.revert }).errorName).toBe(
+      "EscrowNotMerchant",
+    );
+    expect(keccakCount(stranger.opcodes)).toBe(0);
+    expect(rightful.revert).toBeUndefined();
+    expect(keccakCount(rightful.opcodes)).toBeGreaterThanOrEqual(3);
   });
 
   it("after a withdrawal the shortfall comes from the merchant's wallet through its allowance", async () => {

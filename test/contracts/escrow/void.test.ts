@@ -1,9 +1,10 @@
 import { network } from "hardhat";
-import { getAddress, parseEventLogs, zeroAddress } from "viem";
+import { decodeErrorResult, encodeFunctionData, getAddress, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
 import { expectRevert } from "../../helpers/revert.ts";
+import { keccakCount, traceCall } from "../../helpers/trace-call.ts";
 import { deployGram, type GramFixture, gram } from "../fixture.ts";
 
 const connection = await network.create();
@@ -54,6 +55,23 @@ describe("void", () => {
       ]);
     }
     expect(await f.token.read.balanceOf([f.escrow.address])).toBe(gram("12.5"));
+  });
+
+  it("a stranger's void is refused before the invoice is hashed: no KECCAK256 runs", async () => {
+    const f = await load();
+    const { merchant, other } = f.accounts;
+    const { invoice } = await paidInvoice(f);
+    const data = encodeFunctionData({ abi: merchantEscrowAbi, functionName: "void", args: [invoice] });
+
+    const stranger = await traceCall(connection, { from: other.account.address, to: f.escrow.address, data });
+    const rightful = await traceCall(connection, { from: merchant.account.address, to: f.escrow.address, data });
+
+    expect(stranger.revert && decodeErrorResult({ abi: merchantEscrowAbi, data: stranger.revert }).errorName).toBe(
+      "EscrowNotMerchant",
+    );
+    expect(keccakCount(stranger.opcodes)).toBe(0);
+    expect(rightful.revert).toBeUndefined();
+    expect(keccakCount(rightful.opcodes)).toBeGreaterThanOrEqual(3);
   });
 
   it("void stays open during a dispute, since it gives the payer everything", async () => {

@@ -2,6 +2,7 @@ import { network } from "hardhat";
 import { getAddress, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
+import { escrowDomain } from "../../../protocol/eip712.ts";
 import { expectRevert } from "../../helpers/revert.ts";
 import { deployGram, type GramFixture, gram, WITHDRAW_FEE_BPS } from "../fixture.ts";
 
@@ -69,17 +70,68 @@ describe("withdraw", () => {
     expect(await f.token.read.balanceOf([f.escrow.address])).toBe(gram("0.0625"));
   });
 
-  it("the fee rounds down on tiny withdrawals", async () => {
+  it("the fee rounds up: 199 base units at 0.5% pay a fee of 1, not 0", async () => {
     const f = await load();
     const { merchant } = f.accounts;
     await withBalance(f);
     const walletBefore = await f.token.read.balanceOf([merchant.account.address]);
 
-    // 199 * 50 / 10000 = 0.995 base units.
+    // 199 * 50 / 10000 = 0.995 base units, rounded up to 1.
     await f.escrow.write.withdraw([f.token.address, 199n, merchant.account.address], { account: merchant.account });
 
-    expect(await f.escrow.read.feesOf([f.token.address])).toBe(0n);
-    expect(await f.token.read.balanceOf([merchant.account.address])).toBe(walletBefore + 199n);
+    expect(await f.escrow.read.feesOf([f.token.address])).toBe(1n);
+    expect(await f.token.read.balanceOf([merchant.account.address])).toBe(walletBefore + 198n);
+  });
+
+  it("splitting a balance into dust withdrawals does not avoid the fee: a 1-unit withdrawal is all fee", async () => {
+    const f = await load();
+    const { merchant, other } = f.accounts;
+    await withBalance(f);
+    const otherBefore = await f.token.read.balanceOf([other.account.address]);
+
+    const hash = await f.escrow.write.withdraw([f.token.address, 1n, other.account.address], {
+      account: merchant.account,
+    });
+    const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
+
+    const events = parseEventLogs({ abi: merchantEscrowAbi, logs: receipt.logs, eventName: "MerchantWithdrew" });
+    expect(events.map((e) => e.args)).toEqual([
+      {
+        merchant: getAddress(merchant.account.address),
+        token: getAddress(f.token.address),
+        to: getAddress(other.account.address),
+        amount: 1n,
+        fee: 1n,
+      },
+    ]);
+    // Nothing is left to send, and no zero-value transfer is made.
+    expect(parseEventLogs({ abi: f.token.abi, logs: receipt.logs, eventName: "Transfer" })).toEqual([]);
+    expect(await f.token.read.balanceOf([other.account.address])).toBe(otherBefore);
+    expect(await f.escrow.read.feesOf([f.token.address])).toBe(1n);
+    expect(await f.escrow.read.balanceOf([merchant.account.address, f.token.address])).toBe(gram("12.5") - 1n);
+  });
+
+  it("at a zero fee rate nothing is charged, however small the withdrawal", async () => {
+    const f = await load();
+    const { merchant, owner, treasury, arbiter } = f.accounts;
+    const feeless = await f.viem.deployContract("MerchantEscrow", [
+      owner.account.address,
+      treasury.account.address,
+      arbiter.account.address,
+      0,
+    ]);
+    const invoice = await f.makeInvoice();
+    const signature = await f.signInvoice(invoice, invoice.merchant, escrowDomain(f.chainId, feeless.address));
+    await f.token.write.approve([feeless.address, invoice.amount], { account: f.accounts.payer.account });
+    await feeless.write.pay([invoice, signature, 0n], { account: f.accounts.payer.account });
+    await feeless.write.capture([invoice, invoice.amount], { account: merchant.account });
+    const walletBefore = await f.token.read.balanceOf([merchant.account.address]);
+
+    await feeless.write.withdraw([f.token.address, 1n, merchant.account.address], { account: merchant.account });
+    await feeless.write.withdraw([f.token.address, 199n, merchant.account.address], { account: merchant.account });
+
+    expect(await feeless.read.feesOf([f.token.address])).toBe(0n);
+    expect(await f.token.read.balanceOf([merchant.account.address])).toBe(walletBefore + 200n);
   });
 
   it("withdraw reverts when more is requested than the balance", async () => {
