@@ -61,11 +61,11 @@ export function statusRoutes(app: FastifyInstance, ctx: ApiContext) {
     const now = Date.now();
     if (phase === "idle") throw new ApiError("UNAVAILABLE", `${CHECKING_CURSOR}${lastError(status, now)}`);
     if (status.stalled) {
-      const since = status.progressAt === undefined ? "" : ` for ${seconds(now - status.progressAt)} s`;
+      const since = status.progressAt === undefined ? "" : ` for ${seconds(now - status.progressAt).toFixed(1)} s`;
       const head = status.headAt === undefined ? "never read" : `last read ${seconds(now - status.headAt)} s ago`;
       throw new ApiError(
         "UNAVAILABLE",
-        `stalled: no progress${since} (more than ${status.stallAfterMs / 1000} s); the chain's head was ${head}${lastError(status, now)}`,
+        `stalled: no progress${since} (the limit is ${status.stallAfterMs / 1000} s); the chain's head was ${head}${lastError(status, now)}`,
       );
     }
     return { ok: true, phase };

@@ -72,6 +72,7 @@ describe("gram-node behind an RPC endpoint that goes wrong", () => {
       at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(JSON.stringify([health.body, stalled])).not.toContain(KEY_PATH.slice(4));
+    expect((await getJson(`${url}/metrics`)).body).toMatch(/^gram_stalled 1$/m);
 
     await rpc.control({ stall: false });
     await waitFor(async () => (await getJson(`${url}/healthz`)).status === 200, 30_000, "/healthz to answer 200");
