@@ -260,10 +260,14 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
 
   async function sync(signal = new AbortController().signal): Promise<Cursor> {
     health.started();
-    const ctx = context(signal, await start(signal));
-    status.cursor = ctx.cursor;
-    while (!signal.aborted && !(await step(ctx))) {}
-    return ctx.cursor;
+    try {
+      const ctx = context(signal, await start(signal));
+      status.cursor = ctx.cursor;
+      while (!signal.aborted && !(await step(ctx))) {}
+      return ctx.cursor;
+    } finally {
+      health.ended();
+    }
   }
 
   async function run(signal: AbortSignal): Promise<void> {
@@ -276,6 +280,7 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
       await loop();
     } finally {
       unsubscribe?.();
+      health.ended();
     }
     status.phase = "stopped";
 

@@ -10,7 +10,7 @@ export interface IndexerHealth {
   lastRpcError: { message: string; at: number } | undefined;
   /** No progress for this long counts as stalled. */
   stallAfterMs: number;
-  /** No progress for longer than `stallAfterMs` since the indexer started: the head it shows is stale. */
+  /** Running, and no progress for longer than `stallAfterMs`: the head it shows is stale. */
   stalled: boolean;
 }
 
@@ -30,6 +30,8 @@ export class HealthTracker {
   private headAt: number | undefined;
   private progressAt: number | undefined;
   private lastRpcError: IndexerHealth["lastRpcError"];
+  /** Runs (`run`, `sync`) under way: progress is expected only while one is. */
+  private running = 0;
 
   private readonly stallAfterMs: number;
   private readonly now: () => number;
@@ -39,9 +41,15 @@ export class HealthTracker {
     this.now = now;
   }
 
-  /** The indexer starts following: the stall clock starts (unless it already made progress). */
+  /** The indexer starts following (or syncing): the stall clock starts now. */
   started(): void {
-    this.progressAt ??= this.now();
+    this.running++;
+    this.progressAt = this.now();
+  }
+
+  /** It stopped: an indexer that is not running is not stalled (its phase says it stopped). */
+  ended(): void {
+    this.running = Math.max(0, this.running - 1);
   }
 
   headRead(): void {
@@ -58,7 +66,7 @@ export class HealthTracker {
 
   snapshot(): IndexerHealth {
     const { headAt, progressAt, lastRpcError, stallAfterMs } = this;
-    const stalled = progressAt !== undefined && this.now() - progressAt > stallAfterMs;
+    const stalled = this.running > 0 && progressAt !== undefined && this.now() - progressAt > stallAfterMs;
     return { headAt, progressAt, lastRpcError, stallAfterMs, stalled };
   }
 }
