@@ -2,7 +2,8 @@
  * The node's errors. One base class, as viem's `BaseError`: a short message, then details, a hint and
  * the cause. Each subclass says whether the follower may retry it (`retryable`): an RPC timeout or a
  * response that contradicts itself is retried with backoff; a reorg deeper than finality, a data folder
- * written for another chain or a malformed store is fatal and stops the node loudly.
+ * written for another chain, an endpoint that now serves another chain or a malformed store is fatal and
+ * stops the node loudly.
  */
 export interface GramNodeErrorParameters {
   details?: string;
@@ -60,6 +61,11 @@ export class ReorgTooDeepError extends GramNodeError {
 /** The data folder was written for another chain, other contracts or another start block. */
 export class StoreMismatchError extends GramNodeError {
   override name = "StoreMismatchError";
+}
+
+/** The RPC endpoint serves another chain than the one the node follows (a switched endpoint, a fork). */
+export class ChainMismatchError extends GramNodeError {
+  override name = "ChainMismatchError";
 }
 
 /** The store holds something the indexer never writes: a bug or a damaged folder. */

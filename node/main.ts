@@ -1,7 +1,8 @@
 // `gram-node`: the node as a process. Builds the config (flags, then environment), starts every part
 // (`startNode`), and stops them in order on SIGINT or SIGTERM. Exit codes: 0 after a clean stop, 1 for
 // a configuration or start-up problem (the message names the flag), 2 when the indexer stops on a
-// fatal error (a reorg deeper than --finality, a data folder of another chain), after closing cleanly.
+// fatal error (a reorg deeper than --finality, a data folder of another chain, an RPC endpoint that now
+// serves another chain or refuses the API key), after closing cleanly.
 // A second signal while stopping exits at once (128 + the signal's number); LevelDB's log keeps every
 // batch it had written whole, so even that loses nothing the cursor counts.
 import { createRequire } from "node:module";
@@ -80,7 +81,9 @@ try {
   const node = await startNode({ config, log, shutdown, status });
   node.indexed.catch((error: unknown) => {
     const name = error instanceof Error ? error.name : "Error";
-    log.fatal({ err: error, error: name }, `the indexer stopped on a fatal error (${name}); closing`);
+    // What happened, in the record's message: "…(ChainMismatchError: the RPC endpoint now serves chain 31339, not 31337)".
+    const what = error instanceof GramNodeError ? `${name}: ${error.shortMessage}` : name;
+    log.fatal({ err: error, error: name }, `the indexer stopped on a fatal error (${what}); closing`);
     void stop(EXIT.fatal);
   });
 } catch (error) {

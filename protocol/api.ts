@@ -32,9 +32,19 @@ export const statusResponseSchema = z.object({
   indexedBlock: block.nullable(),
   indexedHash: hash.nullable(),
   finalizedBlock: z.number().int().nullable(),
-  /** head − indexedBlock. */
+  /** head − indexedBlock, as of the last head read: see `headAge` and `stalled` for how old that is. */
   lag: z.number().int().nullable(),
+  /** Not following the head: backfilling, more than 2 blocks behind, stalled, or not started. */
   syncing: z.boolean(),
+  /** Seconds since the node last read the chain's head; null before the first read. */
+  headAge: z.number().nonnegative().nullable(),
+  /** The last RPC request or sync step that failed (`at`: ISO 8601); null when none has. */
+  lastRpcError: z.object({ message: z.string(), at: z.string() }).nullable(),
+  /**
+   * No progress (a head read with the index caught up to it, or a batch committed) for longer than
+   * the node allows, max(10 s, 10 polling intervals): `head` and `lag` are stale; `/healthz` answers 503.
+   */
+  stalled: z.boolean(),
   /** Share of the blocks from the deploy block to the head that are indexed, 0..1. */
   progress: z.number().min(0).max(1),
   eventsIndexed: z.number().int().nonnegative(),

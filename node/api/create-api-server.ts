@@ -14,6 +14,7 @@ import type { IndexerStatus } from "../indexer/create-indexer.ts";
 import type { Store } from "../store/open-store.ts";
 import { PendingChanges } from "../store/read-balances.ts";
 import { ResponseCache } from "./balance-cache.ts";
+import { registerCheckedGate } from "./checked-gate.ts";
 import type { ApiContext } from "./context.ts";
 import { ApiError, errorReply } from "./errors.ts";
 import type { IndexerEvents } from "./indexer-events.ts";
@@ -146,9 +147,13 @@ export async function createApiServer(params: CreateApiServerParameters): Promis
   await app.register(websocket, { options: { maxPayload: STREAM_LIMITS.messageBytes } });
 
   statusRoutes(app, ctx);
-  accountRoutes(app, ctx);
-  invoiceRoutes(app, ctx);
-  app.get("/v1/stream", { websocket: true }, (socket) => hub.connect(socket));
+  // Indexed data, served once the indexer has checked its stored cursor against the chain.
+  await app.register(async (scope) => {
+    registerCheckedGate(scope, indexer);
+    accountRoutes(scope, ctx);
+    invoiceRoutes(scope, ctx);
+    scope.get("/v1/stream", { websocket: true }, (socket) => hub.connect(socket));
+  });
   for (const plugin of params.plugins ?? []) await app.register(plugin);
   return app;
 }

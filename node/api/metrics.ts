@@ -50,6 +50,12 @@ export function createApiMetrics({
   blockGauge("gram_head_lag_blocks", "Head block minus indexed block", (s) =>
     s.head === undefined || s.cursor === undefined ? undefined : Math.max(0, s.head - s.cursor.number),
   );
+  blockGauge("gram_head_age_seconds", "Seconds since the indexer last read the chain's head", (s) =>
+    s.headAt === undefined ? undefined : (Date.now() - s.headAt) / 1000,
+  );
+  blockGauge("gram_stalled", "1 while the indexer has made no progress for longer than its stall window", (s) =>
+    s.stalled ? 1 : 0,
+  );
   new Gauge({
     name: "gram_events_indexed",
     help: "Events applied to the store since it was created",

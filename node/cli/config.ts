@@ -16,6 +16,8 @@ export interface NodeConfig {
   pollIntervalMs: number;
   /** The most blocks one `eth_getLogs` asks for: some providers cap ranges. */
   maxLogRange: number;
+  /** How long one RPC request of the indexer may take; the indexer retries, the transport does not. */
+  rpcTimeoutMs: number;
   /** Absent when no key file is given: the node serves no relay routes. */
   relayer: { keyFile: string; key: Hex; perPayerPerMinute: number } | undefined;
   extraTokens: Address[];
@@ -103,6 +105,14 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     expected: "an integer 1..1000000 (blocks)",
     describe: "largest block range of one eth_getLogs request",
   },
+  rpcTimeoutMs: {
+    flag: "--rpc-timeout-ms <ms>",
+    env: "GRAM_RPC_TIMEOUT_MS",
+    default: "5000",
+    expected: "an integer 100..600000 (milliseconds)",
+    describe:
+      "how long one RPC request of the indexer may take before it counts as failed (the indexer retries it; the transport itself does not)",
+  },
   relayerKeyFile: {
     flag: "--relayer-key-file <path>",
     env: "GRAM_RELAYER_KEY_FILE",
@@ -163,6 +173,7 @@ const schema = z
     finality: integer(1, 100_000),
     pollIntervalMs: integer(1, 3_600_000),
     maxLogRange: integer(1, 1_000_000),
+    rpcTimeoutMs: integer(100, 600_000),
     relayerKeyFile: nonEmpty.optional(),
     relayRateLimit: integer(1, 100_000),
     extraTokens: z.array(
@@ -259,6 +270,7 @@ export async function loadConfig({
     finality: data.finality,
     pollIntervalMs: data.pollIntervalMs,
     maxLogRange: data.maxLogRange,
+    rpcTimeoutMs: data.rpcTimeoutMs,
     relayer,
     extraTokens: [...new Set(data.extraTokens)],
     publicUrl: data.publicUrl === undefined ? undefined : new URL(data.publicUrl).origin,

@@ -51,15 +51,24 @@ export interface RunningNode {
  */
 export async function startNode({ config, log, shutdown, status }: StartNodeParameters): Promise<RunningNode> {
   const startedAt = performance.now();
-  const overWebSocket = /^wss?:/i.test(config.rpc) ? webSocket(config.rpc) : undefined;
-  const transport: Transport = overWebSocket ?? http(config.rpc);
-  const client = createPublicClient({ transport });
+  const overWebSocket = /^wss?:/i.test(config.rpc);
+  // The indexer's requests: a short timeout and no retries of the transport's own. The indexer retries
+  // with backoff, and so notices a hanging or failing endpoint within seconds (and says so on
+  // /v1/status); viem's retries would hide a stall for a minute and quadruple the requests behind every
+  // provider's refusal of a log range.
+  const options = { timeout: config.rpcTimeoutMs, retryCount: 0 };
+  const client = createPublicClient({
+    transport: overWebSocket ? webSocket(config.rpc, options) : http(config.rpc, options),
+  });
+  // Start-up reads and the relayer keep viem's own retries.
+  const transport: Transport = overWebSocket ? webSocket(config.rpc) : http(config.rpc);
+  const chainClient = createPublicClient({ transport });
   // The store opens while the chain is asked about itself: a restart is that much sooner serving.
   const opening = openDataDir(config.dataDir);
   opening.catch(() => {});
   shutdown.add("store", async () => (await opening.catch(() => undefined))?.close());
 
-  const chainId = await withRetry(() => fetchChainId(client), { attempts: 2, signal: shutdown.signal }).catch(
+  const chainId = await withRetry(() => fetchChainId(client), { attempts: 3, signal: shutdown.signal }).catch(
     (error: Error & { shortMessage?: string; details?: string }) => {
       const why = [error.shortMessage ?? error.message, error.details].filter(Boolean).join(": ");
       throw fail("--rpc", config.rpc, `a reachable JSON-RPC endpoint (${why})`);
@@ -77,7 +86,10 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
   }
   const gramToken = deployment.contracts.GramToken.address;
   const escrow = deployment.contracts.MerchantEscrow.address;
-  const tokens = await readTokens(client, chainId, [gramToken, ...config.extraTokens.filter((t) => t !== gramToken)]);
+  const tokens = await readTokens(chainClient, chainId, [
+    gramToken,
+    ...config.extraTokens.filter((t) => t !== gramToken),
+  ]);
 
   const store = await opening;
   const resumeFrom = await readCursor(store);
@@ -90,6 +102,8 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     fromBlock: deployment.deployBlock,
     finality: config.finality,
     pollingIntervalMs: config.pollIntervalMs,
+    // Checked at start and every few seconds: an endpoint that now serves another chain stops the node.
+    chainId,
     // Over a WebSocket RPC, new heads are pushed (eth_subscribe); polling stays on as a safety net, and
     // is all there is when the endpoint refuses the subscription.
     subscribeHeads: overWebSocket
@@ -112,7 +126,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
   if (config.relayer !== undefined) {
     const account = privateKeyToAccount(config.relayer.key);
     const relayer = await createRelayer({
-      publicClient: client,
+      publicClient: chainClient,
       walletClient: createWalletClient({ account, transport }),
       chainId,
       tokens: tokens.map((token) => token.address),
@@ -124,7 +138,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     shutdown.add("relayer", () => relayer.close());
     plugins.push(relayPlugin(relayer));
     relayerAddress = relayer.address;
-    void client.getBalance({ address: relayer.address }).then(
+    void chainClient.getBalance({ address: relayer.address }).then(
       (balance) => balance === 0n && log.warn({ relayer: relayer.address }, "the relayer's account has no gas money"),
       () => {},
     );

@@ -80,13 +80,17 @@ async function fetchRange(ctx: SyncContext, from: number, limit: number): Promis
         {
           signal: ctx.signal,
           shouldRetry: (error) => isRetryable(error) && !(error instanceof RangeTooLargeError),
-          onRetry: (error, attempt) => ctx.log.warn({ err: error, attempt, from, to }, "retrying a log range"),
+          onRetry: (error, attempt) => {
+            ctx.rpcFailed(error);
+            ctx.log.warn({ err: error, attempt, from, to }, "retrying a log range");
+          },
         },
       );
       ctx.sizer.record(to - from + 1, logs.length, performance.now() - started);
       return { from, to, logs, header };
     } catch (error) {
       if (error instanceof RangeTooLargeError && ctx.sizer.shrink()) {
+        ctx.rpcFailed(error);
         ctx.log.debug({ from, to, size: ctx.sizer.size }, "log range refused; splitting");
         continue;
       }

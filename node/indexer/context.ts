@@ -35,6 +35,8 @@ export interface SyncContext {
   sizer: RangeSizer;
   hooks: IndexerHooks;
   cursor: Cursor;
-  /** Retries a request with backoff; fatal errors and aborts go through. */
+  /** Retries a request with backoff; fatal errors and aborts go through. Each failure is noted. */
   retry<T>(fn: () => Promise<T>): Promise<T>;
+  /** Notes a failed request retried elsewhere: `/v1/status` shows the last one. */
+  rpcFailed(error: unknown): void;
 }

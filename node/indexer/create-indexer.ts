@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import { isRetryable, RpcError, StoreMismatchError } from "../errors.ts";
+import { ChainMismatchError, isRetryable, RpcError, StoreMismatchError } from "../errors.ts";
 import { type Cursor, encodeCursor, encodeHeader } from "../store/block.ts";
 import { chainKey, cursorKey, headerKey } from "../store/keys.ts";
 import type { Store } from "../store/open-store.ts";
@@ -9,9 +9,10 @@ import { type IndexerHooks, type Log, type SyncContext, silentLog } from "./cont
 import type { Contracts } from "./events.ts";
 import { followHead } from "./follow-head.ts";
 import { HeadSignal } from "./head-signal.ts";
+import { HealthTracker, type IndexerHealth } from "./health.ts";
 import { RangeSizer, type RangeSizerOptions } from "./range-sizer.ts";
 import { backoffDelay, sleep, withRetry } from "./retry.ts";
-import { fetchBlock, fetchChainId, fetchConfirmedBlock, type IndexerClient } from "./rpc.ts";
+import { fetchBlock, fetchChainId, fetchConfirmedBlock, type IndexerClient, type RemoteBlock } from "./rpc.ts";
 
 export interface CreateIndexerParameters {
   client: IndexerClient;
@@ -32,14 +33,43 @@ export interface CreateIndexerParameters {
   log?: Log;
   hooks?: IndexerHooks;
   ranges?: RangeSizerOptions;
+  /**
+   * The chain the node follows. The endpoint's chain id is checked against it at start and every
+   * `chainCheckIntervalMs` (and after a failed step): another id stops the indexer with a
+   * `ChainMismatchError`. Default: the id the endpoint gives at start.
+   */
+  chainId?: number;
+  chainCheckIntervalMs?: number;
+  /** No progress for this long is a stall (`status().stalled`). Default: max(10 s, 10 polling intervals). */
+  stallAfterMs?: number;
 }
 
-export interface IndexerStatus {
+export interface IndexerStatus extends IndexerHealth {
+  /**
+   * `idle` until the stored cursor has been checked against the chain (the API serves no indexed data
+   * before that), then `backfill` or `realtime`; `stopped` after an abort, `failed` after a fatal error.
+   */
   phase: "idle" | "backfill" | "realtime" | "stopped" | "failed";
   cursor: Cursor | undefined;
   head: number | undefined;
   finalized: number | undefined;
 }
+
+/** What a status is before the indexer has run: for stubs of the indexer (an API without a chain). */
+export const IDLE_STATUS: IndexerStatus = {
+  phase: "idle",
+  cursor: undefined,
+  head: undefined,
+  finalized: undefined,
+  headAt: undefined,
+  progressAt: undefined,
+  lastRpcError: undefined,
+  stallAfterMs: 10_000,
+  stalled: false,
+};
+
+/** A failed sync step is retried after a backoff of at most this: a recovered endpoint is seen within seconds. */
+const MAX_STEP_BACKOFF_MS = 5_000;
 
 export interface Indexer {
   /** Follows the chain until `signal` aborts (resolves) or a fatal error (rejects). */
@@ -59,7 +89,8 @@ export interface Indexer {
  * await indexer.run(controller.signal);
  */
 export function createIndexer(params: CreateIndexerParameters): Indexer {
-  const { client, store, fromBlock, finality, pollingIntervalMs = 1_000, log = silentLog, hooks = {} } = params;
+  const { client, store, fromBlock, finality, pollingIntervalMs = 1_000, log = silentLog } = params;
+  const { chainCheckIntervalMs = 10_000, stallAfterMs = Math.max(10_000, 10 * pollingIntervalMs) } = params;
   const contracts: Contracts = {
     gramToken: params.contracts.gramToken.toLowerCase() as Hex,
     escrow: params.contracts.escrow.toLowerCase() as Hex,
@@ -67,7 +98,28 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
   };
   const addresses = [...new Set([contracts.gramToken, contracts.escrow, ...contracts.extraTokens])];
   const sizer = new RangeSizer(params.ranges);
-  const status: IndexerStatus = { phase: "idle", cursor: undefined, head: undefined, finalized: undefined };
+  const status: Pick<IndexerStatus, "phase" | "cursor" | "head" | "finalized"> = {
+    phase: "idle",
+    cursor: undefined,
+    head: undefined,
+    finalized: undefined,
+  };
+  const health = new HealthTracker(stallAfterMs);
+  // Every committed batch and rollback is progress.
+  const hooks: IndexerHooks = {
+    onBatch: (batch) => {
+      health.progressed();
+      params.hooks?.onBatch?.(batch);
+    },
+    onReorg: (reorg) => {
+      health.progressed();
+      params.hooks?.onReorg?.(reorg);
+    },
+  };
+  let expectedChainId = params.chainId;
+  let chainCheckedAt = Number.NEGATIVE_INFINITY;
+  /** Whether the stored cursor has been found on the chain since start (a new store's is). */
+  let cursorChecked = false;
 
   function context(signal: AbortSignal, cursor: Cursor): SyncContext {
     return {
@@ -84,15 +136,32 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
       retry: (fn) =>
         withRetry(fn, {
           signal,
-          onRetry: (error, attempt, delayMs) => log.warn({ err: error, attempt, delayMs }, "retrying an RPC request"),
+          onRetry: (error, attempt, delayMs) => {
+            health.rpcFailed(error);
+            log.warn({ err: error, attempt, delayMs }, "retrying an RPC request");
+          },
         }),
+      rpcFailed: (error) => health.rpcFailed(error),
     };
+  }
+
+  /** Throws a `ChainMismatchError` when the endpoint gives another chain id than the node follows. */
+  async function checkChain(signal: AbortSignal, retry: SyncContext["retry"] = (fn) => withRetry(fn, { signal })) {
+    const chainId = await retry(() => fetchChainId(client));
+    expectedChainId ??= chainId;
+    if (chainId !== expectedChainId) {
+      throw new ChainMismatchError(`the RPC endpoint now serves chain ${chainId}, not ${expectedChainId}`, {
+        details: `this node follows chain ${expectedChainId}: its data folder and deployment are that chain's`,
+        hint: `point --rpc at an endpoint of chain ${expectedChainId}; to follow chain ${chainId}, start a node with another --data-dir`,
+      });
+    }
+    chainCheckedAt = performance.now();
   }
 
   /** The cursor, after checking that the data folder belongs to this chain and these contracts. */
   async function start(signal: AbortSignal): Promise<Cursor> {
-    const chainId = await withRetry(() => fetchChainId(client), { signal });
-    const meta = JSON.stringify({ chainId, ...contracts, fromBlock });
+    await checkChain(signal);
+    const meta = JSON.stringify({ chainId: expectedChainId, ...contracts, fromBlock });
     const stored = await store.db.get(chainKey);
     if (stored !== undefined && stored !== meta) {
       throw new StoreMismatchError("the data folder was indexed for another chain or other contracts", {
@@ -121,29 +190,59 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
     }
     ops.push({ type: "put", key: cursorKey, value: encodeCursor(initial) });
     await store.db.batch(ops, { sync: store.sync });
+    // Just read from the chain (confirmed by hash): nothing stored is older.
+    cursorChecked = true;
     return initial;
+  }
+
+  /**
+   * Whether the cursor is on the chain `head` belongs to. A replaced cursor is rolled back to the
+   * common ancestor (or, past the finality, a fatal `ReorgTooDeepError`) and checked again in the next
+   * step; an endpoint behind the cursor leaves it unchecked until it catches up.
+   */
+  async function checkCursor(ctx: SyncContext, head: RemoteBlock): Promise<"on chain" | "rolled back" | "ahead"> {
+    if (ctx.cursor.number < 0 || ctx.cursor.number < fromBlock - 1) return "on chain";
+    const before = ctx.cursor;
+    if (head.number < before.number) {
+      // The block at the endpoint's head must be ours; the blocks above it cannot be checked yet.
+      await followHead(ctx, head);
+      return ctx.cursor.hash === before.hash ? "ahead" : "rolled back";
+    }
+    const number = before.number;
+    const block = head.number === number ? head : await ctx.retry(() => fetchBlock(client, { number }));
+    if (block?.hash === before.hash) return "on chain";
+    if (block !== undefined) await followHead(ctx, block);
+    return "rolled back";
   }
 
   /** One look at the head: backfill what is final, then follow block by block. True when caught up. */
   async function step(ctx: SyncContext): Promise<boolean> {
-    const head = await ctx.retry(async () => {
-      const block = await fetchBlock(client, "latest");
-      if (block === undefined) throw new RpcError("the RPC endpoint has no latest block");
-      return block;
-    });
+    // The chain id is asked beside the head, now and then: nothing of another chain is indexed after
+    // the check that would have caught it.
+    const checkingChain = performance.now() - chainCheckedAt >= chainCheckIntervalMs;
+    const [head] = await Promise.all([
+      ctx.retry(async () => {
+        const block = await fetchBlock(client, "latest");
+        if (block === undefined) throw new RpcError("the RPC endpoint has no latest block");
+        return block;
+      }),
+      checkingChain ? checkChain(ctx.signal, ctx.retry) : undefined,
+    ]);
+    health.headRead();
     const finalized = head.number - finality;
     status.head = head.number;
     status.finalized = finalized;
+    // The cursor may have been replaced while the node was away (or stalled): check it before building
+    // on it. Until it is found on the chain the phase stays `idle` and the API serves no indexed data.
+    if (!cursorChecked || ctx.cursor.number < finalized) {
+      const found = await checkCursor(ctx, head);
+      status.cursor = ctx.cursor;
+      if (found === "ahead") return true;
+      if (found === "rolled back") return false;
+      if (!cursorChecked) log.info({ block: ctx.cursor.number }, "the stored cursor is on the chain");
+      cursorChecked = true;
+    }
     if (ctx.cursor.number < finalized) {
-      // The cursor may have been replaced while the node was away: check it before building on it.
-      if (ctx.cursor.number >= 0 && ctx.cursor.number >= fromBlock - 1) {
-        const number = ctx.cursor.number;
-        const block = await ctx.retry(() => fetchBlock(client, { number }));
-        if (block !== undefined && block.hash !== ctx.cursor.hash) {
-          await followHead(ctx, block);
-          return false;
-        }
-      }
       status.phase = "backfill";
       await backfill(ctx, finalized);
       status.cursor = ctx.cursor;
@@ -153,14 +252,22 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
     const before = ctx.cursor;
     await followHead(ctx, head);
     status.cursor = ctx.cursor;
-    return ctx.cursor.hash === head.hash || (ctx.cursor.hash === before.hash && ctx.cursor.number >= head.number);
+    const caughtUp =
+      ctx.cursor.hash === head.hash || (ctx.cursor.hash === before.hash && ctx.cursor.number >= head.number);
+    if (caughtUp) health.progressed();
+    return caughtUp;
   }
 
   async function sync(signal = new AbortController().signal): Promise<Cursor> {
-    const ctx = context(signal, await start(signal));
-    status.cursor = ctx.cursor;
-    while (!signal.aborted && !(await step(ctx))) {}
-    return ctx.cursor;
+    health.started();
+    try {
+      const ctx = context(signal, await start(signal));
+      status.cursor = ctx.cursor;
+      while (!signal.aborted && !(await step(ctx))) {}
+      return ctx.cursor;
+    } finally {
+      health.ended();
+    }
   }
 
   async function run(signal: AbortSignal): Promise<void> {
@@ -168,10 +275,12 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
     let ctx: SyncContext | undefined;
     const heads = new HeadSignal();
     const unsubscribe = params.subscribeHeads?.(() => heads.notify());
+    health.started();
     try {
       await loop();
     } finally {
       unsubscribe?.();
+      health.ended();
     }
     status.phase = "stopped";
 
@@ -190,9 +299,12 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
             throw error;
           }
           if (signal.aborted) break;
+          health.rpcFailed(error);
+          // The endpoint may have been replaced while it failed: its chain id is asked again first.
+          chainCheckedAt = Number.NEGATIVE_INFINITY;
           // What is in memory may be ahead of a batch that failed: the store is the truth.
           if (ctx !== undefined) ctx.cursor = (await readCursor(store)) ?? ctx.cursor;
-          const delayMs = backoffDelay(failures++, { baseMs: 200, maxMs: 30_000 });
+          const delayMs = backoffDelay(failures++, { baseMs: 200, maxMs: MAX_STEP_BACKOFF_MS });
           log.warn({ err: error, delayMs }, "sync step failed; retrying");
           await sleep(delayMs, signal);
         }
@@ -200,5 +312,5 @@ export function createIndexer(params: CreateIndexerParameters): Indexer {
     }
   }
 
-  return { run, sync, status: () => ({ ...status }) };
+  return { run, sync, status: () => ({ ...status, ...health.snapshot() }) };
 }

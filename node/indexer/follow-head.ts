@@ -1,11 +1,10 @@
-import type { RpcLog } from "viem";
 import { ReorgTooDeepError, RpcError } from "../errors.ts";
 import { readHeader } from "../store/read-cursor.ts";
 import { rollback } from "../store/rollback.ts";
-import { bloomMayContain } from "./bloom.ts";
 import type { SyncContext } from "./context.ts";
+import { fetchBlockLogs } from "./fetch-block-logs.ts";
 import { indexBatch } from "./index-batch.ts";
-import { confirmBlock, fetchBlock, fetchConfirmedBlock, fetchLogs, type RemoteBlock } from "./rpc.ts";
+import { confirmBlock, fetchBlock, fetchConfirmedBlock, type RemoteBlock } from "./rpc.ts";
 
 /**
  * Brings the cursor to `head` block by block, as Ponder's realtime sync does: the same block again is
@@ -33,10 +32,7 @@ export async function followHead(ctx: SyncContext, head: RemoteBlock): Promise<v
 }
 
 async function indexBlock(ctx: SyncContext, block: RemoteBlock): Promise<void> {
-  const mayHaveLogs = ctx.addresses.some((address) => bloomMayContain(block.logsBloom, address));
-  const logs: RpcLog[] = mayHaveLogs
-    ? await ctx.retry(() => fetchLogs(ctx.client, { addresses: ctx.addresses, block }))
-    : [];
+  const logs = await fetchBlockLogs(ctx, block);
   if (ctx.signal.aborted) return;
   // Logs fetched by the block's hash vouch for it; without any, one garbled hash would become the
   // cursor and the next block's parent hash would look like a reorg. The step fails; the next one
@@ -77,7 +73,7 @@ async function reorg(ctx: SyncContext, claimed: RemoteBlock): Promise<void> {
   if (ancestor === undefined) {
     throw new ReorgTooDeepError(`reorg deeper than the configured finality of ${ctx.finality} blocks`, {
       details: `the chain replaced block ${deepest.number} (now ${deepest.hash}); the store is at ${from.number} ${from.hash} and can roll back to block ${floor} at most`,
-      hint: "the data cannot be repaired in place: raise --confirmations and reindex into an empty data folder",
+      hint: `raise --finality (now ${ctx.finality}) above the depth of the chain's reorgs and reindex into an empty data folder: the data cannot be repaired in place`,
     });
   }
   if (ancestor.number >= Math.min(from.number, tip.number)) {

@@ -158,7 +158,12 @@ export async function fetchLogs(client: IndexerClient, params: FetchLogsParamete
 }
 
 export async function fetchChainId(client: IndexerClient): Promise<number> {
-  return Number(await call(() => client.request({ method: "eth_chainId" })));
+  const id = await call(() => client.request({ method: "eth_chainId" }));
+  const chainId = Number(id);
+  if (!Number.isSafeInteger(chainId) || chainId <= 0) {
+    throw new InconsistentResponseError("eth_chainId returned no chain id", { details: String(id).slice(0, 100) });
+  }
+  return chainId;
 }
 
 const RANGE_REFUSED =
@@ -181,27 +186,46 @@ async function call<T>(request: () => Promise<T>, { logs = false } = {}): Promis
  * its own class (`LimitExceededRpcError`, `InvalidParamsRpcError`…) that keeps the `RpcRequestError`,
  * and the endpoint's own `{ code, message }` beneath it, only as causes.
  */
-function inspect(error: unknown): { code: number | undefined; status: number | undefined; message: string } {
+function inspect(error: unknown): {
+  code: number | undefined;
+  status: number | undefined;
+  rpcStatus: number | undefined;
+  message: string;
+} {
   let code: number | undefined;
   let status: number | undefined;
+  let rpcStatus: number | undefined;
   let message = firstLine(error instanceof Error ? error.message : String(error));
   const seen = new Set<unknown>();
   for (let e: unknown = error; typeof e === "object" && e !== null && !seen.has(e); e = (e as Error).cause) {
     seen.add(e);
     if (code === undefined && typeof (e as { code?: unknown }).code === "number") code = (e as { code: number }).code;
     if (status === undefined && e instanceof HttpRequestError) status = e.status;
+    // A JSON-RPC error body on a non-2xx answer: viem keeps the HTTP status on the RpcRequestError.
+    if (rpcStatus === undefined && e instanceof RpcRequestError) rpcStatus = e.status;
     // The endpoint's words: the RpcRequestError's details, or the raw JSON-RPC error it wraps.
     if (e instanceof RpcRequestError && e.details) message = firstLine(e.details);
   }
-  return { code, status, message };
+  return { code, status, rpcStatus, message };
 }
+
+/** A provider refusing the URL's key or the caller (401, 403): fatal, whatever body it came with. */
+const REFUSED = [401, 403];
 
 export function classifyRpcError(error: unknown, logs = false): GramNodeError {
   if (error instanceof GramNodeError) return error;
-  const { code, status, message } = inspect(error);
+  const { code, status, rpcStatus, message } = inspect(error);
+  // Other statuses with a JSON-RPC body are read by their code, as on a 200: some providers answer a
+  // refused log range or a rate limit with a 400 or a 429 and a JSON-RPC error.
+  const refused = [status, rpcStatus].find((s) => s !== undefined && REFUSED.includes(s));
+  if (refused !== undefined) return fatalStatus(refused, message, error);
   // viem refuses to read an answer over its size limit (10 MiB by default): a range of that many logs.
   if (logs && error instanceof BaseError && error.walk((e) => e instanceof ResponseBodyTooLargeError)) {
     return new RangeTooLargeError("the log range's answer exceeded the HTTP client's size limit", { cause: error });
+  }
+  // With a short --rpc-timeout-ms a wide range may take longer than the timeout every time: split it.
+  if (logs && error instanceof BaseError && error.walk((e) => e instanceof TimeoutError)) {
+    return new RangeTooLargeError("an eth_getLogs request timed out; the range is split", { cause: error });
   }
   if (logs && code !== undefined && !RATE_LIMITED.test(message) && RANGE_REFUSED.test(message)) {
     return new RangeTooLargeError("the RPC endpoint refused the log range", { details: message, cause: error });
@@ -210,13 +234,7 @@ export function classifyRpcError(error: unknown, logs = false): GramNodeError {
     if (logs && status === 413) {
       return new RangeTooLargeError("the RPC endpoint refused the log range as too large", { cause: error });
     }
-    if (status >= 400 && status < 500 && ![408, 425, 429].includes(status)) {
-      return new RpcFatalError(`the RPC endpoint answered HTTP ${status}`, {
-        details: message,
-        hint: "check --rpc: the URL, its API key and its path",
-        cause: error,
-      });
-    }
+    if (status >= 400 && status < 500 && ![408, 425, 429].includes(status)) return fatalStatus(status, message, error);
   }
   // A block the node does not know (any more) is a head reorged away between two requests: retried.
   if (code === -32601 || (code === -32602 && !BLOCK_UNKNOWN.test(message))) {
@@ -228,6 +246,14 @@ export function classifyRpcError(error: unknown, logs = false): GramNodeError {
   }
   const what = error instanceof TimeoutError ? "timed out" : "failed";
   return new RpcError(`an RPC request ${what}`, { details: message, cause: error });
+}
+
+function fatalStatus(status: number, message: string, cause: unknown): RpcFatalError {
+  return new RpcFatalError(`the RPC endpoint answered HTTP ${status}`, {
+    details: message,
+    hint: "check --rpc: the URL, its API key and its path",
+    cause,
+  });
 }
 
 const firstLine = (message: string) => message.split("\n")[0] ?? message;

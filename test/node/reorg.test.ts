@@ -135,6 +135,8 @@ describe("reorgs", () => {
     const error = await strict.sync().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReorgTooDeepError);
     expect((error as ReorgTooDeepError).shortMessage).toBe("reorg deeper than the configured finality of 2 blocks");
+    // The flag that sets how deep the node can roll back.
+    expect((error as ReorgTooDeepError).hint).toMatch(/^raise --finality/);
     expect(await readCursor(shallow)).toEqual(cursor);
     // The follower's loop does not retry it either: run() rejects.
     await expect(strict.run(new AbortController().signal)).rejects.toBeInstanceOf(ReorgTooDeepError);

@@ -1,7 +1,14 @@
 // The indexer against a misbehaving RPC endpoint. The misbehaviour is a wrapper around the real
 // loopback client (no proxy process yet): it refuses large log ranges as providers do, garbles block
 // hashes in log responses, and fails requests outright. The indexed state must still equal the chain's.
-import { createPublicClient, HttpRequestError, http, RpcRequestError, TimeoutError } from "viem";
+import {
+  createPublicClient,
+  HttpRequestError,
+  http,
+  ResourceNotFoundRpcError,
+  RpcRequestError,
+  TimeoutError,
+} from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RangeTooLargeError, RpcError, RpcFatalError } from "../../node/errors.ts";
 import { createIndexer } from "../../node/indexer/create-indexer.ts";
@@ -122,6 +129,26 @@ describe("a misbehaving RPC endpoint (a wrapper around the real client)", () => 
     expect(failed).toBeGreaterThan(2);
   });
 
+  // Blooms have false positives: a block whose bloom says the tracked contracts may have logs, and whose
+  // logs do not include any, must not be refetched forever. Here every block's bloom says "maybe".
+  it("refetches an empty eth_getLogs answer the bloom contradicts, then accepts it after 4 tries", async () => {
+    await chain.mine();
+    const empty = await chain.client.getBlock();
+    const asked = new Map<string, number>();
+    const full = `0x${"ff".repeat(256)}`;
+    const client = wrap((request) => {
+      if (request.method === "eth_getLogs") {
+        const hash = (request.params as [{ blockHash?: string }])[0].blockHash;
+        if (hash !== undefined) asked.set(hash, (asked.get(hash) ?? 0) + 1);
+        return undefined;
+      }
+      if (request.method !== "eth_getBlockByNumber" && request.method !== "eth_getBlockByHash") return undefined;
+      return { rewrite: (block) => (block === null ? null : { ...(block as object), logsBloom: full }) };
+    });
+    expect(await indexWith(client)).toBe(reference);
+    expect(asked.get(empty.hash)).toBe(4);
+  });
+
   it("stops on errors retrying cannot fix", async () => {
     const client = wrap((request) =>
       request.method === "eth_getLogs" ? { throws: new HttpRequestError({ url: chain.url, status: 401 }) } : undefined,
@@ -141,6 +168,18 @@ describe("a misbehaving RPC endpoint (a wrapper around the real client)", () => 
     expect(kind(new RpcRequestError({ body: {}, url, error: { code: -32601, message: "method not found" } }))).toBe(
       RpcFatalError.name,
     );
+    // A provider refusing the key answers 401/403 with a JSON-RPC body: viem keeps the status on the
+    // RpcRequestError, beneath its own class for the code.
+    const keyRefused = (status: number) =>
+      new RpcRequestError({ body: {}, url, status, error: { code: -32001, message: "invalid API key" } });
+    expect(kind(keyRefused(401))).toBe(RpcFatalError.name);
+    expect(kind(new ResourceNotFoundRpcError(keyRefused(403)))).toBe(RpcFatalError.name);
+    expect(kind(keyRefused(429))).toBe(RpcError.name);
+    expect(classifyRpcError(new ResourceNotFoundRpcError(keyRefused(401))).message).toMatchInlineSnapshot(`
+      "the RPC endpoint answered HTTP 401
+      Details: invalid API key
+      Hint: check --rpc: the URL, its API key and its path"
+    `);
     expect(kind(new TimeoutError({ body: {}, url }))).toBe(RpcError.name);
     expect(kind(new TypeError("fetch failed"))).toBe(RpcError.name);
     expect(classifyRpcError(new HttpRequestError({ url, status: 401 })).message).toMatchInlineSnapshot(`

@@ -55,6 +55,10 @@ const cases: { args: string[]; env?: Record<string, string>; message: () => stri
     message: () => "--poll-interval-ms: got '-5', expected an integer 1..3600000 (milliseconds)",
   },
   {
+    args: ["--rpc", RPC, "--rpc-timeout-ms", "50"],
+    message: () => "--rpc-timeout-ms: got '50', expected an integer 100..600000 (milliseconds)",
+  },
+  {
     args: ["--rpc", RPC, "--extra-token", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "--extra-token", "0x12"],
     message: () => "--extra-token: got '0x12', expected a 0x-prefixed 20-byte address",
   },

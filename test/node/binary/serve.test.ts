@@ -17,6 +17,7 @@ import {
   nodeFolders,
   spawnNode,
   startChainWithFolders,
+  waitFor,
   waitSynced,
 } from "./node-process.ts";
 
@@ -52,7 +53,8 @@ describe("gram-node", () => {
     const first = spawnNode(args(dataDir));
     const url = await first.ready;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await getJson(`${url}/healthz`)).status).toBe(200);
+    // 503 until the indexer's first step has checked the stored cursor against the chain (issue 11).
+    await waitFor(async () => (await getJson(`${url}/healthz`)).status === 200, 10_000, "/healthz to answer 200");
     await waitSynced(chain, url);
     const { body: status } = await getJson(`${url}/v1/status`);
     expect(status).toMatchObject({ chainId: 31337, phase: "realtime", syncing: false, lag: 0, confirmations: 2 });

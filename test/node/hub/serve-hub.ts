@@ -12,6 +12,7 @@ import { createApiServer } from "../../../node/api/create-api-server.ts";
 import type { IndexerEvents } from "../../../node/api/indexer-events.ts";
 import type { HubLimits } from "../../../node/hub/context.ts";
 import { type ChatHub, createChatHub } from "../../../node/hub/create-chat-hub.ts";
+import { IDLE_STATUS } from "../../../node/indexer/create-indexer.ts";
 import { openStore, type Store } from "../../../node/store/open-store.ts";
 import { type EnvelopeDraft, signEnvelope } from "../../../protocol/chat/sign.ts";
 import { checkSignInChallenge, createChatSignIn } from "../../../protocol/chat/siwe.ts";
@@ -58,7 +59,7 @@ export async function serveHub(options: HubOptions = {}): Promise<ServedHub> {
   });
   const app = await createApiServer({
     store,
-    indexer: { status: () => ({ phase: "idle", cursor: undefined, head: undefined, finalized: undefined }) },
+    indexer: { status: () => IDLE_STATUS },
     chainId: DOMAIN.chainId,
     contracts: { tokens: [], escrow: DOMAIN.escrow },
     confirmations: 1,

@@ -1,10 +1,11 @@
-// A misbehaving JSON-RPC endpoint for the node's tests: an HTTP proxy on loopback in front of a real
-// node (Hardhat's server) that, for a seeded share of responses, drops the connection, delays, answers
-// HTTP 503/429, a JSON-RPC error, truncated or garbled JSON, or rewrites what the node said: a log's
-// block hash, a block's hash or parent hash, a log dropped from `eth_getLogs`, a log flagged removed.
-// Run as its own process; it only needs Node's built-ins.
+// A misbehaving JSON-RPC endpoint for the node's tests and benchmarks: an HTTP proxy on loopback in
+// front of a real node (Hardhat's server) that, for a seeded share of responses, drops the connection,
+// delays, answers HTTP 503/429, a JSON-RPC error, truncated or garbled JSON, or rewrites what the node
+// said: a log's block hash, a block's hash or parent hash, a log dropped from `eth_getLogs`, a log
+// flagged removed. Run as its own process (`start-fault-proxy.ts` spawns it); it only needs Node's
+// built-ins.
 //
-//   node test/node/proxy/fault-proxy.ts --upstream http://127.0.0.1:8545 --seed 7 --rate 0.2 \
+//   node scripts/lib/fault-proxy.ts --upstream http://127.0.0.1:8545 --seed 7 --rate 0.2 \
 //     --faults drop,delay,http503,http429,rpcError,truncate,garble,logBlockHash,blockHash,parentHash,dropLog,removed
 //
 // It prints one JSON line on stdout, `{"port":…,"seed":…,"rate":…,"faults":[…]}`, once it listens.
@@ -15,6 +16,20 @@
 // as providers do, every eth_getLogs over more than n blocks, with --range-error-code: -32005 as
 // Infura's "query returned more than 10000 results", -32602 as Alchemy's "Log response size exceeded",
 // any other code as QuickNode's -32614 "eth_getLogs is limited to a 10,000 range").
+//
+// `POST /__control` with a JSON object changes, from then on, how the endpoint as a whole behaves
+// (fields left out keep their value; the answer is the whole mode):
+//   {"stall": true}            every request hangs (held, unanswered) until {"stall": false}, then goes
+//                              on to the node: an endpoint that stops answering for a while;
+//   {"stall": ["eth_getBlockByNumber"]}  only requests of these methods hang;
+//   {"chainId": 31339}         eth_chainId answers 31339: the endpoint now serves another chain (a
+//                              fork with its own chain id keeps the blocks it forked from); null: off;
+//   {"reject": {"status": 401, "code": -32001, "message": "invalid API key"}}  every request is
+//                              answered with that HTTP status and a JSON-RPC error body, as providers
+//                              refuse a key; null: off;
+//   {"laggingLogs": 2}         the first 2 eth_getLogs requests by block hash for each block answer
+//                              `[]`: a load balancer whose backends import a new block at different
+//                              moments, one of them answering for a block it does not have yet.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
 
@@ -86,8 +101,95 @@ const fakeHash = () => `0x${Array.from({ length: 64 }, () => "0123456789abcdef"[
 const stats = {
   requests: 0,
   refusedRanges: 0,
+  /** eth_getLogs by block hash answered `[]` by `laggingLogs`. */
+  laggingLogs: 0,
+  /** Requests held by a stall (counted when they arrive). */
+  held: 0,
+  /** Requests answered by `reject`. */
+  rejected: 0,
+  chainIdRewrites: 0,
   faults: Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>,
 };
+
+/** How the endpoint as a whole behaves, changed at run time by `POST /__control`. */
+export interface FaultProxyMode {
+  stall: boolean | string[];
+  chainId: number | null;
+  reject: { status: number; code: number; message: string } | null;
+  laggingLogs: number;
+}
+const mode: FaultProxyMode = { stall: false, chainId: null, reject: null, laggingLogs: 0 };
+/** Requests held by a stall: released (sent on to the node) when it is lifted. */
+const held = new Set<() => void>();
+/** eth_getLogs requests by block hash answered so far, per block hash (for `laggingLogs`). */
+const logRequests = new Map<string, number>();
+
+/** Applies a `POST /__control` body; returns an error message for a field it cannot take. */
+function setMode(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return "expected a JSON object";
+  const next = { ...mode, ...(body as Partial<FaultProxyMode>) };
+  const stallOk =
+    typeof next.stall === "boolean" || (Array.isArray(next.stall) && next.stall.every((m) => typeof m === "string"));
+  if (!stallOk) return "stall: expected true, false or a list of method names";
+  if (next.chainId !== null && !(Number.isInteger(next.chainId) && next.chainId > 0))
+    return "chainId: expected a positive integer or null";
+  if (
+    next.reject !== null &&
+    !(
+      Number.isInteger(next.reject?.status) &&
+      Number.isInteger(next.reject?.code) &&
+      typeof next.reject?.message === "string"
+    )
+  )
+    return "reject: expected { status, code, message } or null";
+  if (!(Number.isInteger(next.laggingLogs) && next.laggingLogs >= 0)) return "laggingLogs: expected an integer ≥ 0";
+  Object.assign(mode, next);
+  if (!isStalled([])) {
+    for (const release of held) release();
+    held.clear();
+  }
+  return undefined;
+}
+
+/** Whether requests of these methods hang now (with no methods: whether anything does). */
+function isStalled(requests: readonly JsonRpcRequest[]): boolean {
+  if (mode.stall === true) return true;
+  if (mode.stall === false || mode.stall.length === 0) return false;
+  if (requests.length === 0) return true;
+  const methods = mode.stall;
+  return requests.some((r) => methods.includes(r.method ?? ""));
+}
+
+/** The answer `mode` gives instead of the node's, if any (a stall is handled apart). */
+function modeAnswer(requests: readonly JsonRpcRequest[], batch: boolean): { status: number; body: string } | undefined {
+  const wrap = (answers: unknown[]) => JSON.stringify(batch ? answers : answers[0]);
+  if (mode.reject !== null) {
+    stats.rejected++;
+    const { status, code, message } = mode.reject;
+    const error = (r: JsonRpcRequest) => ({ jsonrpc: "2.0", id: r.id ?? null, error: { code, message } });
+    return { status, body: wrap(requests.length === 0 ? [error({})] : requests.map(error)) };
+  }
+  // Only a whole request of one kind is answered here; a mixed batch goes to the node as it is.
+  if (mode.chainId !== null && requests.length > 0 && requests.every((r) => r.method === "eth_chainId")) {
+    stats.chainIdRewrites++;
+    const result = `0x${mode.chainId.toString(16)}`;
+    return { status: 200, body: wrap(requests.map((r) => ({ jsonrpc: "2.0", id: r.id ?? null, result }))) };
+  }
+  if (mode.laggingLogs > 0 && requests.length > 0 && requests.every((r) => r.method === "eth_getLogs")) {
+    const hashes = requests.map(
+      (r) => (Array.isArray(r.params) ? (r.params[0] as { blockHash?: string }) : undefined)?.blockHash,
+    );
+    if (hashes.every((hash) => typeof hash === "string")) {
+      const seen = hashes.map((hash) => logRequests.get(hash as string) ?? 0);
+      for (const hash of hashes) logRequests.set(hash as string, (logRequests.get(hash as string) ?? 0) + 1);
+      if (seen.every((n) => n < mode.laggingLogs)) {
+        stats.laggingLogs++;
+        return { status: 200, body: wrap(requests.map((r) => ({ jsonrpc: "2.0", id: r.id ?? null, result: [] }))) };
+      }
+    }
+  }
+  return undefined;
+}
 
 /**
  * One fault for this request, or none: `rate` of requests misbehave, the type drawn uniformly. With
@@ -179,6 +281,17 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 async function handle(req: IncomingMessage, res: ServerResponse) {
   if (req.method === "GET" && req.url === "/__stats") return reply(res, 200, JSON.stringify(stats));
+  if (req.method === "POST" && req.url === "/__control") {
+    let problem: string | undefined;
+    try {
+      problem = setMode(JSON.parse(await readBody(req)));
+    } catch {
+      problem = "expected a JSON object";
+    }
+    return problem === undefined
+      ? reply(res, 200, JSON.stringify(mode))
+      : reply(res, 400, JSON.stringify({ error: `fault-proxy: /__control: ${problem}` }));
+  }
   const body = await readBody(req);
   stats.requests++;
   let parsed: JsonRpcRequest | JsonRpcRequest[] | undefined;
@@ -188,6 +301,13 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     parsed = undefined;
   }
   const requests = Array.isArray(parsed) ? parsed : parsed === undefined ? [] : [parsed];
+
+  if (isStalled(requests)) {
+    stats.held++;
+    await new Promise<void>((release) => held.add(release));
+  }
+  const instead = modeAnswer(requests, Array.isArray(parsed));
+  if (instead !== undefined) return reply(res, instead.status, instead.body);
 
   const refusal = maxLogRange === undefined ? undefined : refuseRange(requests);
   if (refusal !== undefined) return reply(res, 200, JSON.stringify(Array.isArray(parsed) ? [refusal] : refusal));
