@@ -118,7 +118,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
       tokens: tokens.map((token) => token.address),
       escrow,
       db: store.db,
-      rateLimit: { perPayerPerMinute: config.relayer.perPayerPerMinute },
+      limits: config.relayer.limits,
       log: log.child({ part: "relayer" }),
     });
     shutdown.add("relayer", () => relayer.close());

@@ -21,6 +21,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { expect } from "vitest";
 import { createRelayer, type Relayer } from "../../../node/relayer/create-relayer.ts";
+import type { RelayerLimits } from "../../../node/relayer/limits.ts";
 import { relayRoutes } from "../../../node/relayer/routes.ts";
 import {
   cancelAuthorizationTypes,
@@ -57,10 +58,13 @@ export async function setupRelaying(chain: TestChain) {
     perPayerPerMinute = 1_000,
     dataDir,
     key = relayerKey,
+    limits = {},
   }: {
     perPayerPerMinute?: number;
     dataDir?: string;
     key?: LocalAccount;
+    /** Limits other than the defaults; the tests' minimum amount is 1 base unit unless given. */
+    limits?: Partial<RelayerLimits>;
   } = {}) {
     const dir = dataDir ?? (await mkdtemp(join(tmpdir(), "gram-relayer-")));
     if (dataDir === undefined) dirs.push(dir);
@@ -71,7 +75,7 @@ export async function setupRelaying(chain: TestChain) {
       tokens: [chain.token],
       escrow: chain.escrow,
       dataDir: dir,
-      rateLimit: { perPayerPerMinute },
+      limits: { perPayerPerMinute, minAmount: { default: 1n }, ...limits },
     });
     const app = Fastify();
     await app.register(relayRoutes, { relayer });
