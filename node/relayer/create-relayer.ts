@@ -55,6 +55,7 @@ export interface Relayer {
 export interface RelayerStatus extends WatchdogStatus {
   address: Address;
   budget: BudgetStatus;
+  limits: RelayerLimits;
 }
 
 /**
@@ -148,7 +149,7 @@ export async function createRelayer(params: CreateRelayerParameters): Promise<Re
     limits,
     relayTransfer: guard("transfer", relayTransfer),
     relayPay: guard("payment", relayPay),
-    status: () => ({ address: account.address, ...watchdog.status(), budget: budget.status() }),
+    status: () => ({ address: account.address, ...watchdog.status(), budget: budget.status(), limits }),
     check: () => watchdog.check(),
     close() {
       closing ??= (async () => {

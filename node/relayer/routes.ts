@@ -84,13 +84,10 @@ export const relayRoutes: FastifyPluginAsync<RelayRoutesOptions> = async (app, {
 
   route("/v1/relay/transfer", relayTransferRequestSchema, (request) => relayer.relayTransfer(request));
   route("/v1/relay/pay", relayPayRequestSchema, (request) => relayer.relayPay(request));
-  app.get("/v1/relay/status", async () => {
-    const status = relayer.status();
-    return {
-      ...status,
-      budget: { ...status.budget, wei: String(status.budget.wei), maxWei: String(status.budget.maxWei) },
-    };
-  });
+  // Amounts of wei and gas as decimal strings, as everywhere in the API.
+  app.get("/v1/relay/status", async () =>
+    JSON.parse(JSON.stringify(relayer.status(), (_key, value) => (typeof value === "bigint" ? String(value) : value))),
+  );
 };
 
 /**

@@ -63,7 +63,7 @@ export async function setupRelaying(chain: TestChain) {
     perPayerPerMinute?: number;
     dataDir?: string;
     key?: LocalAccount;
-    /** Limits other than the defaults; the tests' minimum amount is 1 base unit unless given. */
+    /** Limits other than the defaults; unless given, the tests' minimum amount is 1 base unit and IPs are not limited. */
     limits?: Partial<RelayerLimits>;
   } = {}) {
     const dir = dataDir ?? (await mkdtemp(join(tmpdir(), "gram-relayer-")));
@@ -75,7 +75,7 @@ export async function setupRelaying(chain: TestChain) {
       tokens: [chain.token],
       escrow: chain.escrow,
       dataDir: dir,
-      limits: { perPayerPerMinute, minAmount: { default: 1n }, ...limits },
+      limits: { perPayerPerMinute, perIpPerMinute: 100_000, minAmount: { default: 1n }, ...limits },
     });
     const app = Fastify();
     await app.register(relayRoutes, { relayer });
