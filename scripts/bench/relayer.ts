@@ -9,7 +9,8 @@
 //   2. time from a dropped relayer transaction to the next relay landing: with a block every second,
 //      a relay is dropped from the mempool (`hardhat_dropTransaction`), the next relay is sent (its
 //      nonce now behind a gap), and the clock runs until that next relay's receipt; for the watchdog's
-//      default interval (5 s) and 1 s.
+//      default interval (5 s) and 1 s. Each drop waits a random (seeded) part of the interval first, so
+//      that the samples fall anywhere between two of the watchdog's checks.
 // Prints tables and the machine. A refusal that spends gas, or a relay that never lands, exits 1.
 //
 // Flags: --requests <n> (20 per kind), --runs <n> (5 per interval).
@@ -42,6 +43,7 @@ import {
   transferWithAuthorizationTypes,
 } from "../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
+import { random } from "./node-chain.ts";
 import { describeMachine, percentile } from "./report.ts";
 import { type GramNode, startGramNode, startWalletBenchChain, type WalletBenchChain } from "./wallet-setup.ts";
 
@@ -375,6 +377,7 @@ try {
   // 2. From a dropped relayer transaction to the next relay landing.
 
   const BLOCK_MS = 1_000;
+  const phase = random(11);
   const landing: Record<string, string | number>[] = [];
   let neverLanded = false;
   for (const intervalMs of [5_000, 1_000]) {
@@ -384,6 +387,7 @@ try {
       const [a, b] = [await signTransfer(rich, { value: 10n ** 9n }), await signTransfer(rich, { value: 10n ** 9n })];
       await bench.rpc("evm_setAutomine", [false]);
       await bench.rpc("evm_setIntervalMining", [0]);
+      await new Promise((done) => setTimeout(done, phase.next() * intervalMs));
       const dropped = await post(node, "/v1/relay/transfer", a);
       if (!(await bench.rpc<boolean>("hardhat_dropTransaction", [dropped.json.txHash]))) throw new Error("drop failed");
       const droppedAt = performance.now();
