@@ -21,6 +21,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  await chain.rpc("evm_setIntervalMining", [0]);
   await chain.automine(true);
 });
 afterAll(async () => {
@@ -187,9 +188,10 @@ describe("watchdog", () => {
     await chain.automine(false);
     const first = await relay(relayer, a.request);
     await drop(first);
-    await chain.automine(true);
     // Its nonce is past the dropped one: the chain holds it back until the gap is filled.
     const second = await relay(relayer, b.request);
+    // A block every 100 ms from now on, as a live chain would make them.
+    await chain.rpc("evm_setIntervalMining", [100]);
 
     await waitFor(async () => (await receiptStatus(second)) === "success", 20_000, "the relay after the gap");
 
