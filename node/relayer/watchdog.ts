@@ -162,8 +162,9 @@ export function createWatchdog(ctx: RelayerContext): Watchdog {
     for (let nonce = mined; nonce < state.next; nonce++) {
       const tx = state.pending.get(nonce);
       if (tx === undefined) {
-        // A nonce the counter passed with nothing recorded at it: only a filler can close it.
-        await resend(nonce, undefined, true, fees);
+        // A nonce the counter passed with nothing recorded at it: only a filler can close it, unless the
+        // node already holds a transaction there (another sender using the key).
+        if (nonce >= pendingCount) await resend(nonce, undefined, true, fees);
         continue;
       }
       const sent = parseTransaction(tx.raw);

@@ -2,7 +2,15 @@
 // priced out by a rising base fee is replaced with a higher fee, a nonce its relay can no longer fill
 // is closed with a zero-value transfer to itself, and in every case the relays after it land. Past a
 // queue depth new relays are refused (503, with the reason) instead of answered 200 and stalled.
-import { type Address, type Hex, parseGwei, TransactionReceiptNotFoundError, toHex } from "viem";
+import {
+  type Address,
+  createWalletClient,
+  type Hex,
+  http,
+  parseGwei,
+  TransactionReceiptNotFoundError,
+  toHex,
+} from "viem";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RelayerLimits } from "../../../node/relayer/limits.ts";
 import type { RelayTransferRequestJson } from "../../../protocol/relay.ts";
@@ -66,6 +74,8 @@ describe("watchdog", () => {
     const [a, b] = [await transferOf("dropped"), await transferOf("behind")];
     await chain.automine(false);
     const first = await relay(relayer, a.request);
+    // Answered once broadcast: the node already holds it.
+    expect((await chain.client.getTransaction({ hash: first })).blockNumber).toBeNull();
     await drop(first);
     const second = await relay(relayer, b.request);
 
@@ -160,6 +170,29 @@ describe("watchdog", () => {
       code: "NONCE_USED",
       message: `${a.payer.address} has already used or canceled the authorization nonce ${nonce}`,
     });
+  });
+
+  it("closes a gap that another sender's dropped transaction left, where it recorded nothing", async () => {
+    const { request } = await transferOf("after-foreign-gap");
+    await chain.automine(false);
+    // The operator sends from the relayer's key behind its back; the relayer counts past it.
+    const operator = createWalletClient({ account: relaying.relayerKey, transport: http(chain.url) });
+    const foreign = await operator.sendTransaction({ chain: null, to: chain.owner, value: 1n });
+    const gapNonce = (await chain.client.getTransaction({ hash: foreign })).nonce;
+    const relayer = await start();
+    const second = await relay(relayer, request);
+    await drop(foreign);
+
+    await relayer.relayer.check();
+    await chain.mine();
+
+    expect(await receiptStatus(second)).toBe("success");
+    const block = await chain.client.getBlock({ includeTransactions: true });
+    expect(block.transactions.find((tx) => tx.nonce === gapNonce)).toMatchObject({
+      to: relaying.relayerAddress.toLowerCase(),
+      value: 0n,
+    });
+    expect(relayer.relayer.status().gapsClosed).toBe(1);
   });
 
   it("refuses new relays with 503 and the reason once too many of its transactions wait to be mined", async () => {
