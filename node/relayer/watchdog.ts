@@ -57,10 +57,20 @@ export function createWatchdog(ctx: RelayerContext): Watchdog {
   let chainNonce: number | null = null;
   let checkedAt: string | null = null;
   let lastError: string | null = null;
+  /** Mined nonces none of whose transactions had a receipt at the last check. */
+  const unexplained = new Set<number>();
 
-  async function settle(tx: PendingTransaction) {
+  /** Settles a mined nonce; false when it waits for the next check. */
+  async function settle(tx: PendingTransaction): Promise<boolean> {
     const fillers = tx.fillers ?? [];
     const receipt = await findReceipt(ctx, [...tx.hashes, ...fillers]);
+    // A node behind a load balancer may count a nonce mined before it serves the receipt: another
+    // sender is concluded only when the receipt is still missing at the next check.
+    if (receipt === undefined && !unexplained.has(tx.nonce)) {
+      unexplained.add(tx.nonce);
+      return false;
+    }
+    unexplained.delete(tx.nonce);
     const record = tx.key === undefined ? undefined : await records.get(tx.key);
     if (record !== undefined && tx.key !== undefined) {
       if (receipt !== undefined && tx.hashes.includes(receipt.transactionHash)) {
@@ -77,6 +87,7 @@ export function createWatchdog(ctx: RelayerContext): Watchdog {
     }
     await records.write({ settled: [tx.nonce] });
     state.pending.delete(tx.nonce);
+    return true;
   }
 
   /**
