@@ -93,10 +93,13 @@ export type RelayTransferRequestJson = z.input<typeof relayTransferRequestSchema
 export type RelayPayRequestJson = z.input<typeof relayPayRequestSchema>;
 
 /**
- * The relayer's answer. The same authorization sent twice gets the same `txHash` (`duplicate: true`
- * the second time); the client watches the transaction on `/v1/stream` or the chain.
+ * The relayer's answer, given once the transaction is broadcast. The same authorization sent again
+ * (same payer, same signature) gets the same answer, `duplicate: true`; one whose transaction reverted
+ * gets the revert (`REVERTED`). The client checks `txHash` on the chain: after a fee bump by the
+ * relayer's watchdog, a copy's answer names the replacement.
  */
 export interface RelayResponse {
+  /** The relayer's transaction carrying the authorization. */
   txHash: Hex;
   duplicate: boolean;
   /** `transfer`: keccak256 of (from, nonce); `pay`: the invoice id. */
@@ -114,5 +117,8 @@ export type RelayErrorCode =
   | "NONCE_USED"
   | "INSUFFICIENT_BALANCE"
   | "INVOICE_INVALID"
+  | "AMOUNT_TOO_SMALL" // zero, or below the relayer's minimum for the token
+  | "GAS_TOO_HIGH" // the transaction, or a contract signer's ERC-1271 check, needs more gas than the relayer pays
+  | "REVERTED" // a copy of an authorization whose relayed transaction reverted
   | "RATE_LIMITED" // 429
-  | "RELAYER_UNAVAILABLE"; // 503
+  | "RELAYER_UNAVAILABLE"; // 503: the chain unreachable, no gas money, the hourly budget spent, a full queue

@@ -1,8 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { Command, CommanderError, Option } from "commander";
-import { type Address, getAddress, type Hex, isAddress } from "viem";
+import { type Address, formatEther, getAddress, type Hex, isAddress, parseEther } from "viem";
 import { z } from "zod";
 import { GramNodeError } from "../errors.ts";
+import { DEFAULT_RELAYER_LIMITS as RELAY, type RelayerLimits } from "../relayer/limits.ts";
 
 /** The node's configuration, built once at start-up from flags and environment (a flag wins). */
 export interface NodeConfig {
@@ -19,7 +20,7 @@ export interface NodeConfig {
   /** How long one RPC request of the indexer may take; the indexer retries, the transport does not. */
   rpcTimeoutMs: number;
   /** Absent when no key file is given: the node serves no relay routes. */
-  relayer: { keyFile: string; key: Hex; perPayerPerMinute: number } | undefined;
+  relayer: { keyFile: string; key: Hex; limits: RelayerLimits } | undefined;
   extraTokens: Address[];
   /** Where clients reach this node (chat sign-in names it); undefined: http://<host>:<port>. */
   publicUrl: string | undefined;
@@ -39,7 +40,24 @@ export class ConfigExit extends Error {
   override name = "ConfigExit";
 }
 
-type Key = Exclude<keyof NodeConfig, "relayer"> | "relayerKeyFile" | "relayRateLimit";
+type Key = Exclude<keyof NodeConfig, "relayer"> | "relayerKeyFile" | RelayKey;
+
+/** The relayer's limits, one flag each (`--relay-…`). */
+type RelayKey =
+  | "relayRateLimit"
+  | "relayIpRateLimit"
+  | "relayMinAmount"
+  | "relayTransferMaxGas"
+  | "relayPayMaxGas"
+  | "relayContractSignerGas"
+  | "relayMaxTxPerHour"
+  | "relayMaxEthPerHour"
+  | "relayMaxQueue"
+  | "relayWatchdogIntervalMs"
+  | "relayStuckAfterMs";
+
+/** Flags that may be given several times (the environment variable: comma-separated). */
+const REPEATABLE: ReadonlySet<Key> = new Set<Key>(["extraTokens", "relayMinAmount"]);
 
 /** Every flag: its environment variable, its default, and what it expects (the second half of every error). */
 const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected: string; describe: string }> = {
@@ -122,9 +140,79 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
   relayRateLimit: {
     flag: "--relay-rate-limit <n>",
     env: "GRAM_RELAY_RATE_LIMIT",
-    default: "10",
+    default: String(RELAY.perPayerPerMinute),
     expected: "an integer 1..100000 (relays per payer per minute)",
-    describe: "relays accepted per payer per minute",
+    describe: "relays accepted per payer per minute, counted once the payer's signature verifies",
+  },
+  relayIpRateLimit: {
+    flag: "--relay-ip-rate-limit <n>",
+    env: "GRAM_RELAY_IP_RATE_LIMIT",
+    default: String(RELAY.perIpPerMinute),
+    expected: "an integer 1..1000000 (relay requests per IP per minute)",
+    describe: "relay requests accepted per client IP per minute, counted before any work",
+  },
+  relayMinAmount: {
+    flag: "--relay-min-amount <[token=]units>",
+    env: "GRAM_RELAY_MIN_AMOUNT",
+    expected: "a whole number of base units, or <token address>=<base units>",
+    describe:
+      "smallest amount relayed, in base units: for every token, or for one (repeatable; env: comma-separated); default a thousandth of one token (GRAM: 1000000)",
+  },
+  relayTransferMaxGas: {
+    flag: "--relay-transfer-max-gas <gas>",
+    env: "GRAM_RELAY_TRANSFER_MAX_GAS",
+    default: String(RELAY.maxGas.transfer),
+    expected: "an integer 21000..30000000 (gas)",
+    describe: "most gas a relayed transfer may take (estimate); more is refused",
+  },
+  relayPayMaxGas: {
+    flag: "--relay-pay-max-gas <gas>",
+    env: "GRAM_RELAY_PAY_MAX_GAS",
+    default: String(RELAY.maxGas.pay),
+    expected: "an integer 21000..30000000 (gas)",
+    describe: "most gas a relayed invoice payment may take (estimate); more is refused",
+  },
+  relayContractSignerGas: {
+    flag: "--relay-contract-signer-gas <gas>",
+    env: "GRAM_RELAY_CONTRACT_SIGNER_GAS",
+    default: String(RELAY.contractSignerGas),
+    expected: "an integer 0..30000000 (gas)",
+    describe: "gas each contract (ERC-1271) signer may add to a route's ceiling, and use in its isValidSignature",
+  },
+  relayMaxTxPerHour: {
+    flag: "--relay-max-tx-per-hour <n>",
+    env: "GRAM_RELAY_MAX_TX_PER_HOUR",
+    default: String(RELAY.maxTransactionsPerHour),
+    expected: "an integer 1..10000000 (transactions)",
+    describe: "relayed transactions in any hour; past it relays answer 503",
+  },
+  relayMaxEthPerHour: {
+    flag: "--relay-max-eth-per-hour <eth>",
+    env: "GRAM_RELAY_MAX_ETH_PER_HOUR",
+    default: formatEther(RELAY.maxWeiPerHour),
+    expected: "a positive amount of ETH, at most 18 decimals (e.g. 0.1)",
+    describe: "ETH committed to gas in any hour (gas limit × max fee); past it relays answer 503",
+  },
+  relayMaxQueue: {
+    flag: "--relay-max-queue <n>",
+    env: "GRAM_RELAY_MAX_QUEUE",
+    default: String(RELAY.maxQueue),
+    expected: "an integer 1..10000 (transactions)",
+    describe: "relayer transactions waiting to be mined beyond which relays answer 503",
+  },
+  relayWatchdogIntervalMs: {
+    flag: "--relay-watchdog-interval-ms <ms>",
+    env: "GRAM_RELAY_WATCHDOG_INTERVAL_MS",
+    default: String(RELAY.watchdogIntervalMs),
+    expected: "an integer 10..3600000 (milliseconds)",
+    describe: "how often the relayer's watchdog checks its transactions against the chain",
+  },
+  relayStuckAfterMs: {
+    flag: "--relay-stuck-after-ms <ms>",
+    env: "GRAM_RELAY_STUCK_AFTER_MS",
+    default: String(RELAY.stuckAfterMs),
+    expected: "an integer 1000..86400000 (milliseconds)",
+    describe: "how long a relayer transaction may wait in the mempool before it is replaced with a higher fee",
   },
   extraTokens: {
     flag: "--extra-token <address>",
@@ -176,6 +264,25 @@ const schema = z
     rpcTimeoutMs: integer(100, 600_000),
     relayerKeyFile: nonEmpty.optional(),
     relayRateLimit: integer(1, 100_000),
+    relayIpRateLimit: integer(1, 1_000_000),
+    relayMinAmount: z.array(
+      z
+        .string()
+        .regex(/^(0x[0-9a-fA-F]{40}=)?\d{1,78}$/)
+        .refine((value) => !value.includes("=") || isAddress(value.slice(0, 42))),
+    ),
+    relayTransferMaxGas: integer(21_000, 30_000_000),
+    relayPayMaxGas: integer(21_000, 30_000_000),
+    relayContractSignerGas: integer(0, 30_000_000),
+    relayMaxTxPerHour: integer(1, 10_000_000),
+    relayMaxEthPerHour: z
+      .string()
+      .regex(/^\d{1,12}(\.\d{1,18})?$/)
+      .transform((value) => parseEther(value))
+      .refine((wei) => wei > 0n),
+    relayMaxQueue: integer(1, 10_000),
+    relayWatchdogIntervalMs: integer(10, 3_600_000),
+    relayStuckAfterMs: integer(1_000, 86_400_000),
     extraTokens: z.array(
       z
         .string()
@@ -226,7 +333,7 @@ export async function loadConfig({
   for (const [key, spec] of Object.entries(FLAGS) as [Key, (typeof FLAGS)[Key]][]) {
     const name = spec.flag.split(" ")[0] as string;
     const fromEnv = env[spec.env];
-    if (key === "extraTokens") {
+    if (REPEATABLE.has(key)) {
       const given = flags[key] as string[] | undefined;
       raw[key] = given ?? (fromEnv ? fromEnv.split(",").map((token) => token.trim()) : []);
       source[key] = given === undefined && fromEnv ? spec.env : name;
@@ -257,7 +364,7 @@ export async function loadConfig({
       : {
           keyFile: data.relayerKeyFile,
           key: await readKeyFile(data.relayerKeyFile, source.relayerKeyFile ?? "--relayer-key-file"),
-          perPayerPerMinute: data.relayRateLimit,
+          limits: relayLimits(data),
         };
   await expectFolder(data.deploymentsDir, source.deploymentsDir ?? "--deployments");
   return {
@@ -296,7 +403,7 @@ function parseFlags(argv: readonly string[], write: (text: string) => void, vers
   for (const [key, spec] of Object.entries(FLAGS) as [Key, (typeof FLAGS)[Key]][]) {
     const defaults = spec.default === undefined ? "" : ` (default: ${spec.default})`;
     const option = new Option(spec.flag, `${spec.describe}${defaults} [env ${spec.env}]`);
-    if (key === "extraTokens") option.argParser((value: string, previous: string[] = []) => [...previous, value]);
+    if (REPEATABLE.has(key)) option.argParser((value: string, previous: string[] = []) => [...previous, value]);
     program.addOption(option);
     attributes.push([key, option.attributeName()]);
   }
@@ -314,6 +421,29 @@ function parseFlags(argv: readonly string[], write: (text: string) => void, vers
   return Object.fromEntries(attributes.map(([key, attribute]) => [key, opts[attribute]])) as Partial<
     Record<Key, string | string[]>
   >;
+}
+
+function relayLimits(data: z.output<typeof schema>): RelayerLimits {
+  const minAmount: RelayerLimits["minAmount"] = {};
+  const tokens: Record<Address, bigint> = {};
+  for (const given of data.relayMinAmount) {
+    const [token, units] = given.includes("=") ? given.split("=") : [undefined, given];
+    if (token === undefined) minAmount.default = BigInt(units as string);
+    else tokens[getAddress(token)] = BigInt(units as string);
+  }
+  if (Object.keys(tokens).length > 0) minAmount.tokens = tokens;
+  return {
+    perPayerPerMinute: data.relayRateLimit,
+    perIpPerMinute: data.relayIpRateLimit,
+    minAmount,
+    maxGas: { transfer: BigInt(data.relayTransferMaxGas), pay: BigInt(data.relayPayMaxGas) },
+    contractSignerGas: BigInt(data.relayContractSignerGas),
+    maxTransactionsPerHour: data.relayMaxTxPerHour,
+    maxWeiPerHour: data.relayMaxEthPerHour,
+    maxQueue: data.relayMaxQueue,
+    watchdogIntervalMs: data.relayWatchdogIntervalMs,
+    stuckAfterMs: data.relayStuckAfterMs,
+  };
 }
 
 async function readKeyFile(path: string, label: string): Promise<Hex> {

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import { type Address, createPublicClient, createWalletClient, http, type Transport, webSocket } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type Deployment, DeploymentError, deploymentAbiHash, loadDeployment } from "../../protocol/deployments.ts";
@@ -14,6 +15,7 @@ import { createIndexer, type Indexer } from "../indexer/create-indexer.ts";
 import { withRetry } from "../indexer/retry.ts";
 import { fetchChainId } from "../indexer/rpc.ts";
 import { createRelayer, relayPlugin } from "../relayer/index.ts";
+import { registerRelayerMetrics } from "../relayer/metrics.ts";
 import { openStore, type Store } from "../store/open-store.ts";
 import { readCursor } from "../store/read-cursor.ts";
 import { ConfigError, fail, type NodeConfig } from "./config.ts";
@@ -122,6 +124,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
   shutdown.add("indexer", () => indexed?.catch(() => {}));
 
   const plugins = [];
+  const registry = new Registry();
   let relayerAddress: Address | null = null;
   if (config.relayer !== undefined) {
     const account = privateKeyToAccount(config.relayer.key);
@@ -132,11 +135,12 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
       tokens: tokens.map((token) => token.address),
       escrow,
       db: store.db,
-      rateLimit: { perPayerPerMinute: config.relayer.perPayerPerMinute },
+      limits: config.relayer.limits,
       log: log.child({ part: "relayer" }),
     });
     shutdown.add("relayer", () => relayer.close());
     plugins.push(relayPlugin(relayer));
+    registerRelayerMetrics(relayer, registry);
     relayerAddress = relayer.address;
     void chainClient.getBalance({ address: relayer.address }).then(
       (balance) => balance === 0n && log.warn({ relayer: relayer.address }, "the relayer's account has no gas money"),
@@ -178,6 +182,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     confirmations: config.confirmations,
     log: log.child({ part: "api" }),
     plugins,
+    registry,
   });
   // Registered last, so closed first: no request is taken once the shutdown starts.
   shutdown.add("server", () => app.close());

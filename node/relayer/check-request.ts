@@ -17,3 +17,24 @@ export function checkToken(ctx: RelayerContext, token: Address) {
     });
   }
 }
+
+/**
+ * Refuses zero, and an amount below the relayer's minimum for `token`: gas paid for dust is gas given
+ * away (and the cheapest way to drain a relayer). Reads nothing from the chain.
+ */
+export function checkAmount(ctx: RelayerContext, token: Address, value: bigint) {
+  if (value === 0n) {
+    throw new RelayError(
+      "AMOUNT_TOO_SMALL",
+      "the authorization moves nothing: this relayer pays gas only to move tokens",
+    );
+  }
+  const minimum = ctx.minAmounts.get(token) ?? 1n;
+  if (value < minimum) {
+    throw new RelayError(
+      "AMOUNT_TOO_SMALL",
+      `the authorization moves ${value} base units, below this relayer's minimum of ${minimum} for token ${token}`,
+      { hint: "send more, or send it directly and pay the gas yourself" },
+    );
+  }
+}

@@ -8,9 +8,11 @@ import type {
   TypedDataDomain,
   WalletClient,
 } from "viem";
-import type { RelayResponse } from "../../protocol/relay.ts";
 import type { Log } from "../indexer/context.ts";
 import type { RateLimiter } from "../rate-limiter.ts";
+import type { createKeyedSerial } from "../serial.ts";
+import type { Budget } from "./budget.ts";
+import type { RelayerLimits } from "./limits.ts";
 import type { RelayRecords } from "./records.ts";
 import type { Submitter } from "./submit.ts";
 
@@ -29,10 +31,15 @@ export interface RelayerContext {
   /** An authorization or invoice must stay valid at least this long after it is checked. */
   safetyMarginSeconds: number;
   records: RelayRecords;
+  limits: RelayerLimits;
+  /** The smallest amount relayed per token, in base units (at least 1). */
+  minAmounts: ReadonlyMap<Address, bigint>;
+  /** Per payer, counted once the payer's signature verifies. */
   limiter: RateLimiter;
+  budget: Budget;
   submitter: Submitter;
-  /** Relays in flight by record key: a copy arriving meanwhile waits for the first and gets its hash. */
-  inFlight: Map<string, Promise<RelayResponse>>;
+  /** One request per record key at a time: a copy arriving meanwhile waits and then finds the record. */
+  serial: ReturnType<typeof createKeyedSerial>;
   log: Log;
   /** The token's EIP-712 domain (ERC-5267 `eip712Domain()`, read once). */
   tokenDomain(token: Address): Promise<TypedDataDomain>;

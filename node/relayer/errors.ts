@@ -11,7 +11,7 @@ export class RelayError extends GramNodeError {
   override name = "RelayError";
   readonly code: RelayErrorCode;
   readonly statusCode: number;
-  /** For `RATE_LIMITED`: seconds until the payer may try again. */
+  /** For `RATE_LIMITED` and a spent budget: seconds until the client may try again (`Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(
@@ -30,12 +30,15 @@ export class RelayError extends GramNodeError {
   }
 }
 
-/** The relayer itself cannot work right now (RPC down, out of gas money): the client may retry later. */
+/**
+ * The relayer itself cannot work right now (RPC down, out of gas money, its hourly budget spent, too
+ * many of its transactions waiting to be mined): the client may retry later.
+ */
 export class RelayerUnavailableError extends RelayError {
   override name = "RelayerUnavailableError";
   override readonly retryable = true;
 
-  constructor(shortMessage: string, parameters: GramNodeErrorParameters = {}) {
+  constructor(shortMessage: string, parameters: GramNodeErrorParameters & { retryAfterSeconds?: number } = {}) {
     super("RELAYER_UNAVAILABLE", shortMessage, parameters);
   }
 }

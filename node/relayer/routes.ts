@@ -6,6 +6,7 @@ import {
   relayPayRequestSchema,
   relayTransferRequestSchema,
 } from "../../protocol/relay.ts";
+import { createRateLimiter } from "../rate-limiter.ts";
 import type { Relayer } from "./create-relayer.ts";
 import { RelayError } from "./errors.ts";
 
@@ -28,9 +29,11 @@ const BODY_ERRORS: Record<string, string> = {
 const body = (code: RelayErrorCode, message: string) => ({ error: { code, message } });
 
 /**
- * `POST /v1/relay/transfer` and `POST /v1/relay/pay` (full paths: register without a prefix). Bodies
- * are parsed with the protocol's schemas; errors are `{ error: { code, message } }` with the status the
- * code implies (400, 429 with `Retry-After`, 503), or 413/415 for a body too large or not JSON.
+ * `POST /v1/relay/transfer`, `POST /v1/relay/pay` and `GET /v1/relay/status` (full paths: register
+ * without a prefix). Each client IP may make `relayer.limits.perIpPerMinute` requests a minute, counted
+ * before any other work. Bodies are parsed with the protocol's schemas; errors are
+ * `{ error: { code, message } }` with the status the code implies (400, 429 or 503 with `Retry-After`),
+ * or 413/415 for a body too large or not JSON.
  *
  * @example
  * await app.register(relayRoutes, { relayer });
@@ -39,6 +42,8 @@ export const relayRoutes: FastifyPluginAsync<RelayRoutesOptions> = async (app, {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof RelayError) {
       if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
+      if (error.statusCode >= 500)
+        request.log.warn({ code: error.code, reason: error.shortMessage }, "a relay was refused");
       return reply.status(error.statusCode).send(body(error.code, error.shortMessage));
     }
     const status = error.statusCode ?? 500;
@@ -47,6 +52,19 @@ export const relayRoutes: FastifyPluginAsync<RelayRoutesOptions> = async (app, {
     }
     request.log.error({ err: error }, "a relay request failed");
     return reply.status(503).send(body("RELAYER_UNAVAILABLE", "the relayer failed; try again later"));
+  });
+
+  // Behind a proxy, `request.ip` is the proxy's unless the server trusts it (fastify's `trustProxy`).
+  const perIp = createRateLimiter({ perMinute: relayer.limits.perIpPerMinute });
+  app.addHook("onRequest", async (request) => {
+    const wait = perIp.take(request.ip);
+    if (wait > 0) {
+      throw new RelayError(
+        "RATE_LIMITED",
+        `more than ${relayer.limits.perIpPerMinute} relay requests a minute from ${request.ip}: try again in ${wait} s`,
+        { retryAfterSeconds: wait },
+      );
+    }
   });
 
   const route = <Schema extends z.ZodType>(
@@ -66,6 +84,10 @@ export const relayRoutes: FastifyPluginAsync<RelayRoutesOptions> = async (app, {
 
   route("/v1/relay/transfer", relayTransferRequestSchema, (request) => relayer.relayTransfer(request));
   route("/v1/relay/pay", relayPayRequestSchema, (request) => relayer.relayPay(request));
+  // Amounts of wei and gas as decimal strings, as everywhere in the API.
+  app.get("/v1/relay/status", async () =>
+    JSON.parse(JSON.stringify(relayer.status(), (_key, value) => (typeof value === "bigint" ? String(value) : value))),
+  );
 };
 
 /**

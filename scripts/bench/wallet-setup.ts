@@ -113,12 +113,14 @@ export interface GramNode {
 /**
  * Starts `node bin/gram-node` on `chain` with the relayer's key in `<temp>/relayer.key` (mode 0600) and
  * a data folder in `temp`; resolves once it serves and has indexed the head block (number and hash).
- * `onSpawn` gets the child at once, so that a failure later still lets the caller stop it.
+ * `onSpawn` gets the child at once, so that a failure later still lets the caller stop it. `flags` come
+ * last, so that they override the benchmark's own (the relayer's limits, a data folder).
  */
 export async function startGramNode(
   chain: WalletBenchChain,
   temp: string,
   onSpawn: (child: ChildProcess) => void,
+  flags: readonly string[] = [],
 ): Promise<GramNode> {
   const keyFile = join(temp, "relayer.key");
   await writeFile(keyFile, `${chain.relayer.privateKey}\n`, { mode: 0o600 });
@@ -133,8 +135,10 @@ export async function startGramNode(
     "--port", "0",
     "--poll-interval-ms", "20",
     "--relayer-key-file", keyFile,
-    // The benchmark relays 30+ transfers from one payer within a minute; the default allows 10.
+    // The benchmark relays 30+ transfers from one payer and one IP within a minute; the defaults allow 10 and 60.
     "--relay-rate-limit", "100000",
+    "--relay-ip-rate-limit", "1000000",
+    ...flags,
   ], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ["ignore", "pipe", "pipe"] });
   onSpawn(child);
   let output = "";

@@ -85,6 +85,34 @@ const cases: { args: string[]; env?: Record<string, string>; message: () => stri
     message: () =>
       `--relayer-key-file: got '${keys.garbage}', expected a file holding a 0x-prefixed 32-byte private key`,
   },
+  {
+    args: ["--rpc", RPC, "--relay-ip-rate-limit", "0"],
+    message: () => "--relay-ip-rate-limit: got '0', expected an integer 1..1000000 (relay requests per IP per minute)",
+  },
+  {
+    args: ["--rpc", RPC, "--relay-min-amount", "1000", "--relay-min-amount", "0x12=5"],
+    message: () =>
+      "--relay-min-amount: got '0x12=5', expected a whole number of base units, or <token address>=<base units>",
+  },
+  {
+    args: ["--rpc", RPC],
+    env: { GRAM_RELAY_MIN_AMOUNT: "0.5" },
+    message: () =>
+      "GRAM_RELAY_MIN_AMOUNT: got '0.5', expected a whole number of base units, or <token address>=<base units>",
+  },
+  {
+    args: ["--rpc", RPC, "--relay-transfer-max-gas", "11000000000"],
+    message: () => "--relay-transfer-max-gas: got '11000000000', expected an integer 21000..30000000 (gas)",
+  },
+  {
+    args: ["--rpc", RPC, "--relay-max-eth-per-hour", "0"],
+    message: () =>
+      "--relay-max-eth-per-hour: got '0', expected a positive amount of ETH, at most 18 decimals (e.g. 0.1)",
+  },
+  {
+    args: ["--rpc", RPC, "--relay-watchdog-interval-ms", "5"],
+    message: () => "--relay-watchdog-interval-ms: got '5', expected an integer 10..3600000 (milliseconds)",
+  },
   { args: ["--rpc", RPC, "--bogus"], message: () => "unknown option '--bogus'; see gram-node --help" },
   {
     args: ["--rpc", RPC, "--deployments", "DIR"],
@@ -116,7 +144,18 @@ describe.concurrent("gram-node refuses bad configuration", () => {
   it("prints its flags on --help and exits 0", async () => {
     const node = spawnNode(["--help"]);
     expect(await node.exited).toBe(0);
-    for (const flag of ["--rpc", "--data-dir", "--port", "--deployments", "--confirmations", "--relayer-key-file"]) {
+    for (const flag of [
+      "--rpc",
+      "--data-dir",
+      "--port",
+      "--deployments",
+      "--confirmations",
+      "--relayer-key-file",
+      "--relay-ip-rate-limit",
+      "--relay-min-amount",
+      "--relay-max-eth-per-hour",
+      "--relay-watchdog-interval-ms",
+    ]) {
       expect(node.output()).toContain(flag);
     }
   });

@@ -94,7 +94,7 @@ describe("gram-node", () => {
     await chmod(keyFile, 0o600);
     const dataDir = join(folders.root, "relay");
 
-    const withKey = spawnNode(args(dataDir, "--relayer-key-file", keyFile));
+    const withKey = spawnNode(args(dataDir, "--relayer-key-file", keyFile, "--relay-ip-rate-limit", "3"));
     const url = await withKey.ready;
     expect(withKey.records().find((record) => record.msg === "serving")).toMatchObject({
       relayer: relayer.address,
@@ -105,6 +105,20 @@ describe("gram-node", () => {
       body: "{}",
     });
     expect(bad.status).toBe(400);
+    // The flag and the defaults reach the relayer; the fourth request of the minute from this IP is refused.
+    const status = await (await fetch(`${url}/v1/relay/status`)).json();
+    expect(status).toMatchObject({
+      address: relayer.address,
+      limits: {
+        perIpPerMinute: 3,
+        perPayerPerMinute: 10,
+        maxTransactionsPerHour: 1000,
+        maxWeiPerHour: "100000000000000000",
+      },
+    });
+    await fetch(`${url}/v1/relay/status`);
+    expect((await fetch(`${url}/v1/relay/status`)).status).toBe(429);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^gram_relayer_pending_transactions 0$/m);
 
     const twin = spawnNode(args(dataDir));
     expect(await twin.exited).toBe(1);

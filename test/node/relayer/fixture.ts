@@ -21,6 +21,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { expect } from "vitest";
 import { createRelayer, type Relayer } from "../../../node/relayer/create-relayer.ts";
+import type { RelayerLimits } from "../../../node/relayer/limits.ts";
 import { relayRoutes } from "../../../node/relayer/routes.ts";
 import {
   cancelAuthorizationTypes,
@@ -57,10 +58,13 @@ export async function setupRelaying(chain: TestChain) {
     perPayerPerMinute = 1_000,
     dataDir,
     key = relayerKey,
+    limits = {},
   }: {
     perPayerPerMinute?: number;
     dataDir?: string;
     key?: LocalAccount;
+    /** Limits other than the defaults; unless given, the tests' minimum amount is 1 base unit and IPs are not limited. */
+    limits?: Partial<RelayerLimits>;
   } = {}) {
     const dir = dataDir ?? (await mkdtemp(join(tmpdir(), "gram-relayer-")));
     if (dataDir === undefined) dirs.push(dir);
@@ -71,7 +75,7 @@ export async function setupRelaying(chain: TestChain) {
       tokens: [chain.token],
       escrow: chain.escrow,
       dataDir: dir,
-      rateLimit: { perPayerPerMinute },
+      limits: { perPayerPerMinute, perIpPerMinute: 100_000, minAmount: { default: 1n }, ...limits },
     });
     const app = Fastify();
     await app.register(relayRoutes, { relayer });
@@ -150,9 +154,13 @@ export async function setupRelaying(chain: TestChain) {
   }
 
   let invoiceNumber = 10_000n;
-  /** An invoice signed by `merchant` (one of the chain's unlocked merchants). */
+  /**
+   * An invoice signed by `merchant` (one of the chain's unlocked merchants), or by `signer` for a
+   * `merchant` that is a contract wallet it owns.
+   */
   async function invoice(params: {
     merchant?: Address;
+    signer?: LocalAccount;
     payer?: Address;
     amount?: bigint;
     maxTip?: bigint;
@@ -175,13 +183,15 @@ export async function setupRelaying(chain: TestChain) {
       ref: keccak256(stringToHex(`relayer-order-${invoiceNumber}`)),
       metadataHash: keccak256(stringToHex("{}")),
     };
-    const merchantSignature = await merchantWallet.signTypedData({
-      account: merchant,
+    const typed = {
       domain: escrowDomain(chain.chainId, chain.escrow),
       types: invoiceTypes,
       primaryType: "Invoice",
       message: value,
-    });
+    } as const;
+    const merchantSignature = params.signer
+      ? await params.signer.signTypedData(typed)
+      : await merchantWallet.signTypedData({ account: merchant, ...typed });
     return {
       invoice: value,
       merchantSignature,
@@ -274,19 +284,21 @@ export async function setupRelaying(chain: TestChain) {
     expect(await chain.client.getTransactionCount({ address: account })).toBe(0);
   }
 
-  async function deployContractWallet(owner: Address): Promise<Address> {
+  /**
+   * A contract wallet that accepts `owner`'s signatures (ERC-1271); with `burn`, one that first burns
+   * that much gas in `isValidSignature`.
+   */
+  async function deployContractWallet(owner: Address, { burn }: { burn?: bigint } = {}): Promise<Address> {
+    const name = burn === undefined ? "MockERC1271Wallet" : "GasBurningERC1271Wallet";
     const artifact = JSON.parse(
-      await readFile(
-        new URL("../../../artifacts/contracts/test/MockERC1271Wallet.sol/MockERC1271Wallet.json", import.meta.url),
-        "utf8",
-      ),
+      await readFile(new URL(`../../../artifacts/contracts/test/${name}.sol/${name}.json`, import.meta.url), "utf8"),
     ) as { abi: never; bytecode: Hex };
     const hash = await merchantWallet.deployContract({
       account: chain.owner,
       chain: null,
       abi: artifact.abi,
       bytecode: artifact.bytecode,
-      args: [owner] as never,
+      args: (burn === undefined ? [owner] : [owner, burn]) as never,
     });
     const receipt = await chain.client.getTransactionReceipt({ hash });
     return getAddress(receipt.contractAddress as Address);
@@ -311,6 +323,23 @@ export async function setupRelaying(chain: TestChain) {
 }
 
 export type Relaying = Awaited<ReturnType<typeof setupRelaying>>;
+
+/** Sends the request and asserts the refusal, and that the relayer spent nothing on it (ETH and nonce). */
+export async function expectRefused(
+  relaying: Relaying,
+  send: () => Promise<HttpAnswer>,
+  expected: { status?: number; code: string; message: string | RegExp },
+) {
+  const before = await relaying.relayerSpend();
+  const answer = await send();
+  expect({ status: answer.status, code: answer.json?.error?.code }).toEqual({
+    status: expected.status ?? 400,
+    code: expected.code,
+  });
+  expect(answer.json.error.message).toMatch(expected.message);
+  expect(await relaying.relayerSpend()).toEqual(before);
+  return answer;
+}
 export type RelayerServer = Awaited<ReturnType<Relaying["startRelayer"]>>;
 
 /**

@@ -2,7 +2,7 @@
 // move exactly, the payers (who hold no ETH) send nothing, the same authorization twice — at once, one
 // after the other, or across a restart — is one transaction, and concurrent relays of different payers
 // each get their own relayer nonce.
-import type { Address, Hex } from "viem";
+import { type Address, type Hex, parseGwei, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { TestChain } from "../chain.ts";
@@ -138,13 +138,120 @@ describe("idempotency", () => {
     expect(await relaying.balanceOf(frank.address)).toBe(970n);
   });
 
-  it("answers a second payment of a relayed invoice, by another payer, with the first transaction", async () => {
+  it("refuses another payer of a relayed invoice with who paid it, never with the first payer's transaction", async () => {
     const [grace, heidi] = [await relaying.payer("grace", 1_000n), await relaying.payer("heidi", 1_000n)];
     const signed = await relaying.invoice({ amount: 100n });
     const first = await server.post("/v1/relay/pay", await relaying.signPay(grace, signed));
+    expect(first.status).toBe(200);
+    const spent = await relaying.relayerSpend();
+
     const second = await server.post("/v1/relay/pay", await relaying.signPay(heidi, signed));
-    expect(second.json).toEqual({ ...first.json, duplicate: true });
+
+    expect({ status: second.status, body: second.json }).toEqual({
+      status: 400,
+      body: { error: { code: "INVOICE_INVALID", message: `invoice ${signed.id} is already paid by ${grace.address}` } },
+    });
+    expect(JSON.stringify(second.json)).not.toContain(first.json.txHash.slice(2));
+    expect(await relaying.relayerSpend()).toEqual(spent);
     expect(await relaying.balanceOf(heidi.address)).toBe(1_000n);
+  });
+
+  it("gives one of two payers of one open invoice, at the same moment, the payment and the other a refusal", async () => {
+    const [ivan, judy] = [await relaying.payer("ivan", 1_000n), await relaying.payer("judy", 1_000n)];
+    const signed = await relaying.invoice({ amount: 100n });
+    const requests = [await relaying.signPay(ivan, signed), await relaying.signPay(judy, signed)];
+    const nonceBefore = (await relaying.relayerSpend()).nonce;
+
+    const answers = await Promise.all(requests.map((request) => server.post("/v1/relay/pay", request)));
+
+    const paid = answers.findIndex((answer) => answer.status === 200);
+    const refused = answers[1 - paid];
+    const winner = [ivan, judy][paid] as typeof ivan;
+    expect(refused?.json).toEqual({
+      error: { code: "INVOICE_INVALID", message: `invoice ${signed.id} is already paid by ${winner.address}` },
+    });
+    expect((await relaying.relayerSpend()).nonce).toBe(nonceBefore + 1);
+    expect((await chain.client.getTransactionReceipt({ hash: answers[paid]?.json.txHash })).status).toBe("success");
+    const balances = [await relaying.balanceOf(ivan.address), await relaying.balanceOf(judy.address)];
+    expect(balances[paid]).toBe(900n);
+    expect(balances[1 - paid]).toBe(1_000n);
+  });
+
+  it("refuses another authorization under a transfer nonce already relayed, without its transaction", async () => {
+    const kim = await relaying.payer("kim", 1_000n);
+    const nonce = relaying.freshNonce();
+    const first = await server.post(
+      "/v1/relay/transfer",
+      await relaying.signTransfer(kim, { to: chain.holders[1] as Address, value: 10n, nonce }),
+    );
+    expect(first.status).toBe(200);
+    const spent = await relaying.relayerSpend();
+
+    const other = await server.post(
+      "/v1/relay/transfer",
+      await relaying.signTransfer(kim, { to: chain.holders[2] as Address, value: 20n, nonce }),
+    );
+
+    expect({ status: other.status, body: other.json }).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: "NONCE_USED",
+          message: `${kim.address} has already used the authorization nonce ${nonce}: this relayer relayed another authorization with it`,
+        },
+      },
+    });
+    expect(await relaying.relayerSpend()).toEqual(spent);
+    expect(await relaying.balanceOf(kim.address)).toBe(990n);
+  });
+});
+
+describe("a relay that reverted", () => {
+  it("answers a copy with the revert, not duplicate: true", async () => {
+    const lee = await relaying.payer("lee", 1_000n);
+    const request = await relaying.signTransfer(lee, { to: chain.holders[1] as Address, value: 10n });
+    let first: Awaited<ReturnType<typeof server.post>>;
+    await chain.automine(false);
+    try {
+      first = await server.post("/v1/relay/transfer", request);
+      expect(first.status).toBe(200);
+      // Someone else submits the same authorization straight to the token, with a higher tip: it goes first.
+      await chain.rpc("eth_sendTransaction", [
+        {
+          from: chain.owner,
+          to: chain.token,
+          data: chain.tokenCall("transferWithAuthorization", [
+            request.from,
+            request.to,
+            BigInt(request.value),
+            BigInt(request.validAfter),
+            BigInt(request.validBefore),
+            request.nonce,
+            request.signature,
+          ]),
+          gas: toHex(200_000),
+          maxPriorityFeePerGas: toHex(parseGwei("50")),
+          maxFeePerGas: toHex(parseGwei("100")),
+        },
+      ]);
+      await chain.mine();
+    } finally {
+      await chain.automine(true);
+    }
+    expect((await chain.client.getTransactionReceipt({ hash: first.json.txHash })).status).toBe("reverted");
+
+    const again = await server.post("/v1/relay/transfer", request);
+
+    expect({ status: again.status, body: again.json }).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: "REVERTED",
+          message: `the relayed transaction ${first.json.txHash} reverted with ERC3009UsedAuthorization(${lee.address}, ${request.nonce})`,
+        },
+      },
+    });
+    expect(await relaying.balanceOf(lee.address)).toBe(990n);
   });
 });
 
