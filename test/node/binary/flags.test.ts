@@ -81,6 +81,16 @@ const cases: { args: string[]; env?: Record<string, string>; message: () => stri
     message: () =>
       `--relayer-key-file: got '${keys.garbage}', expected a file holding a 0x-prefixed 32-byte private key`,
   },
+  {
+    args: ["--rpc", RPC, "--hub-connections-per-ip", "0"],
+    message: () => "--hub-connections-per-ip: got '0', expected an integer 1..1000000",
+  },
+  {
+    args: ["--rpc", RPC],
+    env: { GRAM_HUB_USERNAME_COOLDOWN_MS: "a week" },
+    message: () =>
+      "GRAM_HUB_USERNAME_COOLDOWN_MS: got 'a week', expected an integer 0..7776000000 (milliseconds, at most 90 days)",
+  },
   { args: ["--rpc", RPC, "--bogus"], message: () => "unknown option '--bogus'; see gram-node --help" },
   {
     args: ["--rpc", RPC, "--deployments", "DIR"],
