@@ -113,12 +113,14 @@ export interface GramNode {
 /**
  * Starts `node bin/gram-node` on `chain` with the relayer's key in `<temp>/relayer.key` (mode 0600) and
  * a data folder in `temp`; resolves once it serves and has indexed the head block (number and hash).
- * `onSpawn` gets the child at once, so that a failure later still lets the caller stop it.
+ * `onSpawn` gets the child at once, so that a failure later still lets the caller stop it; `extraArgs` are
+ * more gram-node flags.
  */
 export async function startGramNode(
   chain: WalletBenchChain,
   temp: string,
   onSpawn: (child: ChildProcess) => void,
+  extraArgs: readonly string[] = [],
 ): Promise<GramNode> {
   const keyFile = join(temp, "relayer.key");
   await writeFile(keyFile, `${chain.relayer.privateKey}\n`, { mode: 0o600 });
@@ -135,6 +137,7 @@ export async function startGramNode(
     "--relayer-key-file", keyFile,
     // The benchmark relays 30+ transfers from one payer within a minute; the default allows 10.
     "--relay-rate-limit", "100000",
+    ...extraArgs,
   ], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ["ignore", "pipe", "pipe"] });
   onSpawn(child);
   let output = "";
