@@ -29,8 +29,9 @@ const json = JSON.stringify;
 const send = (envelope: unknown) => json({ op: "send", envelope });
 const body = (value: unknown) => send({ ...good, body: value });
 /** `depth` arrays, one inside the other. */
-const deep = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
-const nested = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+/** `depth` objects, one inside the other. */
+const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 const TOO_DEEP = "arrays and objects nested more than 16 levels deep";
 
 // [name, frame as sent, expected code, part of the expected message]
