@@ -15,9 +15,11 @@ const depth = { confirmations: z.number().int().nonnegative(), confirmed: z.bool
 export type ApiErrorCode =
   | "BAD_REQUEST" // 400
   | "NOT_FOUND" // 404
+  | "REQUEST_TIMEOUT" // 408
   | "PAYLOAD_TOO_LARGE" // 413
   | "UNSUPPORTED_MEDIA_TYPE" // 415
   | "RATE_LIMITED" // 429
+  | "HEADERS_TOO_LARGE" // 431
   | "INTERNAL" // 500
   | "UNAVAILABLE"; // 503
 

@@ -16,7 +16,7 @@ import { PendingChanges } from "../store/read-balances.ts";
 import { ResponseCache } from "./balance-cache.ts";
 import { registerCheckedGate } from "./checked-gate.ts";
 import type { ApiContext } from "./context.ts";
-import { ApiError, errorReply } from "./errors.ts";
+import { ApiError, answerClientError, errorReply } from "./errors.ts";
 import type { IndexerEvents } from "./indexer-events.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { registerRateLimit } from "./rate-limit.ts";
@@ -54,6 +54,8 @@ export interface CreateApiServerParameters {
   registry?: Registry;
 }
 
+/** The longest path segment routed (an address or id is far shorter). */
+const MAX_PARAM_LENGTH = 1_000;
 const DEFAULT_RATE_LIMIT = { max: 1_000_000, timeWindowMs: 60_000 };
 
 /**
@@ -74,10 +76,20 @@ export async function createApiServer(params: CreateApiServerParameters): Promis
     ...(params.log === undefined ? {} : { loggerInstance: params.log }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: params.bodyLimit ?? 64 * 1024,
-    routerOptions: { maxParamLength: 1_000 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     return503OnClosing: true,
+    // Node answers a request without Host with an empty 400 of its own; the hook below answers it in JSON.
+    http: { requireHostHeader: false },
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error, _request, reply) => {
-      const { statusCode, body } = errorReply(new ApiError("BAD_REQUEST", error.message));
+      // A bad or over-long path is quoted in the message: at most 200 characters of it.
+      const message = error.message
+        .replace(/^'(.{200}).+'/s, "'$1…'")
+        .replace(
+          / is exceeding the max param length$/,
+          ` has a segment over ${MAX_PARAM_LENGTH} characters, the most allowed`,
+        );
+      const { statusCode, body } = errorReply(new ApiError("BAD_REQUEST", message));
       (reply as unknown as FastifyReply).code(statusCode).send(body);
     },
   }) as unknown as FastifyInstance;
@@ -118,6 +130,11 @@ export async function createApiServer(params: CreateApiServerParameters): Promis
     const { statusCode, body } = errorReply(error);
     if (statusCode >= 500) request.log.error({ err: error, url: request.url }, "request failed");
     return reply.code(statusCode).send(body);
+  });
+  // HTTP/1.1 requires Host (RFC 9112 §3.2); an HTTP/1.0 request may leave it out.
+  app.addHook("onRequest", (request, _reply, done) => {
+    if (request.headers.host !== undefined || request.raw.httpVersion === "1.0") return done();
+    done(new ApiError("BAD_REQUEST", "an HTTP/1.1 request without a Host header; expected Host: <the node's host>"));
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.length > 200 ? `${request.url.slice(0, 200)}…` : request.url;

@@ -1,12 +1,16 @@
+import { maxHeaderSize, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { ApiErrorCode } from "../../protocol/api.ts";
 import { GramNodeError } from "../errors.ts";
 
 const STATUS: Record<ApiErrorCode, number> = {
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 };
@@ -64,4 +68,46 @@ function asApiError(error: unknown): ApiError | undefined {
   if (statusCode === 404) return new ApiError("NOT_FOUND", text);
   if (statusCode < 500) return new ApiError("BAD_REQUEST", text);
   return new ApiError("INTERNAL", "internal error");
+}
+
+/**
+ * The API's answer to an error Node's HTTP parser raised before there was a request to route: a bad
+ * request line, headers (with the URL and its query) over the size limit, conflicting Content-Length and
+ * Transfer-Encoding, a request not received in time.
+ */
+export function clientErrorReply(error: { code?: unknown; reason?: unknown }): ErrorReply {
+  const api =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? new ApiError(
+          "HEADERS_TOO_LARGE",
+          `the request line and headers are over ${maxHeaderSize} bytes; expected a shorter URL, query and headers`,
+        )
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? new ApiError("REQUEST_TIMEOUT", "the request was not received in time; send it again")
+        : new ApiError(
+            "BAD_REQUEST",
+            `malformed HTTP request: ${typeof error.reason === "string" ? error.reason : "unreadable"} (${String(error.code)}); expected HTTP/1.1 such as "GET /v1/status HTTP/1.1"`,
+          );
+  return { statusCode: api.statusCode, body: api.toJSON() };
+}
+
+/**
+ * Answers a parser error on `socket` in the API's JSON shape (fastify's `clientErrorHandler`), then closes
+ * the connection: what follows on it cannot be told apart from the bad request. Nothing is written when a
+ * response is already under way on the socket, so as never to corrupt it.
+ */
+export function answerClientError(error: NodeJS.ErrnoException & { reason?: unknown }, socket: Socket) {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const { statusCode, body } = clientErrorReply(error);
+  const json = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    () => socket.destroy(),
+  );
 }

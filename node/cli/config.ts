@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type Address, formatEther, getAddress, type Hex, isAddress, parseEther } from "viem";
 import { z } from "zod";
 import { GramNodeError } from "../errors.ts";
+import { DEFAULT_HUB_LIMITS, type HubLimits } from "../hub/context.ts";
 import { DEFAULT_RELAYER_LIMITS as RELAY, type RelayerLimits } from "../relayer/limits.ts";
 
 /** The node's configuration, built once at start-up from flags and environment (a flag wins). */
@@ -24,8 +25,28 @@ export interface NodeConfig {
   extraTokens: Address[];
   /** Where clients reach this node (chat sign-in names it); undefined: http://<host>:<port>. */
   publicUrl: string | undefined;
+  /** The chat hub's caps on connections and its username cooldown. */
+  hub: HubConfig;
   logLevel: LogLevel;
 }
+
+/** The hub's limits set by flags; the others keep `DEFAULT_HUB_LIMITS`. */
+export type HubConfig = Pick<
+  HubLimits,
+  | "connections"
+  | "unsignedConnections"
+  | "connectionsPerIp"
+  | "connectionsPerAddress"
+  | "signInTimeoutMs"
+  | "usernameCooldownMs"
+>;
+type HubKey =
+  | "hubConnections"
+  | "hubUnsignedConnections"
+  | "hubConnectionsPerIp"
+  | "hubConnectionsPerAddress"
+  | "hubSignInTimeoutMs"
+  | "hubUsernameCooldownMs";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -40,7 +61,7 @@ export class ConfigExit extends Error {
   override name = "ConfigExit";
 }
 
-type Key = Exclude<keyof NodeConfig, "relayer"> | "relayerKeyFile" | RelayKey;
+type Key = Exclude<keyof NodeConfig, "relayer" | "hub"> | "relayerKeyFile" | RelayKey | HubKey;
 
 /** The relayer's limits, one flag each (`--relay-…`). */
 type RelayKey =
@@ -227,6 +248,48 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     describe:
       "the URL clients reach this node at, behind a proxy (chat sign-in messages must name it); default http://<host>:<port>",
   },
+  hubConnections: {
+    flag: "--hub-connections <n>",
+    env: "GRAM_HUB_CONNECTIONS",
+    default: String(DEFAULT_HUB_LIMITS.connections),
+    expected: "an integer 1..1000000",
+    describe: "signed-in chat connections, all addresses together",
+  },
+  hubUnsignedConnections: {
+    flag: "--hub-unsigned-connections <n>",
+    env: "GRAM_HUB_UNSIGNED_CONNECTIONS",
+    default: String(DEFAULT_HUB_LIMITS.unsignedConnections),
+    expected: "an integer 1..1000000",
+    describe: "chat connections waiting to sign in; past it the one waiting longest is closed",
+  },
+  hubConnectionsPerIp: {
+    flag: "--hub-connections-per-ip <n>",
+    env: "GRAM_HUB_CONNECTIONS_PER_IP",
+    default: String(DEFAULT_HUB_LIMITS.connectionsPerIp),
+    expected: "an integer 1..1000000",
+    describe: "chat connections from one IP address (an IPv6 /64), signed in or not",
+  },
+  hubConnectionsPerAddress: {
+    flag: "--hub-connections-per-address <n>",
+    env: "GRAM_HUB_CONNECTIONS_PER_ADDRESS",
+    default: String(DEFAULT_HUB_LIMITS.connectionsPerAddress),
+    expected: "an integer 1..10000",
+    describe: "signed-in chat connections of one wallet address (its devices)",
+  },
+  hubSignInTimeoutMs: {
+    flag: "--hub-sign-in-timeout-ms <ms>",
+    env: "GRAM_HUB_SIGN_IN_TIMEOUT_MS",
+    default: String(DEFAULT_HUB_LIMITS.signInTimeoutMs),
+    expected: "an integer 100..600000 (milliseconds)",
+    describe: "a chat connection not signed in by then is closed",
+  },
+  hubUsernameCooldownMs: {
+    flag: "--hub-username-cooldown-ms <ms>",
+    env: "GRAM_HUB_USERNAME_COOLDOWN_MS",
+    default: String(DEFAULT_HUB_LIMITS.usernameCooldownMs),
+    expected: "an integer 0..7776000000 (milliseconds, at most 90 days)",
+    describe: "how long a username given up stays held for its owner (7 days by default)",
+  },
   logLevel: {
     flag: "--log-level <level>",
     env: "GRAM_LOG_LEVEL",
@@ -300,6 +363,12 @@ const schema = z
         }
       })
       .optional(),
+    hubConnections: integer(1, 1_000_000),
+    hubUnsignedConnections: integer(1, 1_000_000),
+    hubConnectionsPerIp: integer(1, 1_000_000),
+    hubConnectionsPerAddress: integer(1, 10_000),
+    hubSignInTimeoutMs: integer(100, 600_000),
+    hubUsernameCooldownMs: integer(0, 90 * 24 * 60 * 60 * 1000),
     logLevel: z.enum(LOG_LEVELS),
   })
   // Counting confirmations past the depth where blocks are final and pruned would mean nothing.
@@ -381,6 +450,14 @@ export async function loadConfig({
     relayer,
     extraTokens: [...new Set(data.extraTokens)],
     publicUrl: data.publicUrl === undefined ? undefined : new URL(data.publicUrl).origin,
+    hub: {
+      connections: data.hubConnections,
+      unsignedConnections: data.hubUnsignedConnections,
+      connectionsPerIp: data.hubConnectionsPerIp,
+      connectionsPerAddress: data.hubConnectionsPerAddress,
+      signInTimeoutMs: data.hubSignInTimeoutMs,
+      usernameCooldownMs: data.hubUsernameCooldownMs,
+    },
     logLevel: data.logLevel,
   };
 }

@@ -157,6 +157,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     events,
     store,
     log: log.child({ part: "hub" }),
+    limits: config.hub,
     // Read at each challenge: the port is known only once the server listens.
     signIn: () => {
       const base = publicUrl as URL;

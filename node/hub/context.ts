@@ -3,9 +3,10 @@ import type { GroupInfo, HubFrameInput } from "../../protocol/chat/frames.ts";
 import type { ChatDomainInfo } from "../../protocol/chat/sign.ts";
 import type { Log } from "../indexer/context.ts";
 import type { RateLimiter } from "../rate-limiter.ts";
+import type { Admission } from "./admission.ts";
 import type { Inboxes } from "./inboxes.ts";
 import { inboxKey } from "./keys.ts";
-import type { Sessions } from "./sessions.ts";
+import type { Session, Sessions } from "./sessions.ts";
 import type { Verifier } from "./verifier.ts";
 import type { HubDb, WriteOp, Writer } from "./writer.ts";
 
@@ -25,8 +26,16 @@ export interface HubLimits {
   clockSkewMs: number;
   /** A connection that has not signed in after this long is closed. */
   signInTimeoutMs: number;
-  /** Open connections, signed in or not. */
+  /** Signed-in connections, all addresses together. */
   connections: number;
+  /** Connections not signed in yet; past it, the one that has waited longest is closed to make room. */
+  unsignedConnections: number;
+  /** Connections from one IP address (an IPv6 /64), signed in or not. */
+  connectionsPerIp: number;
+  /** Signed-in connections of one address (its devices). */
+  connectionsPerAddress: number;
+  /** How long a username its owner gave up stays reserved for that owner before anyone else may take it. */
+  usernameCooldownMs: number;
 }
 
 export const DEFAULT_HUB_LIMITS: HubLimits = {
@@ -36,8 +45,12 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
   frameBytes: 64 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
   clockSkewMs: 5 * 60 * 1000,
-  signInTimeoutMs: 60_000,
+  signInTimeoutMs: 10_000,
   connections: 10_000,
+  unsignedConnections: 1_000,
+  connectionsPerIp: 64,
+  connectionsPerAddress: 10,
+  usernameCooldownMs: 7 * 24 * 60 * 60 * 1000,
 };
 
 /** What the operations share: built once by `createChatHub`. */
@@ -53,6 +66,8 @@ export interface HubContext {
   writer: Writer;
   inboxes: Inboxes;
   sessions: Sessions;
+  /** Who may connect and sign in: caps per IP, per address, and on connections not signed in. */
+  admission: Admission<Session>;
   messageLimiter: RateLimiter;
   /** Signature checks, in worker threads. */
   verifier: Verifier;

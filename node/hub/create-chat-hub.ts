@@ -19,6 +19,7 @@ import { type Log, silentLog } from "../indexer/context.ts";
 import { createRateLimiter } from "../rate-limiter.ts";
 import { createKeyedSerial } from "../serial.ts";
 import type { Store } from "../store/open-store.ts";
+import { createAdmission } from "./admission.ts";
 import { DEFAULT_HUB_LIMITS, type HubContext, type HubLimits, type Reply } from "./context.ts";
 import { createGroup, listGroups } from "./groups.ts";
 import { createInboxes } from "./inboxes.ts";
@@ -147,6 +148,7 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
     }),
     inboxes,
     sessions: createSessions({ maxBufferedBytes: limits.maxBufferedBytes }),
+    admission: createAdmission(limits),
     messageLimiter: createRateLimiter({ perMinute: limits.messagesPerMinute, now: () => ctx.now() }),
     verifier: createVerifier(),
     groups: new Map(),
@@ -217,10 +219,15 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
     }
   }
 
-  function connect(socket: WebSocket, stream: Duplex) {
+  function connect(socket: WebSocket, stream: Duplex, ip: string) {
     if (closing !== undefined) return socket.close(1001, "hub shutting down");
-    if (ctx.sessions.all.size >= limits.connections) return socket.close(1013, "too many connections; try later");
     const session = ctx.sessions.open(socket, stream);
+    const admitted = ctx.admission.admit(session, ip);
+    if (admitted.refused !== undefined) {
+      ctx.sessions.remove(session);
+      return socket.close(1013, admitted.refused);
+    }
+    admitted.evict?.socket.close(1013, "too many connections waiting to sign in; sign in sooner");
     const timer = setTimeout(() => {
       if (session.address === undefined) socket.close(1008, `sign in within ${limits.signInTimeoutMs / 1000} s`);
     }, limits.signInTimeoutMs);
@@ -241,6 +248,7 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
     socket.on("error", () => socket.terminate());
     socket.on("close", () => {
       clearTimeout(timer);
+      ctx.admission.remove(session);
       ctx.sessions.remove(session);
     });
   }
@@ -249,7 +257,7 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
     if (!app.hasDecorator("websocketServer")) {
       await app.register(websocket, { options: { maxPayload: limits.frameBytes } });
     }
-    app.get(CHAT_PATH, { websocket: true }, (socket, request) => connect(socket, request.raw.socket));
+    app.get(CHAT_PATH, { websocket: true }, (socket, request) => connect(socket, request.raw.socket, request.ip));
     app.addHook("onClose", async () => close());
   };
 

@@ -9,6 +9,8 @@
  * | `meta:status`                     | last block whose events were turned into statuses             |
  * | `u:<username>`                    | the address it belongs to                                     |
  * | `n:<address>`                     | the address's username                                       |
+ * | `h:<username>`                    | JSON {address, until}: a name its owner gave up, held for it until unix ms `until` |
+ * | `hb:<address>`                    | the one name held for the address (a second release frees the first) |
  * | `k:<address>`                     | unix ms of its first sign-in: statuses go to known addresses |
  * | `a:<address>`                     | the highest seq it acknowledged                               |
  * | `i:<address>:<seq>`               | inbox entry: `m<from>:<id>` a message, `g<groupId>` a group, `s<json>` a status |
@@ -18,7 +20,7 @@
  * | `p:<address>:<groupId>`           | "": the groups an address is a member of                      |
  * | `r:<block>:<logIndex>`            | JSON {status, to}: a status of a block that may be reorganised away |
  *
- * Nothing is ever rewritten but `meta:*`, `a:` and usernames; entries are added in atomic batches, each
+ * Nothing is ever rewritten but `meta:*`, `a:` and usernames (`u:`, `n:`, `h:`, `hb:`); entries are added in atomic batches, each
  * with every key it implies (a message, its conversation entry and every member's inbox entry together).
  */
 
@@ -32,6 +34,8 @@ export const statusCursorKey = "meta:status";
 
 export const usernameKey = (name: string) => `u:${name}`;
 export const nameOfKey = (address: string) => `n:${address}`;
+export const heldNameKey = (name: string) => `h:${name}`;
+export const heldByKey = (address: string) => `hb:${address}`;
 export const knownKey = (address: string) => `k:${address}`;
 export const knownPrefix = "k:";
 export const ackKey = (address: string) => `a:${address}`;

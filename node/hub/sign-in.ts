@@ -60,7 +60,9 @@ export async function signIn(ctx: HubContext, session: Session, frame: ClientFra
     ctx.known.add(address);
     await ctx.writer.write([{ type: "put", key: knownKey(address), value: String(now) }]);
   }
-  // Bound and welcomed in one step: any entry committed from here on is pushed after the welcome.
+  // Counted, bound and welcomed in one step: the caps hold against sign-ins racing on other connections,
+  // and any entry committed from here on is pushed after the welcome.
+  ctx.admission.signIn(session, address);
   const lastSeq = ctx.inboxes.committed(address);
   ctx.sessions.bind(session, address, lastSeq);
   reply({

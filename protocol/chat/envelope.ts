@@ -6,7 +6,7 @@
 //     "from": "0xf39F…2266",                                  sender, EIP-55 or lowercase
 //     "to": { "type": "direct", "address": "0x7099…79C8" },   or { "type": "group", "id": "0x<32 bytes>" }
 //     "id": "0x<32 random bytes>",                            message id, also the sender's replay nonce
-//     "sentAt": 1767225600000,                                unix milliseconds, by the sender's clock
+//     "sentAt": 1767225600000,                                unix milliseconds, by the sender's clock (≤ 8.64e15)
 //     "body": { "type": "text", "text": "hi" },               see body.ts
 //     "signature": "0x<65 bytes>"                             EIP-712, see sign.ts
 //   }
@@ -15,8 +15,9 @@
 import { type Address, concat, type Hex, keccak256 } from "viem";
 import { z } from "zod";
 import { type Body, bodySchema, parseBody } from "./body.ts";
+import { checkDepth } from "./depth.ts";
 import { ChatProtocolError, quote } from "./errors.ts";
-import { addressField, bytes32Field, parseWith, safeUint } from "./fields.ts";
+import { addressField, bytes32Field, parseWith, safeUint, unixMsField } from "./fields.ts";
 
 /** The envelope version this code writes and reads. */
 export const ENVELOPE_VERSION = 1;
@@ -42,7 +43,7 @@ export const envelopeSchema = z.strictObject({
   from: addressField,
   to: conversationTargetSchema,
   id: bytes32Field,
-  sentAt: safeUint,
+  sentAt: unixMsField,
   body: bodySchema,
   signature: signatureField,
 });
@@ -80,6 +81,8 @@ export function parseEnvelope(text: string): Envelope {
  * measured as `JSON.stringify` would write it.
  */
 export function parseEnvelopeValue(value: unknown, at = "envelope"): Envelope {
+  // First: quoting or measuring a value walks it.
+  checkDepth(value, at);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ChatProtocolError("MALFORMED", `${at}: got ${quote(value)}, expected an object`);
   }

@@ -35,6 +35,8 @@ export type ChatErrorCode =
   | "NOT_FOUND"
   | "USERNAME_TAKEN"
   | "RATE_LIMITED"
+  /** The hub: a sign-in past the connections allowed to one address, or to the whole hub. */
+  | "TOO_MANY_CONNECTIONS"
   /** The hub failed on its side (disk); the frame may be sent again. */
   | "INTERNAL";
 

@@ -4,7 +4,7 @@ import type { Address, Hex } from "viem";
 import { z } from "zod";
 import { checksumAddress } from "../checksum.ts";
 import { LinkError } from "../links/errors.ts";
-import { checkDisplayText } from "../links/text.ts";
+import { checkDisplayText, findForbiddenCharacter } from "../links/text.ts";
 import { type ChatErrorCode, ChatProtocolError } from "./errors.ts";
 
 const UINT256_MAX = 2n ** 256n - 1n;
@@ -52,6 +52,15 @@ export const safeUint = z
 /** Unix time in seconds, as the contracts' uint40. */
 export const unixSecondsField = safeUint.max(2 ** 40 - 1, "expected unix seconds below 2^40");
 
+/** The latest unix millisecond a JavaScript `Date` holds (ECMA-262 §21.4.1.22: ±8.64e15 ms). */
+export const MAX_DATE_MS = 8.64e15;
+
+/** Unix time in milliseconds that a `Date` can hold, so that showing it never throws. */
+export const unixMsField = safeUint.max(
+  MAX_DATE_MS,
+  `expected unix milliseconds a date can hold (at most ${MAX_DATE_MS})`,
+);
+
 /**
  * One line of text shown to a user (a memo, a group name): NFC, no control, bidirectional or invisible
  * formatting characters, at most `max` code points (the rules of `gram:` links' display text).
@@ -70,12 +79,14 @@ export const lineField = (max: number) =>
     }
   });
 
-// Message text may hold newlines and tabs; other controls (terminal escapes) and the bidirectional
-// embeddings, overrides and isolates that reorder what a reader sees (Trojan Source) are refused.
-const FORBIDDEN_IN_TEXT = /(?![\n\t])\p{Cc}|[\u202a-\u202e\u2066-\u2069]/u;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** A message's text: 1 to `max` code points; newlines and tabs allowed, other controls and bidi overrides not. */
+/**
+ * A message's text: 1 to `max` code points. It refuses what memos refuse (`findForbiddenCharacter`:
+ * controls such as terminal escapes, bidirectional overrides that reorder what a reader sees, invisible
+ * characters, the line and paragraph separators U+2028/U+2029) but keeps newline and tab, and ZWJ and
+ * ZWNJ as memos do.
+ */
 export const messageTextField = (max: number) =>
   z.string().superRefine((value, ctx) => {
     const length = [...value].length;
@@ -87,12 +98,11 @@ export const messageTextField = (max: number) =>
       ctx.addIssue({ code: "custom", message: "not well-formed Unicode (a lone surrogate)" });
       return;
     }
-    const forbidden = FORBIDDEN_IN_TEXT.exec(value);
-    if (forbidden !== null) {
-      const codePoint = (forbidden[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0");
+    const forbidden = findForbiddenCharacter(value, { multiline: true });
+    if (forbidden !== undefined) {
       ctx.addIssue({
         code: "custom",
-        message: `contains U+${codePoint} at position ${forbidden.index}: control characters (but newline and tab) and bidirectional overrides are refused`,
+        message: `contains ${forbidden.codePoint} at position ${forbidden.index}: control, invisible, bidirectional and line-separator characters are refused (newline and tab are not)`,
       });
     }
   });

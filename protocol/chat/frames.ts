@@ -34,6 +34,7 @@
 // indexer saw on-chain (an invoice paid, captured, refunded…; a transfer; `reverted` when a reorg
 // removed one). A client treats them as hints and confirms against the node or the chain.
 import { z } from "zod";
+import { checkDepth } from "./depth.ts";
 import { conversationTargetSchema, envelopeSchema, parseEnvelopeValue, utf8Length } from "./envelope.ts";
 import { type ChatErrorCode, ChatProtocolError, quote } from "./errors.ts";
 import { addressField, bytes32Field, lineField, parseWith, safeUint } from "./fields.ts";
@@ -118,6 +119,8 @@ export function parseClientFrame(text: string): ClientFrame {
 
 /** `parseClientFrame` for a value already parsed from JSON (whose size the caller has checked). */
 export function parseClientFrameValue(json: unknown): ClientFrame {
+  // First: quoting a value in an error walks it.
+  checkDepth(json, "frame");
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ChatProtocolError("MALFORMED", `frame: got ${quote(json)}, expected a JSON object with an "op"`);
   }
@@ -148,6 +151,7 @@ function parseJsonFrame(text: string, discriminator: "op" | "type", maxBytes: nu
   } catch {
     throw new ChatProtocolError("MALFORMED", `frame: got ${quote(text)}, expected JSON`);
   }
+  checkDepth(json, "frame");
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ChatProtocolError(
       "MALFORMED",

@@ -188,7 +188,12 @@ async function main() {
   const machine = describeMachine();
   temp = await mkdtemp(join(tmpdir(), "gram-bench-chat-"));
   chain = await startWalletBenchChain(temp);
-  node = await startGramNode(chain, temp, (child) => children.add(child));
+  // Every client connects from 127.0.0.1: the hub's per-IP cap (64 by default, for a public node) is
+  // raised to let the load generator's clients and the pay clients all in.
+  node = await startGramNode(chain, temp, (child) => children.add(child), [
+    "--hub-connections-per-ip",
+    String(clients + 64),
+  ]);
   const wsUrl = `${node.url.replace(/^http/, "ws")}/v1/chat`;
 
   console.log(`fan-out: ${clients} clients in groups of ${groupSize}, phases of ${phaseSeconds} s`);

@@ -2,12 +2,14 @@ import type { ConversationTargetInput } from "../../protocol/chat/envelope.ts";
 import type { ChatConnection, SentMessage } from "./connectChat.ts";
 
 /**
- * Sends a text message. `\r\n` and lone `\r` become `\n` (a carriage return could redraw a terminal line);
- * other control characters and bidirectional overrides are refused (`InvalidChatMessageError`).
+ * Sends a text message. Every line break becomes `\n`: `\r\n` and a lone `\r` (a carriage return could
+ * redraw a terminal line), and the Unicode line and paragraph separators U+2028/U+2029 that pasted text
+ * may hold. Other control characters, bidirectional overrides and invisible characters are refused
+ * (`InvalidChatMessageError`), as in memos; tab, ZWJ and ZWNJ are kept.
  *
  * @example
  * await sendText(chat, { type: "direct", address: bob }, "lunch at 1?");
  */
 export function sendText(chat: ChatConnection, to: ConversationTargetInput, text: string): Promise<SentMessage> {
-  return chat.send(to, { type: "text", text: text.replace(/\r\n?/g, "\n") });
+  return chat.send(to, { type: "text", text: text.replace(/\r\n?|[\u2028\u2029]/g, "\n") });
 }

@@ -1,6 +1,7 @@
 // Hostile and malformed input against the real server: every one gets the right 4xx with a JSON
 // `{ error: { code, message } }` that says what was expected, and the server keeps serving. The
 // messages are snapshotted.
+import { connect } from "node:net";
 import type { FastifyPluginAsync } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorSchema, STREAM_LIMITS } from "../../../protocol/api.ts";
@@ -170,6 +171,96 @@ describe("bad HTTP input", () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+/** Sends `text` as it is on a TCP connection and reads the answer until the server closes it (each request here asks it to). */
+function rawRequest(served: Served, text: string): Promise<{ status: number; headers: string; body: string }> {
+  const { hostname, port } = new URL(served.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    let answer = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk) => {
+      answer += chunk;
+    });
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const [head = "", body = ""] = answer.split("\r\n\r\n");
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1]), headers: head, body });
+    });
+    // Not half-closed: a server may take the end of our side as the end of the conversation.
+    socket.write(text);
+  });
+}
+
+describe("requests the HTTP parser refuses", () => {
+  const big = "a".repeat(20_000);
+  // [name, the request as sent, status, code]
+  const parserCases: Array<[name: string, request: string, status: number, code: string]> = [
+    ["a bad request line", "GARBAGE\r\n\r\n", 400, "BAD_REQUEST"],
+    ["an unknown HTTP version", "GET /v1/status HTTP/9.9\r\nHost: x\r\n\r\n", 400, "BAD_REQUEST"],
+    ["a header name with a space", "GET /v1/status HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", 400, "BAD_REQUEST"],
+    ["a 20 KB header", `GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: ${big}\r\n\r\n`, 431, "HEADERS_TOO_LARGE"],
+    ["a 20 KB query", `GET /v1/status?q=${big} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, "HEADERS_TOO_LARGE"],
+    [
+      "Content-Length with Transfer-Encoding",
+      "POST /v1/test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      400,
+      "BAD_REQUEST",
+    ],
+    [
+      "two Content-Lengths",
+      "POST /v1/test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x",
+      400,
+      "BAD_REQUEST",
+    ],
+    [
+      "a chunk size that is not hex",
+      "POST /v1/test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      400,
+      "BAD_REQUEST",
+    ],
+    ["an HTTP/1.1 request without Host", "GET /v1/status HTTP/1.1\r\nConnection: close\r\n\r\n", 400, "BAD_REQUEST"],
+    [
+      "a path segment of 2,000 characters",
+      `GET /v1/accounts/${"a".repeat(2_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      400,
+      "BAD_REQUEST",
+    ],
+  ];
+
+  it(`answers ${parserCases.length} of them in the API's JSON error shape, with the right status`, async () => {
+    const answers: Record<string, { status: number; code: string; message: string }> = {};
+    for (const [name, request, status, code] of parserCases) {
+      const answer = await rawRequest(served, request);
+      const json = (() => {
+        try {
+          return JSON.parse(answer.body);
+        } catch {
+          return answer.body;
+        }
+      })();
+      expect({ name, status: answer.status, body: apiErrorSchema.safeParse(json).success ? "ok" : json }).toEqual({
+        name,
+        status,
+        body: "ok",
+      });
+      expect(answer.headers).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
+      const { error } = apiErrorSchema.parse(json);
+      expect({ name, code: error.code }).toEqual({ name, code });
+      expect(error.message.length).toBeLessThan(300);
+      answers[name] = { status: answer.status, ...error };
+    }
+    expect(answers).toMatchSnapshot();
+    // And the server serves on.
+    expect((await get(served, "/v1/status")).status).toBe(200);
+  });
+
+  it("serves HTTP/1.0 without Host", async () => {
+    const answer = await rawRequest(served, "GET /v1/status HTTP/1.0\r\n\r\n");
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ chainId: chain.chainId });
   });
 });
 

@@ -113,6 +113,16 @@ const cases: { args: string[]; env?: Record<string, string>; message: () => stri
     args: ["--rpc", RPC, "--relay-watchdog-interval-ms", "5"],
     message: () => "--relay-watchdog-interval-ms: got '5', expected an integer 10..3600000 (milliseconds)",
   },
+  {
+    args: ["--rpc", RPC, "--hub-connections-per-ip", "0"],
+    message: () => "--hub-connections-per-ip: got '0', expected an integer 1..1000000",
+  },
+  {
+    args: ["--rpc", RPC],
+    env: { GRAM_HUB_USERNAME_COOLDOWN_MS: "a week" },
+    message: () =>
+      "GRAM_HUB_USERNAME_COOLDOWN_MS: got 'a week', expected an integer 0..7776000000 (milliseconds, at most 90 days)",
+  },
   { args: ["--rpc", RPC, "--bogus"], message: () => "unknown option '--bogus'; see gram-node --help" },
   {
     args: ["--rpc", RPC, "--deployments", "DIR"],

@@ -238,4 +238,28 @@ describe("gram-node", () => {
     proxied.child.kill("SIGTERM");
     expect(await proxied.exited).toBe(0);
   });
+
+  it("gives the chat hub its caps from flags and environment", async () => {
+    const node = spawnNode([...args(join(folders.root, "chat-caps")), "--hub-sign-in-timeout-ms", "60000"], {
+      GRAM_HUB_CONNECTIONS_PER_IP: "1",
+    });
+    const chatUrl = `${(await node.ready).replace(/^http/, "ws")}/v1/chat`;
+    const connect = async () => {
+      const socket = new WebSocket(chatUrl);
+      const closed = new Promise<[number, string]>((resolve) =>
+        socket.once("close", (code, reason) => resolve([code, String(reason)])),
+      );
+      await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+      return { socket, closed };
+    };
+    const first = await connect();
+    expect(await (await connect()).closed).toEqual([
+      1013,
+      "too many connections from 127.0.0.1 (at most 1); try later",
+    ]);
+    first.socket.close();
+    await first.closed;
+    node.child.kill("SIGTERM");
+    expect(await node.exited).toBe(0);
+  });
 });

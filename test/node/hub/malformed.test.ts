@@ -28,6 +28,11 @@ const good = await signEnvelope(
 const json = JSON.stringify;
 const send = (envelope: unknown) => json({ op: "send", envelope });
 const body = (value: unknown) => send({ ...good, body: value });
+/** `depth` arrays, one inside the other. */
+const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+/** `depth` objects, one inside the other. */
+const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+const TOO_DEEP = "arrays and objects nested more than 16 levels deep";
 
 // [name, frame as sent, expected code, part of the expected message]
 const cases: Array<[string, string | Buffer, string, string]> = [
@@ -143,6 +148,35 @@ const cases: Array<[string, string | Buffer, string, string]> = [
     'envelope: unknown field(s) "admin"',
   ],
   ["an envelope over 16 KiB", body({ type: "text", text: "é".repeat(9_000) }), "TOO_LARGE", "at most 16384 allowed"],
+  // Nested far past what anything walks recursively (JSON.stringify, to measure or quote it, overflows).
+  ["a frame that is 30,000 nested arrays", deep(30_000), "MALFORMED", `frame: ${TOO_DEEP}`],
+  ["a frame with 30,000 nested arrays in it", `{"op":"ping","x":${deep(30_000)}}`, "MALFORMED", `frame: ${TOO_DEEP}`],
+  ["an envelope of 10,000 nested objects", `{"op":"send","envelope":${nested(10_000)}}`, "MALFORMED", TOO_DEEP],
+  [
+    "an envelope with 30,000 nested arrays in it",
+    `{"op":"send","envelope":{"v":1,"x":${deep(30_000)}}}`,
+    "MALFORMED",
+    TOO_DEEP,
+  ],
+  [
+    "a body with 30,000 nested arrays in it",
+    `{"op":"send","envelope":{"v":1,"body":{"type":"text","x":${deep(30_000)}}}}`,
+    "MALFORMED",
+    TOO_DEEP,
+  ],
+  ["a frame 17 levels deep", `{"op":"ping","x":${deep(16)}}`, "MALFORMED", "more than 16 levels deep"],
+  [
+    "a text with a zero-width space",
+    body({ type: "text", text: "pay\u200bme" }),
+    "MALFORMED",
+    "envelope.body.text: contains U+200B at position 3",
+  ],
+  [
+    "a text with a line separator",
+    body({ type: "text", text: "one\u2028two" }),
+    "MALFORMED",
+    "envelope.body.text: contains U+2028",
+  ],
 ];
 
 describe("malformed frames", () => {

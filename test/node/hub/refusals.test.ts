@@ -117,6 +117,30 @@ describe("the hub refuses", () => {
     await bobNeverGot(envelope.id);
   });
 
+  it.each([
+    ["just past what a date holds", 8.64e15 + 1],
+    ["at 2^53 − 1", Number.MAX_SAFE_INTEGER],
+  ])("an envelope whose sentAt is %s, refused as malformed (never INTERNAL)", async (_name, sentAt) => {
+    // Signed by hand: signEnvelope checks its draft and would refuse it before signing.
+    const draft = await signEnvelope(alice, toBob, DOMAIN);
+    const signature = await alice.signTypedData({
+      domain: chatDomain(DOMAIN),
+      types: chatMessageTypes,
+      primaryType: "ChatMessage",
+      message: chatMessage({ ...draft, sentAt }),
+    });
+    const answer = await a.request({ op: "send", envelope: { ...draft, sentAt, signature } });
+    expect(answer).toMatchObject({
+      type: "error",
+      code: "MALFORMED",
+      message: "envelope.sentAt: expected unix milliseconds a date can hold (at most 8640000000000000)",
+    });
+    await bobNeverGot(draft.id);
+    // The last millisecond a date holds is a date: only the clock refuses it.
+    const last = await signEnvelope(alice, { ...toBob, sentAt: 8.64e15 }, DOMAIN);
+    expect(await a.request({ op: "send", envelope: last })).toMatchObject({ type: "error", code: "CLOCK_SKEW" });
+  });
+
   it(`more than ${RATE} messages a minute from one address, on any connection`, async () => {
     const sender = privateKeyToAccount(generatePrivateKey());
     const [one, two] = await Promise.all([signedIn(served, sender), signedIn(served, sender)]);

@@ -104,9 +104,12 @@ export type AnyFrame = any;
 
 let refs = 0;
 
-/** A `/v1/chat` client that keeps every frame it receives. */
-export async function chatClient(served: { wsUrl: string }) {
-  const socket = new WebSocket(served.wsUrl);
+/**
+ * A `/v1/chat` client that keeps every frame it receives. `localAddress` connects from another loopback
+ * address (127.0.0.2, …: Linux routes all of 127/8 to the loopback interface), as another IP would.
+ */
+export async function chatClient(served: { wsUrl: string }, { localAddress }: { localAddress?: string } = {}) {
+  const socket = new WebSocket(served.wsUrl, localAddress === undefined ? {} : { localAddress });
   const frames: AnyFrame[] = [];
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
@@ -173,8 +176,12 @@ export async function chatClient(served: { wsUrl: string }) {
 export type ChatClient = Awaited<ReturnType<typeof chatClient>>;
 
 /** A client already signed in as `account`. */
-export async function signedIn(served: { wsUrl: string }, account: PrivateKeyAccount): Promise<ChatClient> {
-  const client = await chatClient(served);
+export async function signedIn(
+  served: { wsUrl: string },
+  account: PrivateKeyAccount,
+  options: { localAddress?: string } = {},
+): Promise<ChatClient> {
+  const client = await chatClient(served, options);
   const welcome = await client.signIn(account);
   if (welcome.type !== "welcome") throw new Error(`sign-in failed: ${JSON.stringify(welcome)}`);
   return client;

@@ -7,6 +7,7 @@ import {
   parseEnvelope,
   parseEnvelopeValue,
 } from "../../../protocol/chat/envelope.ts";
+import { ChatProtocolError } from "../../../protocol/chat/errors.ts";
 import { signEnvelope } from "../../../protocol/chat/sign.ts";
 import { TOKEN } from "../links/helpers.ts";
 import { alice, bob, chatError, DOMAIN } from "./helpers.ts";
@@ -22,6 +23,16 @@ const envelope: Envelope = await signEnvelope(
   DOMAIN,
 );
 const json = (value: unknown) => JSON.stringify(value);
+/** Whether `run` throws (a ChatProtocolError: anything else fails the test). */
+async function refusal(run: () => unknown): Promise<boolean> {
+  try {
+    await run();
+    return false;
+  } catch (error) {
+    if (!(error instanceof ChatProtocolError)) throw error;
+    return true;
+  }
+}
 const withBody = (body: unknown) => json({ ...envelope, body });
 /** The address with its first letter's case flipped: still mixed-case, no longer its checksum. */
 const flipCase = (address: string) =>
@@ -90,6 +101,29 @@ describe("parseEnvelope", () => {
     ["a text of 4001 characters", withBody({ type: "text", text: "a".repeat(4_001) }), "got 4001"],
     ["a terminal escape", withBody({ type: "text", text: "\u001b[2J" }), "contains U+001B at position 0"],
     ["a bidi override", withBody({ type: "text", text: "pay \u202e001" }), "contains U+202E at position 4"],
+    ["a zero-width space", withBody({ type: "text", text: "pay\u200bme" }), "contains U+200B at position 3"],
+    ["a line separator", withBody({ type: "text", text: "a\u2028b" }), "contains U+2028 at position 1"],
+    ["a paragraph separator", withBody({ type: "text", text: "a\u2029b" }), "contains U+2029 at position 1"],
+    ["a byte-order mark", withBody({ type: "text", text: "\ufeffhi" }), "contains U+FEFF at position 0"],
+    ["a soft hyphen", withBody({ type: "text", text: "pay\u00adpal" }), "contains U+00AD at position 3"],
+    ["a left-to-right mark", withBody({ type: "text", text: "5\u200e00" }), "contains U+200E at position 1"],
+    ["an invisible tag character", withBody({ type: "text", text: "hi\u{e0041}" }), "contains U+E0041 at position 2"],
+    ["a carriage return", withBody({ type: "text", text: "a\rb" }), "contains U+000D at position 1"],
+    [
+      "a time past what a date holds",
+      json({ ...envelope, sentAt: 8.64e15 + 1 }),
+      "envelope.sentAt: expected unix milliseconds a date can hold",
+    ],
+    [
+      "nesting past 16 levels",
+      json({ ...envelope, body: { type: "text", text: "hi", x: JSON.parse(`${"[".repeat(16)}${"]".repeat(16)}`) } }),
+      "envelope: arrays and objects nested more than 16 levels deep",
+    ],
+    [
+      "nesting 8,000 levels deep",
+      `{"v":1,"body":${"[".repeat(8_000)}${"]".repeat(8_000)}}`,
+      "envelope: arrays and objects nested more than 16 levels deep",
+    ],
     ["a text with an extra field", withBody({ type: "text", text: "hi", bold: true }), 'unknown field(s) "bold"'],
     ["a payment without tx or authorization", withBody({ ...payment, tx: undefined }), "envelope.body.tx: expected tx"],
     ["a payment of 0", withBody({ ...payment, amount: "0" }), "envelope.body.amount: expected a positive whole number"],
@@ -123,6 +157,30 @@ describe("parseEnvelope", () => {
       "envelope.body.items.0.price: missing",
     ],
   ];
+
+  it("keeps in message text what people type: newlines, tabs, ZWJ emoji sequences, ZWNJ in Persian", () => {
+    const texts = ["two\nlines", "a\tb", "family 👨\u200d👩\u200d👧", "می\u200cخواهم", "🏳️‍🌈 café"];
+    for (const text of texts)
+      expect(parseEnvelope(withBody({ type: "text", text })).body).toEqual({ type: "text", text });
+  });
+
+  it("refuses in message text exactly what memos refuse, but newline and tab", async () => {
+    const memo = { ...payment, memo: "x" };
+    for (let codePoint = 0; codePoint <= 0x3000; codePoint++) {
+      const char = String.fromCodePoint(codePoint);
+      if (/\p{Cs}/u.test(char)) continue;
+      const inMemo = await refusal(() => parseEnvelope(withBody({ ...memo, memo: `a${char}` })));
+      const inText = await refusal(() => parseEnvelope(withBody({ type: "text", text: `a${char}` })));
+      // Memos also want NFC; text does not (it is shown as typed).
+      const nfc = `a${char}`.normalize("NFC") === `a${char}`;
+      const expected = char === "\n" || char === "\t" ? false : inMemo && nfc;
+      if (nfc)
+        expect({ char: codePoint.toString(16), refused: inText }).toEqual({
+          char: codePoint.toString(16),
+          refused: expected,
+        });
+    }
+  });
 
   it.each(cases)("refuses %s", async (_name, text, message) => {
     const error = await chatError(() => parseEnvelope(text));

@@ -136,4 +136,22 @@ describe("hub frames", () => {
     const bad = { type: "message", seq: 1, envelope: { ...envelope, from: "0x1" } };
     expect((await chatError(() => parseHubFrame(json(bad)))).message).toContain("envelope.from");
   });
+
+  it("refuses a frame nested deeper than 16 levels, from a hub or a client, however deep", async () => {
+    for (const depth of [17, 100_000]) {
+      const nested = `${"[".repeat(depth)}${"]".repeat(depth)}`;
+      for (const [parse, text] of [
+        [parseHubFrame, nested],
+        [parseHubFrame, `{"type":"pong","x":${nested}}`],
+        [parseClientFrame, `{"op":"ping","x":${nested}}`],
+      ] as const) {
+        if (text.length > FRAME_MAX_BYTES && parse === parseClientFrame) continue;
+        const error = await chatError(() => parse(text));
+        expect([error.code, error.message]).toEqual([
+          "MALFORMED",
+          "frame: arrays and objects nested more than 16 levels deep; none of the protocol's nests more than 7",
+        ]);
+      }
+    }
+  });
 });

@@ -15,6 +15,7 @@ import {
   chatStateFile,
   connectChat,
   createPaymentTracker,
+  InvalidChatMessageError,
   memoryChatStateStore,
   type PaymentTracker,
   sendChatTransfer,
@@ -125,6 +126,25 @@ describe("the inbox, across reconnects", () => {
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => (seqs[0] as number) + i));
     await carolChat.close();
     await alice.close();
+  });
+});
+
+describe("what a user types", () => {
+  it("is sent with every line break as \\n, tabs and ZWJ kept; an invisible character is refused before signing", async () => {
+    const alice = await connectChat({ ...params(aliceKey), sync: false });
+    try {
+      const sent = await sendText(
+        alice,
+        { type: "direct", address: bob },
+        "a\r\nb\rc\u2028d\u2029e\tf 👨\u200d👩\u200d👧",
+      );
+      expect(sent.envelope.body).toEqual({ type: "text", text: "a\nb\nc\nd\ne\tf 👨\u200d👩\u200d👧" });
+      const refused = await sendText(alice, { type: "direct", address: bob }, "pay\u200bme").catch((error) => error);
+      expect(refused).toBeInstanceOf(InvalidChatMessageError);
+      expect(refused.message).toContain("contains U+200B at position 3");
+    } finally {
+      await alice.close();
+    }
   });
 });
 
