@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Address } from "viem";
 import { NonceFileError } from "../errors.ts";
+import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { withFileLock } from "./fileLock.ts";
@@ -74,7 +75,7 @@ export interface StoredNonce {
 
 /** The next nonce recorded in `file`, or undefined when none was. */
 export async function readStoredNonce(file: string): Promise<StoredNonce | undefined> {
-  const text = await readFileIfExists(file);
+  const text = await readFileIfExists(file, FILE_BOUNDS.nonce);
   if (text === undefined) return undefined;
   let data: { next?: unknown; updatedAt?: unknown } = {};
   try {
