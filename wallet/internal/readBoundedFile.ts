@@ -77,9 +77,7 @@ export async function readBoundedFile(file: string, bound: FileBound): Promise<s
       throw new FileRefusedError(
         "FILE_NOT_REGULAR",
         `${bound.what} ${file} is ${await kindOf(file, stats)}; expected ${expected}`,
-        {
-          hint: `point it at the ${bound.what} itself`,
-        },
+        { hint: "remove it, or put the file itself in its place (a symbolic link to a regular file is fine)" },
       );
     }
     if (stats.size > bound.maxBytes) throw tooLarge(file, bound, stats.size);
@@ -90,13 +88,14 @@ export async function readBoundedFile(file: string, bound: FileBound): Promise<s
   }
 }
 
-/** Reads to the end, but never more than one byte past the limit (the file may grow meanwhile). */
+/** Reads to the end in chunks, never more than one chunk past the limit (the file may grow meanwhile). */
 async function readRegular(handle: FileHandle, file: string, bound: FileBound): Promise<Buffer> {
-  const buffer = Buffer.alloc(bound.maxBytes + 1);
+  const chunks: Buffer[] = [];
   let length = 0;
   for (;;) {
-    const { bytesRead } = await handle.read(buffer, length, Math.min(READ_CHUNK, buffer.length - length), null);
-    if (bytesRead === 0) return buffer.subarray(0, length);
+    const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(READ_CHUNK), 0, READ_CHUNK, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, length);
+    chunks.push(buffer.subarray(0, bytesRead));
     length += bytesRead;
     if (length > bound.maxBytes) throw tooLarge(file, bound, undefined);
   }
