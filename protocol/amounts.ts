@@ -10,9 +10,19 @@ export const MAX_DECIMALS = 36;
 
 const MAX_UINT256 = 2n ** 256n - 1n;
 
+/**
+ * The longest text a valid amount can be, whatever the token's decimals: 2^256 - 1 has 78 digits, and a
+ * point adds one. With d decimals the whole part has at most 78 - d digits (more would overflow) and the
+ * fraction at most d, or the whole part is "0" and the text is d + 2 long. Exponents are never accepted,
+ * so no longer form exists. Checked before any regular expression runs: the checks below are linear, but
+ * an unbounded input still costs a reader's time (1 MB of digits once took minutes).
+ */
+export const MAX_AMOUNT_LENGTH = MAX_UINT256.toString().length + 1;
+
 /** What was wrong with an amount; stable, for `--json` output and tests. */
 export type AmountErrorReason =
   | "not_a_string"
+  | "too_long"
   | "empty"
   | "whitespace"
   | "non_ascii_digits"
@@ -59,8 +69,8 @@ export interface ParseAmountOptions {
  * Parses a decimal string into integer base units of a token with `decimals` decimals.
  *
  * Accepted: ASCII digits, at most one '.', with digits on both sides of it, no more fraction digits than
- * the token has, no leading zeros, at most 2^256 - 1 units. Nothing else: no spaces, signs, exponents,
- * separators, hex or non-ASCII digits.
+ * the token has, no leading zeros, at most 2^256 - 1 units, at most `MAX_AMOUNT_LENGTH` characters.
+ * Nothing else: no spaces, signs, exponents, separators, hex or non-ASCII digits.
  *
  * @example
  * parseAmount("12.5", 9, { symbol: "GRAM" }); // 12_500_000_000n
@@ -70,6 +80,12 @@ export function parseAmount(text: string, decimals: number, options: ParseAmount
   const symbol = options.symbol ?? "the token";
   if (typeof text !== "string") {
     throw new AmountError("not_a_string", `amount must be a string, got ${typeof text}`);
+  }
+  if (text.length > MAX_AMOUNT_LENGTH) {
+    throw new AmountError(
+      "too_long",
+      `amount '${printable(text.slice(0, 20))}...' has ${text.length} characters; expected at most ${MAX_AMOUNT_LENGTH} (no amount up to 2^256 - 1 base units is longer)`,
+    );
   }
   const shown = `'${printable(text)}'`;
   const example = decimals > 0 ? "'12.5'" : "'12'";

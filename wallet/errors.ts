@@ -293,3 +293,17 @@ export class NonceFileError extends WalletError {
   override name = "NonceFileError";
   readonly code = "NONCE_FILE_INVALID";
 }
+
+/**
+ * A file the wallet was to read is not what it can be: not a regular file (a named pipe would hang the
+ * read, /dev/zero would fill the memory), larger than a file of its kind, or a pipe that never ended.
+ */
+export class FileRefusedError extends WalletError {
+  override name = "FileRefusedError";
+  readonly code: "FILE_NOT_REGULAR" | "FILE_TOO_LARGE" | "FILE_TIMEOUT";
+
+  constructor(code: FileRefusedError["code"], shortMessage: string, parameters: WalletErrorParameters = {}) {
+    super(shortMessage, parameters);
+    this.code = code;
+  }
+}

@@ -85,4 +85,4 @@ export {
   type VerifyChatSignInParameters,
   verifyChatSignIn,
 } from "./siwe.ts";
-export { isValidUsername, normalizeUsername, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "./username.ts";
+export { foldName, isValidUsername, normalizeUsername, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "./username.ts";

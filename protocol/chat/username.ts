@@ -13,6 +13,18 @@ const PATTERN = /^[a-z][a-z0-9_]*$/;
 const EXPECTED = `expected ${USERNAME_MIN_LENGTH}–${USERNAME_MAX_LENGTH} characters of a–z, 0–9 and _, starting with a letter`;
 
 /**
+ * How a typed name is folded before it is looked up anywhere: NFKC, then lower case. The hub's usernames
+ * and the wallet's contact names both go through it, so that `@ａｌｉｃｅ`, `@Alice` and `@alice` are one
+ * name to both, and the contact book (which wins) is never bypassed by another spelling of a contact.
+ *
+ * @example
+ * foldName("ＡＬＩＣＥ"); // "alice"
+ */
+export function foldName(input: string): string {
+  return input.normalize("NFKC").toLowerCase();
+}
+
+/**
  * The canonical form of a username (NFKC, lowercase), or a `ChatProtocolError` (`INVALID_USERNAME`) that
  * says which character is refused and what is expected. A leading `@` is not part of the name: strip it first.
  *
@@ -24,7 +36,7 @@ export function normalizeUsername(input: string): string {
   if (typeof input !== "string") {
     throw new ChatProtocolError("INVALID_USERNAME", `username: got ${quote(input)}, ${EXPECTED}`);
   }
-  const name = input.normalize("NFKC").toLowerCase();
+  const name = foldName(input);
   const length = [...name].length;
   if (length < USERNAME_MIN_LENGTH || length > USERNAME_MAX_LENGTH) {
     throw new ChatProtocolError(

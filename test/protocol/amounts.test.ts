@@ -4,6 +4,7 @@ import {
   AmountError,
   type AmountErrorReason,
   formatAmount,
+  MAX_AMOUNT_LENGTH,
   MAX_DECIMALS,
   parseAmount,
 } from "../../protocol/amounts.ts";
@@ -186,6 +187,33 @@ describe("parseAmount", () => {
   it("accepts exactly 2^256 - 1 units and rejects one more", () => {
     expect(parseAmount(formatAmount(MAX_UINT256, 9), 9)).toBe(MAX_UINT256);
     expect(failure(() => parseAmount((MAX_UINT256 + 1n).toString(), 0)).reason).toBe("overflow");
+  });
+
+  it("accepts the longest valid amount at every decimals, and nothing one character longer", () => {
+    const digits = MAX_UINT256.toString();
+    for (let decimals = 0; decimals <= MAX_DECIMALS; decimals++) {
+      const whole = digits.slice(0, digits.length - decimals);
+      const longest = decimals === 0 ? digits : `${whole}.${digits.slice(whole.length)}`;
+      expect(longest.length).toBeLessThanOrEqual(MAX_AMOUNT_LENGTH);
+      expect(parseAmount(longest, decimals)).toBe(MAX_UINT256);
+      // "0.000…1" with trailing zeros up to the decimals: as long as a small amount can be.
+      if (decimals > 0) expect(parseAmount(`0.${"0".repeat(decimals - 1)}1`, decimals)).toBe(1n);
+    }
+    expect(MAX_AMOUNT_LENGTH).toBe(79);
+    expect(failure(() => parseAmount("1".repeat(MAX_AMOUNT_LENGTH + 1), 9)).reason).toBe("too_long");
+    expect(failure(() => parseAmount(`1${"0".repeat(MAX_AMOUNT_LENGTH)}`, 0)).reason).toBe("too_long");
+  });
+
+  it("refuses a megabyte of digits by its length, before any regular expression runs", () => {
+    // The exponent check was quadratic: 130,000 digits took 20 to 50 s and a megabyte would take many
+    // minutes. The length bound answers at once; this test takes milliseconds.
+    for (const text of ["1".repeat(2 ** 20), `${"1".repeat(2 ** 20)}e`, `${"9.".repeat(2 ** 19)}`]) {
+      const error = failure(() => parseAmount(text, 9, { symbol: "GRAM" }));
+      expect(error.reason).toBe("too_long");
+      expect(error.message).toBe(
+        `amount '${text.slice(0, 20)}...' has ${text.length} characters; expected at most 79 (no amount up to 2^256 - 1 base units is longer)`,
+      );
+    }
   });
 
   it("never throws anything but AmountError, and accepts only plain decimals", () => {

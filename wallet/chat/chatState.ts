@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { z } from "zod";
+import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { ChatStateFileError } from "./errors.ts";
@@ -74,7 +75,7 @@ export function chatStateFile(
 export function fileChatStateStore(file: string): ChatStateStore {
   return {
     async load() {
-      const text = await readFileIfExists(file);
+      const text = await readFileIfExists(file, FILE_BOUNDS.chatState);
       if (text === undefined) return undefined;
       let json: unknown;
       try {

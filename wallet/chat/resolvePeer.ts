@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 import type { ConversationTarget } from "../../protocol/chat/envelope.ts";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
-import { normalizeUsername } from "../../protocol/chat/username.ts";
+import { foldName, normalizeUsername } from "../../protocol/chat/username.ts";
 import { parseAddress } from "../address.ts";
 import { normalizeContactName } from "../contacts/contactName.ts";
 import { readContacts } from "../contacts/contactsStore.ts";
@@ -16,12 +16,15 @@ export interface ResolvedPeer {
   /** How to name it: `@bob` (a contact), `~bob` (a username from the hub), the address, or `group 0x…`. */
   label: string;
   source: "contacts" | "hub" | "address" | "group";
+  /** The hub's username, when the hub named it (`source: "hub"`). */
+  username?: string | undefined;
 }
 
 /**
  * Turns what a user typed into a chat target: `@name` from the wallet's contacts first, then the hub's
  * usernames (a username is the hub's word; a contact is the user's own), an address, or a group id
- * (32 bytes of hex). Throws `UnknownChatUserError` for a name nobody has, `InvalidChatPeerError` for
+ * (32 bytes of hex). The name is folded once (`foldName`: NFKC, lower case) for both books, so any
+ * spelling of a contact's name (`@ａｌｉｃｅ`, `@ALICE`) is that contact, whoever holds it on the hub. Throws `UnknownChatUserError` for a name nobody has, `InvalidChatPeerError` for
  * anything else.
  *
  * @example
@@ -31,11 +34,12 @@ export async function resolvePeer(
   chat: Pick<ChatConnection, "lookup">,
   { home, peer }: { home: string; peer: string },
 ): Promise<ResolvedPeer> {
-  if (peer.startsWith("@")) {
+  const folded = foldName(peer);
+  if (folded.startsWith("@")) {
     const contacts = await readContacts(home);
     let contact: string | undefined;
     try {
-      contact = normalizeContactName(peer);
+      contact = normalizeContactName(folded);
     } catch (error) {
       if (!(error instanceof WalletError)) throw error;
     }
@@ -45,7 +49,7 @@ export async function resolvePeer(
     }
     let username: string;
     try {
-      username = normalizeUsername(peer.slice(1));
+      username = normalizeUsername(folded.slice(1));
     } catch (error) {
       if (!(error instanceof ChatProtocolError)) throw error;
       throw new UnknownChatUserError(`${clip(peer)} is not a contact, nor a valid username`, {
@@ -64,6 +68,7 @@ export async function resolvePeer(
       address: found.address,
       label: `~${username}`,
       source: "hub",
+      username,
     };
   }
   if (/^0x[0-9a-fA-F]{64}$/.test(peer)) {

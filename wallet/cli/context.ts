@@ -1,7 +1,6 @@
 // What every command that touches keys or the chain needs, built once from the global options: the
 // home folder, the chosen account, its password, and a GramClient on the configured chain with the
 // deployment's contracts. Imported lazily by the commands (it pulls in viem).
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { createInterface } from "node:readline/promises";
 import {
@@ -20,7 +19,8 @@ import { createGramClient, type GramClient } from "../actions/client.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { parseAddress } from "../address.ts";
 import { resolveRecipient } from "../contacts/resolveRecipient.ts";
-import { ChainError, EmptyPasswordError } from "../errors.ts";
+import { ChainError, EmptyPasswordError, FileRefusedError } from "../errors.ts";
+import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
 import { type AccountInfo, listAccounts } from "../keys/listAccounts.ts";
 import { type UnlockAccountReturnType, unlockAccount } from "../keys/unlockAccount.ts";
 import type { TransactionSummary } from "../summary/types.ts";
@@ -132,15 +132,19 @@ export async function unlock(cli: Cli, account: AccountInfo): Promise<UnlockAcco
 }
 
 /**
- * The password: `--password-file` (one trailing newline dropped), else `$GRAM_PASSWORD`, else asked on
+ * The password: `--password-file` (one trailing newline dropped; a regular file or a pipe, at most 4 KiB,
+ * read within 30 s), else `$GRAM_PASSWORD`, else asked on
  * the terminal (twice for a new one). Never echoed, never put in an error.
  */
 export async function readPassword(cli: Cli, { purpose, isNew = false }: { purpose: string; isNew?: boolean }) {
   let password: string | undefined;
   if (cli.options.passwordFile !== undefined) {
     try {
-      password = (await readFile(cli.options.passwordFile, "utf8")).replace(/\r?\n$/, "");
+      password = (await readBoundedFile(cli.options.passwordFile, FILE_BOUNDS.password)).replace(/\r?\n$/, "");
     } catch (error) {
+      if (error instanceof FileRefusedError) {
+        throw new CliError("PASSWORD_FILE", error.shortMessage, { details: error.code, hint: error.hint });
+      }
       throw new CliError("PASSWORD_FILE", `--password-file: cannot read '${cli.options.passwordFile}'`, {
         details: (error as NodeJS.ErrnoException).code,
       });

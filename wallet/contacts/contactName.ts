@@ -1,14 +1,17 @@
+import { foldName } from "../../protocol/chat/username.ts";
 import { InvalidContactNameError } from "../errors.ts";
 
 const MAX_LENGTH = 32;
 
 /**
- * A contact's name as stored: a leading '@' dropped, ASCII case folded to lower case. Letters, digits,
- * '_', '-' and '.', 1 to 32 of them, starting with a letter or digit. ASCII only, so that two names
- * that look the same are the same.
+ * A contact's name as stored: a leading '@' dropped, folded as the hub folds usernames (`foldName`: NFKC,
+ * lower case), so `@ａｌｉｃｅ` is the contact alice and never the hub's "alice" behind the contact's back.
+ * Then letters, digits, '_', '-' and '.', 1 to 32 of them, starting with a letter or digit. ASCII only, so
+ * that two names that look the same are the same.
  */
 export function normalizeContactName(text: string): string {
-  const name = (text.startsWith("@") ? text.slice(1) : text).toLowerCase();
+  const folded = foldName(text);
+  const name = folded.startsWith("@") ? folded.slice(1) : folded;
   const shown = `'${text.replace(/[^\x20-\x7e]/gu, "?")}'`;
   if (name.length === 0) {
     throw new InvalidContactNameError("contact name is empty; expected 1 to 32 letters, digits, '_', '-' or '.'");

@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import { parseAddress } from "../address.ts";
 import { ContactsFileError, WalletError } from "../errors.ts";
 import { contactsFile } from "../home.ts";
+import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { normalizeContactName } from "./contactName.ts";
@@ -12,7 +13,7 @@ export type Contacts = Record<string, Address>;
 /** Reads and checks the address book; a missing file is an empty book. */
 export async function readContacts(home: string): Promise<Contacts> {
   const file = contactsFile(home);
-  const text = await readFileIfExists(file);
+  const text = await readFileIfExists(file, FILE_BOUNDS.contacts);
   if (text === undefined) return {};
   let data: unknown;
   try {

@@ -1,4 +1,5 @@
 import type { Address } from "viem";
+import { foldName } from "../../protocol/chat/username.ts";
 import { parseAddress } from "../address.ts";
 import { InvalidAddressError } from "../errors.ts";
 import { normalizeContactName } from "./contactName.ts";
@@ -28,7 +29,8 @@ export async function resolveRecipient({
   home,
   recipient,
 }: ResolveRecipientParameters): Promise<ResolveRecipientReturnType> {
-  if (recipient.startsWith("@")) {
+  // Folded first, as the name is: a full-width '＠' is an '@' too.
+  if (foldName(recipient).startsWith("@")) {
     const name = normalizeContactName(recipient);
     const contacts = await readContacts(home);
     const address = contacts[name];
@@ -37,7 +39,7 @@ export async function resolveRecipient({
   }
   if (recipient.startsWith("0x")) return { address: parseAddress(recipient, "recipient"), contact: undefined };
   const contacts = await readContacts(home);
-  const lower = recipient.toLowerCase();
+  const lower = foldName(recipient);
   throw new InvalidAddressError(
     `recipient '${recipient.replace(/[^\x20-\x7e]/g, "?")}' is neither an address (0x and 40 hex digits) nor a contact (@name)`,
     contacts[lower] === undefined ? {} : { hint: `did you mean @${lower}?` },

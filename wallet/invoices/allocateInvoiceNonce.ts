@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Address } from "viem";
 import { InvoiceFileError } from "../errors.ts";
+import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { withFileLock } from "../nonce/fileLock.ts";
@@ -51,7 +52,7 @@ export async function allocateInvoiceNonce({
 }
 
 async function readCounter(file: string): Promise<bigint> {
-  const text = await readFileIfExists(file);
+  const text = await readFileIfExists(file, FILE_BOUNDS.invoiceCounter);
   if (text === undefined) return 0n;
   let next: unknown;
   try {

@@ -1,10 +1,11 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, getAddress, type Hex, isHex } from "viem";
 import { z } from "zod";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
 import { invoiceJsonSchema } from "../../protocol/relay.ts";
 import { InvoiceFileError, InvoiceNotFoundError } from "../errors.ts";
+import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 
 /** An invoice as the wallet keeps it: what was signed, the signature, and what the payer was shown. */
@@ -107,9 +108,10 @@ async function listFiles(home: string): Promise<string[]> {
 }
 
 async function readFileOf(file: string): Promise<StoredInvoice> {
+  const text = await readBoundedFile(file, FILE_BOUNDS.invoice);
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, "utf8"));
+    data = JSON.parse(text);
   } catch {
     throw new InvoiceFileError(`${file}: not valid JSON`);
   }

@@ -1,8 +1,9 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { KeystoreCorruptError, WalletError } from "../errors.ts";
 import { keystoreDir } from "../home.ts";
+import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
 import { indexOfPath } from "./derivationPath.ts";
 import { parseKeystore } from "./parseKeystore.ts";
 
@@ -48,7 +49,7 @@ export async function listAccounts({ home }: ListAccountsParameters): Promise<Li
   for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort()) {
     const file = join(dir, name);
     try {
-      const keystore = parseKeystore(await readFile(file, "utf8"), file);
+      const keystore = parseKeystore(await readBoundedFile(file, FILE_BOUNDS.keystore), file);
       if (!keystore.address) throw new KeystoreCorruptError(`${file}: address: missing`);
       const path = keystore.path;
       accounts.push({

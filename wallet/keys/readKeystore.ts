@@ -1,8 +1,9 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, getAddress } from "viem";
 import { KeystoreCorruptError, KeystoreNotFoundError } from "../errors.ts";
 import { keystoreDir } from "../home.ts";
+import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
 import { listAccounts } from "./listAccounts.ts";
 import { type ParsedKeystore, parseKeystore } from "./parseKeystore.ts";
 
@@ -28,7 +29,7 @@ export interface ReadKeystoreReturnType {
 export async function readKeystore({ home, address }: ReadKeystoreParameters): Promise<ReadKeystoreReturnType> {
   const wanted = getAddress(address.toLowerCase());
   const file = await locate(home, wanted);
-  const keystore = parseKeystore(await readFile(file, "utf8"), file);
+  const keystore = parseKeystore(await readBoundedFile(file, FILE_BOUNDS.keystore), file);
   if (keystore.address !== undefined && keystore.address !== wanted) {
     throw new KeystoreCorruptError(`${file} holds the key of ${keystore.address}, not of ${wanted}`, {
       hint: "rename the file after the address inside it, or restore it from a backup",

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { link, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { LockTimeoutError } from "../errors.ts";
+import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
 
 export interface WithFileLockParameters {
   /** The lock file; it exists exactly while someone holds the lock. */
@@ -79,7 +80,7 @@ async function recoverIfStale(file: string, staleMs: number): Promise<boolean> {
   let text: string;
   try {
     seen = await stat(file);
-    text = await readFile(file, "utf8");
+    text = await readBoundedFile(file, FILE_BOUNDS.lock);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return true;
     throw error;

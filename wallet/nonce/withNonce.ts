@@ -1,9 +1,20 @@
 import { join } from "node:path";
 import type { Address } from "viem";
 import { NonceFileError } from "../errors.ts";
+import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
 import { withFileLock } from "./fileLock.ts";
+
+/**
+ * How far the stored next nonce may be ahead of the chain's pending count. A node's transaction pool holds
+ * at most 64 transactions of one account beyond its next (geth's default `--txpool.accountqueue`), so a
+ * file further ahead does not describe transactions anyone holds: it is damaged (or the chain was reset).
+ */
+export const MAX_NONCE_AHEAD = 64;
+
+/** How far in the future a nonce file's time may be: clocks that are corrected move by seconds. */
+export const NONCE_CLOCK_SKEW_MS = 60_000;
 
 export interface WithNonceParameters {
   home: string;
@@ -38,7 +49,8 @@ export function nonceFile(home: string, chainId: number, address: Address): stri
  * max(the chain's pending count, the next nonce stored by this wallet): the chain knows what was mined
  * or seen, the file knows what this machine sent that a (lagging, load-balanced) RPC has not shown yet,
  * and it survives restarts (for `trustMs`, see there). The next nonce is recorded only when `send` succeeds, so a transaction that
- * was refused leaves no gap.
+ * was refused leaves no gap. A file dated in the future, or (while trusted) more than `MAX_NONCE_AHEAD` ahead
+ * of the chain, is refused as damaged: trusting it would stall every later transaction behind a gap.
  *
  * @example
  * const { result: hash } = await withNonce(
@@ -53,7 +65,14 @@ export async function withNonce<T>(
   const file = nonceFile(home, chainId, address);
   return withFileLock({ file: `${file}.lock`, staleMs, timeoutMs }, async () => {
     const [stored, pending] = await Promise.all([readStoredNonce(file), pendingNonce()]);
-    const trusted = stored !== undefined && Date.now() - stored.updatedAt <= trustMs ? stored.next : 0;
+    const fresh = stored !== undefined && Date.now() - stored.updatedAt <= trustMs;
+    if (fresh && stored.next > pending + MAX_NONCE_AHEAD) {
+      throw new NonceFileError(
+        `${file}: next nonce ${stored.next} is ${stored.next - pending} ahead of the chain's count ${pending}; expected at most ${MAX_NONCE_AHEAD} ahead`,
+        { details: "no node holds that many transactions of one account in waiting", hint: removeHint },
+      );
+    }
+    const trusted = fresh ? stored.next : 0;
     const nonce = Math.max(trusted, pending);
     const result = await send(nonce);
     await writeFileAtomic({
@@ -72,9 +91,9 @@ export interface StoredNonce {
   updatedAt: number;
 }
 
-/** The next nonce recorded in `file`, or undefined when none was. */
+/** The next nonce recorded in `file`, or undefined when none was. A file dated in the future is refused. */
 export async function readStoredNonce(file: string): Promise<StoredNonce | undefined> {
-  const text = await readFileIfExists(file);
+  const text = await readFileIfExists(file, FILE_BOUNDS.nonce);
   if (text === undefined) return undefined;
   let data: { next?: unknown; updatedAt?: unknown } = {};
   try {
@@ -82,9 +101,21 @@ export async function readStoredNonce(file: string): Promise<StoredNonce | undef
   } catch {}
   const { next, updatedAt } = data;
   if (typeof next !== "number" || !Number.isSafeInteger(next) || next < 0 || typeof updatedAt !== "number") {
-    throw new NonceFileError(`${file}: expected {"next": <nonce>, "updatedAt": <ms>}`, {
-      hint: "remove the file: the wallet then takes the nonce from the chain",
-    });
+    throw new NonceFileError(`${file}: expected {"next": <nonce>, "updatedAt": <ms>}`, { hint: removeHint });
+  }
+  const now = Date.now();
+  if (updatedAt > now + NONCE_CLOCK_SKEW_MS) {
+    throw new NonceFileError(
+      `${file}: written at ${when(updatedAt)}, which is after now (${when(now)}); expected a time in the past`,
+      { details: "the file is damaged, or this machine's clock went back", hint: removeHint },
+    );
   }
   return { next, updatedAt };
+}
+
+const removeHint = "remove the file: the wallet then takes the nonce from the chain";
+
+function when(ms: number) {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} ms` : date.toISOString();
 }

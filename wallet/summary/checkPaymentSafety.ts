@@ -2,6 +2,7 @@ import { type Address, getAddress, isAddressEqual } from "viem";
 import { gramTokenAbi } from "../../protocol/abis.ts";
 import type { GramClient } from "../actions/client.ts";
 import { readHistory } from "../actions/readHistory.ts";
+import { closeNames } from "../contacts/contactName.ts";
 import { readContacts } from "../contacts/contactsStore.ts";
 import { looksAlike } from "./looksAlike.ts";
 
@@ -10,7 +11,7 @@ import { looksAlike } from "./looksAlike.ts";
  * again, and never on `--yes` alone. `notice`: say it, go on.
  */
 export interface SafetyWarning {
-  code: "WRONG_CHAIN" | "WRONG_TOKEN" | "LOOK_ALIKE" | "TOKEN_CONTRACT" | "FIRST_PAYMENT";
+  code: "WRONG_CHAIN" | "WRONG_TOKEN" | "LOOK_ALIKE" | "TOKEN_CONTRACT" | "FIRST_PAYMENT" | "HUB_NAME";
   level: "refuse" | "block" | "notice";
   message: string;
   /** For LOOK_ALIKE: the address it resembles and where the wallet knows it from. */
@@ -27,6 +28,11 @@ export interface CheckPaymentSafetyParameters {
   from?: Address | undefined;
   /** Where the history starts (the deployment's block). @default 0n */
   fromBlock?: bigint | undefined;
+  /**
+   * The chat hub's username the recipient was found by (`~name`), when the user typed a name that is not
+   * one of their contacts: anyone may register any free name.
+   */
+  hubName?: string | undefined;
 }
 
 export interface CheckPaymentSafetyReturnType {
@@ -40,14 +46,15 @@ export interface CheckPaymentSafetyReturnType {
 /**
  * What to warn about before paying `recipient`: a link for another chain or token (refused); a recipient
  * that looks like (same first and last 4 hex digits) a different address from the contacts or history,
- * or that is a token contract (blocking); a recipient never paid before (a notice).
+ * or that is a token contract (blocking); a recipient never paid before (a notice), which the hub named
+ * (`hubName`) and the contacts do not (HUB_NAME: a notice that says so, and names close contacts).
  *
  * @example
  * const { refused, blocking, warnings } = await checkPaymentSafety(client, { recipient, chainId: link.chainId, token: link.token });
  */
 export async function checkPaymentSafety(
   client: GramClient,
-  { recipient, chainId, token, from = client.account?.address, fromBlock = 0n }: CheckPaymentSafetyParameters,
+  { recipient, chainId, token, from = client.account?.address, fromBlock = 0n, hubName }: CheckPaymentSafetyParameters,
 ): Promise<CheckPaymentSafetyReturnType> {
   const warnings: SafetyWarning[] = [];
   const to = getAddress(recipient);
@@ -93,7 +100,15 @@ export async function checkPaymentSafety(
     });
   }
   const paidBefore = history.some((entry) => entry.direction === "out" && isAddressEqual(entry.to, to));
-  if (!paidBefore) {
+  const isContact = Object.values(contacts).some((address) => isAddressEqual(address, to));
+  if (!paidBefore && hubName !== undefined && !isContact) {
+    const close = closeNames(hubName, Object.keys(contacts)).map((name) => `@${name}`);
+    warnings.push({
+      code: "HUB_NAME",
+      level: "notice",
+      message: `~${hubName} is the chat hub's name for ${to}, not one of your contacts, and you have never paid it before: anyone may register a free name${close.length === 0 ? "" : close.length === 1 ? `; your contact ${close[0]} is another address` : `; your contacts ${close.join(", ")} are other addresses`}`,
+    });
+  } else if (!paidBefore) {
     warnings.push({ code: "FIRST_PAYMENT", level: "notice", message: `you have never paid ${to} before` });
   }
   return {

@@ -1,8 +1,10 @@
 // A table of malformed inputs to `gram`: each prints a clear error (as text, and as JSON with --json),
 // exits 1, and nothing moves on the chain (balances, nonces and the block number are checked once for
 // the whole table).
-import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Address, Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
@@ -48,6 +50,41 @@ beforeAll(async () => {
     text.replace(/"ciphertext":"([0-9a-f])/, (_m, c) => `"ciphertext":"${c === "0" ? "1" : "0"}`),
   );
   await broken("notjson", () => "this is not a keystore");
+  await broken("hugeKeystore", (text) => text.padEnd(70_000, " "));
+
+  // Homes whose files are not what the wallet writes: special files in place of the keystore or contacts
+  // (a named pipe hung the wallet; /dev/zero filled its memory), nonce files dated ahead of time or chain.
+  const mkfifo = async (file: string) => {
+    await promisify(execFile)("mkfifo", [file]);
+  };
+  const variant = async (name: string, prepare: (h: string, keystore: string) => Promise<void>) => {
+    const h = join(chain.temp, name);
+    await mkdir(join(h, "keystore"), { recursive: true, mode: 0o700 });
+    const source = await keystoreOf(home.payer as string);
+    const target = join(h, "keystore", source.split("/").at(-1) as string);
+    await copyFile(source, target);
+    await prepare(h, target);
+    home[name] = h;
+  };
+  const replaceBy = (make: (file: string) => Promise<unknown>) => async (_h: string, keystore: string) => {
+    await rm(keystore);
+    await make(keystore);
+  };
+  await variant("fifoKeystore", replaceBy(mkfifo));
+  await variant(
+    "zeroKeystore",
+    replaceBy((file) => symlink("/dev/zero", file)),
+  );
+  await variant("fifoContacts", (h) => mkfifo(join(h, "contacts.json")));
+  const nonceOf = async (h: string, next: number, updatedAt: number) => {
+    await mkdir(join(h, "nonces"), { recursive: true });
+    const file = join(h, "nonces", `${chain.chainId}-${payer.toLowerCase()}.json`);
+    await writeFile(file, JSON.stringify({ chainId: chain.chainId, address: payer, next, updatedAt }));
+  };
+  await variant("futureNonce", (h) => nonceOf(h, 5, Date.UTC(2099, 0, 1)));
+  await variant("aheadNonce", (h) => nonceOf(h, 1_000_000, Date.now()));
+  await mkfifo(join(chain.temp, "silent-password"));
+  await writeFile(join(chain.temp, "huge-password.txt"), "x".repeat(5000));
   await writeFile(join(chain.temp, "wrong-password.txt"), "not the password\n");
   await writeFile(join(chain.temp, "empty-password.txt"), "\n");
 
@@ -144,6 +181,78 @@ const rows: Row[] = [
   amount("above uint256", `1${"0".repeat(80)}`, /too large|overflow|2\^256/),
   amount("Infinity", "Infinity", /expected a decimal number|digits|invalid/),
   amount("NaN", "NaN", /expected a decimal number|digits|invalid/),
+  // 100,000 digits (an argument may hold 128 KiB): refused by its length at once; the exponent check
+  // took most of a minute over it.
+  amount("of 100,000 digits", "1".repeat(100_000), /has 100000 characters; expected at most 79/),
+  // --- files that are not what the wallet writes (early: the nonce file ahead is trusted for 5 minutes) ---
+  {
+    name: "a nonce file dated in the future",
+    home: "futureNonce",
+    args: send(other, "1"),
+    code: "NONCE_FILE_INVALID",
+    message: /nonces\/31337-0x[0-9a-f]{40}\.json: written at 2099-01-01T00:00:00\.000Z, which is after now/,
+  },
+  {
+    name: "a nonce file far ahead of the chain",
+    home: "aheadNonce",
+    args: send(other, "1"),
+    code: "NONCE_FILE_INVALID",
+    message:
+      /nonces\/31337-0x[0-9a-f]{40}\.json: next nonce 1000000 is \d+ ahead of the chain's count \d+; expected at most 64 ahead/,
+  },
+  {
+    name: "a keystore that is a named pipe",
+    home: "fifoKeystore",
+    args: send(other, "1"),
+    code: "FILE_NOT_REGULAR",
+    message: /keystore \S+\/keystore\/0x[0-9a-fA-F]{40}\.json is a named pipe; expected a regular file/,
+  },
+  {
+    name: "a keystore that is a symlink to /dev/zero",
+    home: "zeroKeystore",
+    args: send(other, "1"),
+    code: "FILE_NOT_REGULAR",
+    message: /keystore \S+\.json is a character device \(\/dev\/zero\); expected a regular file/,
+  },
+  {
+    name: "a keystore larger than a keystore can be",
+    home: "hugeKeystore",
+    args: send(other, "1"),
+    code: "FILE_TOO_LARGE",
+    message: /keystore \S+\.json is 70000 bytes; expected at most 65536/,
+  },
+  {
+    name: "a contacts file that is a named pipe",
+    home: "fifoContacts",
+    args: send("@bob", "1"),
+    code: "FILE_NOT_REGULAR",
+    message: /contacts file \S+\/contacts\.json is a named pipe; expected a regular file/,
+  },
+  {
+    name: "--password-file /dev/zero",
+    args: () => ["send", other, "1", "--yes", "--password-file", "/dev/zero"],
+    code: "PASSWORD_FILE",
+    message: /--password-file \/dev\/zero is a character device; expected a regular file or a pipe/,
+  },
+  {
+    name: "--password-file larger than a password",
+    args: () => ["send", other, "1", "--yes", "--password-file", join(chain.temp, "huge-password.txt")],
+    code: "PASSWORD_FILE",
+    message: /huge-password\.txt is 5000 bytes; expected at most 4096/,
+  },
+  {
+    name: "--password-file a named pipe nobody writes to",
+    args: () => ["send", other, "1", "--yes", "--password-file", join(chain.temp, "silent-password")],
+    code: "PASSWORD_FILE",
+    message: /silent-password is a pipe that nothing was written to within 30 s/,
+  },
+  {
+    name: "import a private key from /dev/zero",
+    home: "empty",
+    args: () => ["import", "--private-key-file", "/dev/zero", ...pw()],
+    code: "FILE_NOT_REGULAR",
+    message: /--private-key-file \/dev\/zero is a character device; expected a regular file or a pipe/,
+  },
   {
     name: "send more than the balance",
     args: send("@bob", "100000"),
@@ -621,6 +730,20 @@ describe(`${rows.length} malformed inputs`, () => {
     expect(failures).toEqual([]);
     expect(await state()).toEqual(before);
   }, 300_000);
+
+  it("gram accounts names a keystore that is a named pipe or /dev/zero, and never hangs on it", async () => {
+    // An unreadable keystore is listed as a warning, as a damaged one is; the harness kills a run after 60 s.
+    for (const [name, what] of [
+      ["fifoKeystore", "is a named pipe; expected a regular file"],
+      ["zeroKeystore", "is a character device (/dev/zero); expected a regular file"],
+    ] as const) {
+      const run = await chain.gram(["accounts"], { home: home[name] });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/warning: keystore \S+\/keystore\/0x[0-9a-fA-F]{40}\.json is /);
+      expect(run.stderr).toContain(`.json ${what}\n`);
+      expect(run.stdout).toContain("no accounts in");
+    }
+  });
 
   it("no key material appears in any of their outputs", () => {
     expect(keyMaterialLeaks(SECRETS)).toEqual([]);

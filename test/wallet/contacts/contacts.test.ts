@@ -1,7 +1,14 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addContact, listContacts, removeContact, resolveRecipient } from "../../../wallet/contacts/index.ts";
+import { normalizeUsername } from "../../../protocol/chat/username.ts";
+import {
+  addContact,
+  listContacts,
+  normalizeContactName,
+  removeContact,
+  resolveRecipient,
+} from "../../../wallet/contacts/index.ts";
 import {
   AddressChecksumError,
   ContactExistsError,
@@ -96,6 +103,26 @@ describe("resolveRecipient", () => {
       address: ACCOUNT_0,
       contact: undefined,
     });
+  });
+
+  it.each([
+    ["full-width", "@ａｌｉｃｅ"],
+    ["full-width capitals", "@ＡＬＩＣＥ"],
+    ["a full-width @", "＠alice"],
+    ["mathematical bold", "@𝐚𝐥𝐢𝐜𝐞"],
+    ["circled letters", "@ⓐⓛⓘⓒⓔ"],
+    ["a superscript a (ª)", "@ªlice"],
+  ])("folds @name as the hub folds usernames (NFKC, lower case): %s %s is the contact alice", async (_, spelling) => {
+    const home = await homeWithContacts({ alice: ACCOUNT_1 });
+    expect(await resolveRecipient({ home, recipient: spelling })).toEqual({ address: ACCOUNT_1, contact: "alice" });
+    expect(normalizeContactName(spelling)).toBe(normalizeUsername(spelling.replace(/^[@＠]/, "")));
+  });
+
+  it("stores a contact added under another spelling in its folded form: ﬁona (a ligature) is fiona", async () => {
+    const home = await homeWithContacts({ ﬁona: ACCOUNT_1 });
+    expect(await listContacts({ home })).toEqual([{ name: "fiona", address: ACCOUNT_1 }]);
+    const taken = await failure(ContactExistsError, addContact({ home, name: "ＦＩＯＮＡ", address: ACCOUNT_2 }));
+    expect(taken.shortMessage).toBe(`contact @fiona already exists (${ACCOUNT_1})`);
   });
 
   it("refuses an unknown @name, listing close names", async () => {

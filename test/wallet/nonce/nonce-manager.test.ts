@@ -73,6 +73,64 @@ describe("withNonce", () => {
   });
 });
 
+describe("a damaged nonce file", () => {
+  const write = async (home: string, next: number, updatedAt: number) => {
+    const file = nonceFile(home, 31337, ADDRESS);
+    await mkdir(join(home, "nonces"), { recursive: true });
+    await writeFile(file, `${JSON.stringify({ chainId: 31337, address: ADDRESS, next, updatedAt })}\n`);
+    return file;
+  };
+
+  it("dated in the future is refused, naming the file, and nothing is sent", async () => {
+    const home = await tempHome();
+    const file = await write(home, 5, Date.UTC(2099, 0, 1));
+    let sent = false;
+    const error = await failure(
+      NonceFileError,
+      withNonce(base(home, 3), async (n) => {
+        sent = true;
+        return n;
+      }),
+    );
+    expect(error.shortMessage).toMatch(
+      new RegExp(
+        `^${file}: written at 2099-01-01T00:00:00.000Z, which is after now \\(20\\d\\d-.*\\); expected a time in the past$`,
+      ),
+    );
+    expect(error.hint).toBe("remove the file: the wallet then takes the nonce from the chain");
+    expect(sent).toBe(false);
+    // A time beyond what a date can hold is named in milliseconds.
+    await write(home, 5, 1e300);
+    expect((await failure(NonceFileError, readStoredNonce(file))).shortMessage).toContain("written at 1e+300 ms");
+  });
+
+  it("a few seconds ahead of this clock (a clock corrected meanwhile) is still read", async () => {
+    const home = await tempHome();
+    await write(home, 5, Date.now() + 30_000);
+    expect((await withNonce(base(home, 3), async (n) => n)).nonce).toBe(5);
+  });
+
+  it("far ahead of the chain's count is refused, naming the file; 64 ahead is not", async () => {
+    const home = await tempHome();
+    const file = await write(home, 1_000_000, Date.now());
+    const error = await failure(
+      NonceFileError,
+      withNonce(base(home, 3), async (n) => n),
+    );
+    expect(error.shortMessage).toBe(
+      `${file}: next nonce 1000000 is 999997 ahead of the chain's count 3; expected at most 64 ahead`,
+    );
+    await write(home, 3 + 64, Date.now());
+    expect((await withNonce(base(home, 3), async (n) => n)).nonce).toBe(67);
+  });
+
+  it("far ahead but older than trustMs is ignored, as any stale file (a chain reset a while ago)", async () => {
+    const home = await tempHome();
+    await write(home, 1_000_000, Date.now() - 10 * 60_000);
+    expect((await withNonce(base(home, 3), async (n) => n)).nonce).toBe(3);
+  });
+});
+
 describe("the lock file", () => {
   it("recovers a lock left by a process that died", async () => {
     const home = await tempHome();

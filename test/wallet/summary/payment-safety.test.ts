@@ -96,6 +96,27 @@ describe("checkPaymentSafety", () => {
     });
   });
 
+  it("a hub name that is no contact, never paid: a HUB_NAME notice naming close contacts, not a block", async () => {
+    const client = await chain.clientFor(ROLE.payer);
+    await addContact({ home: client.home, name: "alice", address: addressOf("owner") });
+    const stranger = addressOf("arbiter");
+    const result = await checkPaymentSafety(client, { recipient: stranger, hubName: "alicia" });
+    expect(result).toEqual({
+      warnings: [
+        {
+          code: "HUB_NAME",
+          level: "notice",
+          message: `~alicia is the chat hub's name for ${stranger}, not one of your contacts, and you have never paid it before: anyone may register a free name; your contact @alice is another address`,
+        },
+      ],
+      refused: false,
+      blocking: false,
+    });
+    // The hub's name for one of the contacts' addresses is no stranger: only the first-payment notice.
+    const known = await checkPaymentSafety(client, { recipient: addressOf("owner"), hubName: "someone" });
+    expect(known.warnings.map((w) => w.code)).toEqual(["FIRST_PAYMENT"]);
+  });
+
   it("refuses a link for another chain or another token", async () => {
     const client = await chain.clientFor(ROLE.payer);
     const result = await checkPaymentSafety(client, {

@@ -34,7 +34,7 @@ export async function payPeer(cli: Cli, session: ChatSession, p: PayPeerParamete
   }
   const relayer = p.gasless ? requireNode(cli, "a gasless payment") : undefined;
   const { client } = session.connection;
-  const warnings = await safety(cli, session, recipient, p.iKnow);
+  const warnings = await safety(cli, session, recipient, p.iKnow, p.peer.username);
   const paid = await sendChatTransfer(client, session.chat, {
     to: p.peer.target,
     recipient,
@@ -141,6 +141,7 @@ function safety(
   session: ChatSession,
   recipient: Address,
   iKnow: boolean | undefined,
+  hubName?: string | undefined,
 ): Promise<SafetyWarning[]> {
-  return checkSafety(cli, session.connection, session.me, { recipient, iKnow });
+  return checkSafety(cli, session.connection, session.me, { recipient, iKnow, hubName });
 }

@@ -78,13 +78,15 @@ export async function pay(
   return withSession(session, async (s) => {
     const peer = await resolvePeer(s.chat, { home: cli.home, peer: to });
     const shown: TransactionSummary[] = [];
+    // The summary names the recipient as it was found: `@bob` (a contact) or `~bob` (the hub says so).
+    const names = { ...(peer.address === undefined ? {} : { [peer.address.toLowerCase()]: peer.label }) };
     return payPeer(cli, s, {
       peer,
       amount,
       memo: words(memo),
       gasless: options.gasless === true,
       iKnow: options.iKnow,
-      confirm: confirmer(cli, shown, await labels(cli.home)),
+      confirm: confirmer(cli, shown, { ...names, ...(await labels(cli.home)) }),
     });
   });
 }

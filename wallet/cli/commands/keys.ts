@@ -1,6 +1,7 @@
 // Keys: init, import, accounts, address, export. Key material is printed by `export --reveal` and by
 // `init --show-mnemonic`, and nowhere else.
-import { readFile } from "node:fs/promises";
+import { FileRefusedError } from "../../errors.ts";
+import { FILE_BOUNDS, readBoundedFile } from "../../internal/readBoundedFile.ts";
 import { addDerivedAccount } from "../../keys/addDerivedAccount.ts";
 import { createMnemonic } from "../../keys/createMnemonic.ts";
 import { deriveAccount } from "../../keys/deriveAccount.ts";
@@ -61,8 +62,12 @@ export async function importKey(
   const source = (options.mnemonicFile ?? options.privateKeyFile) as string;
   let text: string;
   try {
-    text = await readFile(source, "utf8");
+    text = await readBoundedFile(
+      source,
+      options.mnemonicFile !== undefined ? FILE_BOUNDS.mnemonic : FILE_BOUNDS.privateKey,
+    );
   } catch (error) {
+    if (error instanceof FileRefusedError) throw error;
     throw new CliError("FILE", `cannot read '${source}'`, { details: (error as NodeJS.ErrnoException).code });
   }
   let account: { address: `0x${string}`; privateKey: `0x${string}`; mnemonic?: string; index?: number; path?: string };

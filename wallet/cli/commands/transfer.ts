@@ -32,7 +32,15 @@ export async function checkSafety(
     chainId,
     token,
     iKnow,
-  }: { recipient: Address; chainId?: number; token?: Address; iKnow?: boolean | undefined },
+    hubName,
+  }: {
+    recipient: Address;
+    chainId?: number;
+    token?: Address;
+    iKnow?: boolean | undefined;
+    /** The hub's username the recipient was found by, when it is no contact (`gram chat pay @name`). */
+    hubName?: string | undefined;
+  },
 ): Promise<SafetyWarning[]> {
   const safety = await checkPaymentSafety(connection.client, {
     recipient,
@@ -40,6 +48,7 @@ export async function checkSafety(
     fromBlock: BigInt(connection.deployment.deployBlock),
     ...(chainId === undefined ? {} : { chainId }),
     ...(token === undefined ? {} : { token }),
+    hubName,
   });
   for (const warning of safety.warnings) cli.out.note(renderWarning(warning));
   const first = safety.warnings.find((w) => w.level !== "notice");
