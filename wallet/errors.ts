@@ -257,6 +257,57 @@ export class RelayError extends WalletError {
   }
 }
 
+/**
+ * What the chain says of a relayer's answer, when it does not bear it out. Codes:
+ * - `RELAY_TX_UNKNOWN`: the chain does not know the transaction the relayer named (it broadcasts before it
+ *   answers, so a few seconds settle it);
+ * - `RELAY_TX_NOT_YOURS`: mined, but it does not use this wallet's authorization (someone else's
+ *   transaction, or an open invoice that another payer paid first);
+ * - `RELAY_TX_NOT_MINED`: known, but not mined in the time waited;
+ * - `REVERTED`: it reverted.
+ * The message says whether the signed authorization is still unused, and until when it stays valid; the
+ * hint says how to cancel it.
+ */
+export type RelayedPaymentErrorCode = "RELAY_TX_UNKNOWN" | "RELAY_TX_NOT_YOURS" | "RELAY_TX_NOT_MINED" | "REVERTED";
+
+export class RelayedPaymentError extends WalletError {
+  override name = "RelayedPaymentError";
+  readonly code: RelayedPaymentErrorCode;
+  override readonly kind = "failure";
+  /** The transaction the relayer named. */
+  readonly txHash: `0x${string}`;
+  /** The authorization's ERC-3009 nonce (for an invoice payment, the invoice id). */
+  readonly nonce: `0x${string}`;
+  /** Unix seconds: until when the signed authorization can be submitted, if it is still unused. */
+  readonly validBefore: bigint;
+  /** What the token said: true once the authorization was used or canceled; undefined if it could not be asked. */
+  readonly authorizationUsed: boolean | undefined;
+
+  constructor(
+    code: RelayedPaymentErrorCode,
+    shortMessage: string,
+    parameters: WalletErrorParameters & {
+      txHash: `0x${string}`;
+      nonce: `0x${string}`;
+      validBefore: bigint;
+      authorizationUsed: boolean | undefined;
+    },
+  ) {
+    super(shortMessage, parameters);
+    this.code = code;
+    this.txHash = parameters.txHash;
+    this.nonce = parameters.nonce;
+    this.validBefore = parameters.validBefore;
+    this.authorizationUsed = parameters.authorizationUsed;
+  }
+}
+
+/** An ERC-3009 authorization that the token already marks as used or canceled: nothing left to cancel. */
+export class AuthorizationUsedError extends WalletError {
+  override name = "AuthorizationUsedError";
+  readonly code = "AUTHORIZATION_USED";
+}
+
 /** The node could not be reached or answered something that is not the relayer's JSON. */
 export class NodeUnavailableError extends WalletError {
   override name = "NodeUnavailableError";

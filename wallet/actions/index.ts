@@ -1,3 +1,8 @@
+export {
+  type CancelAuthorizationParameters,
+  type CancelAuthorizationReturnType,
+  cancelAuthorization,
+} from "./cancelAuthorization.ts";
 export { type CancelInvoiceParameters, type CancelInvoiceReturnType, cancelInvoice } from "./cancelInvoice.ts";
 export {
   type CancelTransactionParameters,
@@ -44,4 +49,9 @@ export {
   submitGaslessTransfer,
 } from "./submitGaslessTransfer.ts";
 export { type VoidPaymentParameters, type VoidPaymentReturnType, voidPayment } from "./voidPayment.ts";
+export {
+  type WaitForRelayedPaymentParameters,
+  type WaitForRelayedPaymentReturnType,
+  waitForRelayedPayment,
+} from "./waitForRelayedPayment.ts";
 export { type WithdrawParameters, type WithdrawReturnType, withdraw } from "./withdraw.ts";

@@ -2,7 +2,8 @@
 // reconnect syncs what it missed, in order, once), the ids of recent messages (a replay is told apart),
 // recent request and invoice cards (to pay one by its id later), payments with their last verification
 // (re-checked until the chain settles them), messages read from the hub but not shown yet (a read
-// filtered to one conversation), and groups. Envelopes are kept as received and verified again on use.
+// filtered to one conversation), groups, and which on-chain log already confirmed which payment message (a
+// transfer proves at most one payment). Envelopes are kept as received and verified again on use.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Address } from "viem";
@@ -15,7 +16,14 @@ import { ChatStateFileError } from "./errors.ts";
 export const CHAT_STATE_VERSION = 1;
 
 /** How many of each the state keeps: the newest win. */
-export const CHAT_STATE_LIMITS = { seen: 2_000, cards: 200, payments: 200, unread: 1_000, groups: 500 } as const;
+export const CHAT_STATE_LIMITS = {
+  seen: 2_000,
+  cards: 200,
+  payments: 200,
+  unread: 1_000,
+  groups: 500,
+  claims: 5_000,
+} as const;
 
 const seq = z.number().int().nonnegative();
 
@@ -32,6 +40,14 @@ const paymentRecordSchema = z.object({
 });
 export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
 
+/**
+ * A log that confirmed a payment message: `log` is `<chainId>:<contract>:<tx hash>:<log index>` (the
+ * token's `Transfer`, or the escrow's `InvoicePaid`), `by` the message that first claimed it
+ * (`<sender>:<message id>`, as `seenKey`). Another message claiming the same log is a duplicate.
+ */
+const paymentClaimSchema = z.object({ log: z.string(), by: z.string() });
+export type PaymentClaim = z.infer<typeof paymentClaimSchema>;
+
 const chatStateSchema = z.object({
   version: z.literal(CHAT_STATE_VERSION),
   lastSeq: seq,
@@ -40,6 +56,8 @@ const chatStateSchema = z.object({
   payments: z.array(paymentRecordSchema),
   unread: z.array(z.object({ seq, frame: z.record(z.string(), z.unknown()) })),
   groups: z.array(z.object({ id: z.string(), name: z.string(), members: z.array(z.string()) })),
+  // Absent from files written before claims were kept: none were made then.
+  claims: z.array(paymentClaimSchema).default([]),
 });
 
 /** A chat client's memory of one hub, for one account. */
@@ -53,7 +71,16 @@ export interface ChatStateStore {
 }
 
 export function emptyChatState(): ChatState {
-  return { version: CHAT_STATE_VERSION, lastSeq: 0, seen: [], cards: [], payments: [], unread: [], groups: [] };
+  return {
+    version: CHAT_STATE_VERSION,
+    lastSeq: 0,
+    seen: [],
+    cards: [],
+    payments: [],
+    unread: [],
+    groups: [],
+    claims: [],
+  };
 }
 
 /**
@@ -117,6 +144,7 @@ export function trim(state: ChatState): ChatState {
     payments: state.payments.slice(-L.payments),
     unread: state.unread.slice(-L.unread),
     groups: state.groups.slice(-L.groups),
+    claims: state.claims.slice(-L.claims),
   };
 }
 

@@ -19,6 +19,7 @@ export {
   emptyChatState,
   fileChatStateStore,
   memoryChatStateStore,
+  type PaymentClaim,
   type PaymentRecord,
 } from "./chatState.ts";
 export { CHAT_ROUTE, chatUrlOf } from "./chatUrl.ts";

@@ -1,9 +1,11 @@
 import { type Hash, type Hex, isAddressEqual } from "viem";
 import { formatAmount } from "../../protocol/amounts.ts";
 import type { ConversationTargetInput } from "../../protocol/chat/envelope.ts";
+import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../protocol/relay.ts";
 import { type GramClient, requireAccount } from "../actions/client.ts";
 import { parseTokenAmount } from "../actions/internal/amount.ts";
 import { chainNow } from "../actions/internal/chainTime.ts";
+import { authorizationOf, lookUpRelayed } from "../actions/internal/relayed.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { payInvoice } from "../actions/payInvoice.ts";
 import { readTokenInfo } from "../actions/readTokenInfo.ts";
@@ -30,6 +32,8 @@ export interface PayCardReturnType {
   /** The payment transaction (not yet mined). */
   hash: Hash;
   authorization: Hex | undefined;
+  /** A gasless payment's signed request, as the relayer got it: `waitForRelayedPayment` checks its receipt. */
+  relayRequest: RelayTransferRequestJson | RelayPayRequestJson | undefined;
   /** Amount and tip, in base units. */
   units: bigint;
   tip: bigint;
@@ -44,7 +48,9 @@ export interface PayCardReturnType {
  * (`payment` with `ref` = the request's message id or the invoice id). A request is a transfer of what
  * it asks to whoever asked, refused once expired; an invoice is `payInvoice` (or, with a relayer,
  * `signPayWithAuthorization`), which checks the merchant's signature, the payer, the deadline and the tip
- * before anything is signed. Each transaction's summary goes to `confirm` first.
+ * before anything is signed. Each transaction's summary goes to `confirm` first. A relayer's answer is
+ * looked up on the chain before the message claims it (`RELAY_TX_UNKNOWN` otherwise); wait for a gasless
+ * payment with `waitForRelayedPayment`, which says it is paid only if it used this wallet's authorization.
  *
  * @example
  * const card = await findCard(chat.state, "0x3f2a9c", { domain: chat.domain, me: chat.address });
@@ -93,6 +99,7 @@ export async function payCard(
       kind: "request",
       hash: paid.hash,
       authorization: paid.authorization,
+      relayRequest: paid.relayRequest,
       units: paid.units,
       tip: 0n,
       invoiceId: undefined,
@@ -115,6 +122,7 @@ export async function payCard(
   const metadata = card.metadata;
   let hash: Hash;
   let authorization: Hex | undefined;
+  let relayRequest: RelayPayRequestJson | undefined;
   if (relayer !== undefined) {
     const signed = await signPayWithAuthorization(client, {
       invoice,
@@ -124,7 +132,9 @@ export async function payCard(
       confirm: seen,
     });
     hash = (await submitGaslessPay(relayer, { request: signed.request })).txHash as Hash;
+    await lookUpRelayed(client, { txHash: hash, authorization: authorizationOf(signed.request) });
     authorization = signed.id;
+    relayRequest = signed.request;
   } else {
     const paid = await payInvoice(client, {
       invoice,
@@ -149,6 +159,7 @@ export async function payCard(
     kind: "invoice",
     hash,
     authorization,
+    relayRequest,
     units: total,
     tip: tipUnits,
     invoiceId: card.invoiceId,

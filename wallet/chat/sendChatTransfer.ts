@@ -1,7 +1,9 @@
 import type { Address, Hash, Hex } from "viem";
 import type { ConversationTargetInput } from "../../protocol/chat/envelope.ts";
+import type { RelayTransferRequestJson } from "../../protocol/relay.ts";
 import { type GramClient, requireAccount } from "../actions/client.ts";
 import { parseTokenAmount } from "../actions/internal/amount.ts";
+import { authorizationOf, lookUpRelayed } from "../actions/internal/relayed.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import type { ReadTokenInfoReturnType } from "../actions/readTokenInfo.ts";
 import { sendTransfer } from "../actions/sendTransfer.ts";
@@ -35,6 +37,8 @@ export interface SendChatTransferReturnType {
   hash: Hash;
   /** The ERC-3009 nonce of a gasless transfer. */
   authorization: Hex | undefined;
+  /** A gasless transfer's signed request, as the relayer got it: `waitForRelayedPayment` checks its receipt. */
+  relayRequest: RelayTransferRequestJson | undefined;
   units: bigint;
   token: ReadTokenInfoReturnType;
   summary: TransactionSummary;
@@ -66,12 +70,15 @@ export async function sendChatTransfer(
 
   let hash: Hash;
   let authorization: Hex | undefined;
+  let relayRequest: RelayTransferRequestJson | undefined;
   let summary: TransactionSummary;
   if (relayer !== undefined) {
     const signed = await signGaslessTransfer(client, { to: recipient, amount, token: info.address, confirm });
     const relayed = await submitGaslessTransfer(relayer, { request: signed.request });
     hash = relayed.txHash as Hash;
+    await lookUpRelayed(client, { txHash: hash, authorization: authorizationOf(signed.request) });
     authorization = signed.request.nonce as Hex;
+    relayRequest = signed.request;
     summary = signed.summary;
   } else {
     const sent = await sendTransfer(client, { to: recipient, amount, token: info.address, confirm });
@@ -94,5 +101,5 @@ export async function sendChatTransfer(
       cause: error,
     });
   });
-  return { hash, authorization, units, token: info, summary, message };
+  return { hash, authorization, relayRequest, units, token: info, summary, message };
 }

@@ -3,7 +3,7 @@ import { parseEnvelopeValue } from "../../protocol/chat/envelope.ts";
 import type { StatusUpdate } from "../../protocol/chat/frames.ts";
 import type { GramClient } from "../actions/client.ts";
 import type { ChatState, PaymentRecord } from "./chatState.ts";
-import type { ChatMessage } from "./verifyIncoming.ts";
+import { type ChatMessage, seenKey } from "./verifyIncoming.ts";
 import { type PaymentState, type PaymentVerification, verifyPayment } from "./verifyPayment.ts";
 
 /** A payment whose verification changed. */
@@ -29,8 +29,8 @@ export interface PaymentTracker {
 }
 
 export interface CreatePaymentTrackerParameters {
-  client: Pick<GramClient, "publicClient" | "contracts">;
-  /** Where records are kept (`chat.state`): they outlive the process. */
+  client: Pick<GramClient, "publicClient" | "contracts" | "chainId">;
+  /** Where records and claims are kept (`chat.state`): they outlive the process. */
   state: ChatState;
   /** Tokens this wallet recognises. @default the configured GramToken */
   tokens?: readonly Address[] | undefined;
@@ -43,6 +43,10 @@ export interface CreatePaymentTrackerParameters {
 /**
  * Keeps the verification of each payment message: pending until the chain confirms it, unconfirmed when it
  * does not hold, and re-checked when the hub hints (a `status`) or the caller asks (a new block, a read).
+ * A transfer proves at most one payment: the state remembers which log confirmed which message
+ * (`state.claims`), so a second message standing on the same log is `unconfirmed` / `DUPLICATE`, while
+ * the first stays confirmed when it is seen again (a re-sync, a restart). A message that stops holding (a
+ * reorg) gives its logs up.
  *
  * @example
  * const payments = createPaymentTracker({ client, state: chat.state, fromBlock });
@@ -58,16 +62,51 @@ export function createPaymentTracker({
   fromBlock,
   giveUpAfterMs = 86_400_000,
 }: CreatePaymentTrackerParameters): PaymentTracker {
+  /** The message (other than `owner`) that stands on `log`, by its id. */
+  const holderOf = (log: string, owner: string): Hex | undefined => {
+    const by = state.claims.find((claim) => claim.log === log)?.by;
+    return by === undefined || by === owner ? undefined : (by.slice(by.indexOf(":") + 1) as Hex);
+  };
+
   async function verify(envelopeJson: Record<string, unknown>) {
     const envelope = parseEnvelopeValue(envelopeJson);
     if (envelope.body.type !== "payment") throw new Error("not a payment message");
-    return verifyPayment(client, {
+    const owner = seenKey(envelope);
+    const verification = await verifyPayment(client, {
       from: envelope.from,
       payment: envelope.body,
       expectedTo: envelope.to.type === "direct" ? envelope.to.address : undefined,
       tokens,
       fromBlock,
+      claimedBy: (log) => holderOf(log, owner),
     });
+    return settle(owner, verification);
+  }
+
+  /**
+   * Records what a verification stands on, with no await between the last look at the claims and the
+   * write: of two checks racing for one log, the second sees the first's claim.
+   */
+  function settle(owner: string, verification: PaymentVerification): PaymentVerification {
+    if (verification.state === "pending") return verification;
+    const claims = verification.state === "confirmed" ? (verification.claims ?? []) : [];
+    const holder = claims.map((log) => holderOf(log, owner)).find((by) => by !== undefined);
+    if (holder !== undefined) {
+      const { tx, block, blockHash } = verification;
+      return {
+        state: "unconfirmed",
+        code: "DUPLICATE",
+        reason: `NOT CONFIRMED: duplicate: transaction ${tx} already confirmed payment message ${holder}`,
+        ...(tx === undefined ? {} : { tx }),
+        ...(block === undefined ? {} : { block }),
+        ...(blockHash === undefined ? {} : { blockHash }),
+      };
+    }
+    state.claims = [
+      ...state.claims.filter((claim) => claim.by !== owner),
+      ...claims.map((log) => ({ log, by: owner })),
+    ];
+    return verification;
   }
 
   function save(envelopeJson: Record<string, unknown>, verification: PaymentVerification): PaymentRecord {

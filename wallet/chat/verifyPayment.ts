@@ -1,6 +1,7 @@
 import {
   type Address,
   type Hash,
+  type Hex,
   isAddressEqual,
   parseEventLogs,
   TransactionNotFoundError,
@@ -31,7 +32,8 @@ export type PaymentCheckCode =
   | "WRONG_AMOUNT"
   | "WRONG_TOKEN"
   | "AUTHORIZATION_NOT_USED"
-  | "AUTHORIZATION_MISMATCH";
+  | "AUTHORIZATION_MISMATCH"
+  | "DUPLICATE";
 
 export interface PaymentVerification {
   state: PaymentState;
@@ -42,6 +44,8 @@ export interface PaymentVerification {
   tx?: Hash;
   block?: number;
   blockHash?: Hash;
+  /** For a confirmed payment: the logs it stands on, as `claimKey` names them; no other message may claim them. */
+  claims?: string[];
 }
 
 export interface VerifyPaymentParameters {
@@ -54,22 +58,42 @@ export interface VerifyPaymentParameters {
   tokens?: readonly Address[] | undefined;
   /** Where to start looking for the use of an authorization. @default 0n */
   fromBlock?: bigint | undefined;
+  /**
+   * Which other payment message already stands on a log (`claimKey`), if any: a transfer proves at most one
+   * payment. Left out, every log is free (a stateless check).
+   */
+  claimedBy?: ((claim: string) => Hex | undefined) | undefined;
 }
+
+/** How a log is named in claims: `<chainId>:<contract>:<tx hash>:<log index>`, all lower case. */
+export const claimKey = (chainId: number, log: { address: Address; transactionHash: Hash; logIndex: number }) =>
+  `${chainId}:${log.address.toLowerCase()}:${log.transactionHash.toLowerCase()}:${log.logIndex}`;
 
 /**
  * Checks a chat `payment` against the chain, never on the sender's word: the transaction (or, for a
  * relayed ERC-3009 authorization, the one that used it) must be mined and successful and must move
  * `amount` of `token` from the sender to `to`, as the token's own `Transfer` logs in the receipt say; for
  * an invoice payment (`ref` = invoice id), the escrow's `InvoicePaid` log must name the sender as payer,
- * `to` as merchant and amount + tip = `amount`. Never throws: an unreachable chain is `pending`.
+ * `to` as merchant and amount + tip = `amount`. One log proves one payment: a plain payment stands on one
+ * `Transfer` of at least `amount`, an invoice payment on its `InvoicePaid` (and the transfers it made);
+ * when every such log already confirmed another message (`claimedBy`), it is a `DUPLICATE`. The confirmed
+ * answer names its logs in `claims`, for the caller to record. Never throws: an unreachable chain is
+ * `pending`.
  *
  * @example
  * const { state, reason } = await verifyPayment(client, { from: envelope.from, payment: envelope.body,
  *   expectedTo: me });
  */
 export async function verifyPayment(
-  client: Pick<GramClient, "publicClient" | "contracts">,
-  { from, payment, expectedTo, tokens = [client.contracts.token], fromBlock = 0n }: VerifyPaymentParameters,
+  client: Pick<GramClient, "publicClient" | "contracts" | "chainId">,
+  {
+    from,
+    payment,
+    expectedTo,
+    tokens = [client.contracts.token],
+    fromBlock = 0n,
+    claimedBy = () => undefined,
+  }: VerifyPaymentParameters,
 ): Promise<PaymentVerification> {
   if (!tokens.some((token) => isAddressEqual(token, payment.token))) {
     return no("UNKNOWN_TOKEN", `token ${payment.token} is not one this wallet knows`);
@@ -104,7 +128,7 @@ export async function verifyPayment(
       if (waiting === undefined) return no("NO_SUCH_TRANSACTION", "no such transaction", tx);
       return { state: "pending", code: "MINING", reason: "pending: the transaction waits to be mined", tx };
     }
-    return judge(client, { from, payment, receipt });
+    return judge(client, { from, payment, receipt, claimedBy });
   } catch (error) {
     const why = (error as { shortMessage?: string }).shortMessage ?? String(error);
     return { state: "pending", code: "UNREACHABLE", reason: `pending: could not ask the chain (${why})` };
@@ -112,11 +136,24 @@ export async function verifyPayment(
 }
 
 function judge(
-  client: Pick<GramClient, "contracts">,
-  { from, payment, receipt }: { from: Address; payment: PaymentBody; receipt: TransactionReceipt },
+  client: Pick<GramClient, "contracts" | "chainId">,
+  {
+    from,
+    payment,
+    receipt,
+    claimedBy,
+  }: {
+    from: Address;
+    payment: PaymentBody;
+    receipt: TransactionReceipt;
+    claimedBy: (claim: string) => Hex | undefined;
+  },
 ): PaymentVerification {
   const tx = receipt.transactionHash;
   const where = { tx, block: Number(receipt.blockNumber), blockHash: receipt.blockHash };
+  const key = (log: Parameters<typeof claimKey>[1]) => claimKey(client.chainId, log);
+  const duplicate = (holder: Hex) =>
+    no("DUPLICATE", `duplicate: transaction ${tx} already confirmed payment message ${holder}`, tx, where);
   if (receipt.status !== "success") return no("REVERTED", "the transaction reverted", tx, where);
   const amount = BigInt(payment.amount);
   if (payment.authorization !== undefined) {
@@ -141,11 +178,23 @@ function judge(
       if (!isAddressEqual(token, payment.token))
         return no("WRONG_TOKEN", `pays in another token (${token})`, tx, where);
       if (held + tip !== amount) return no("WRONG_AMOUNT", "pays another amount than it says", tx, where);
+      // The invoice's log, and the escrow's pull and the tip it made right after: none may prove another payment.
+      const moved = parseEventLogs({ abi: gramTokenAbi, eventName: "Transfer", logs: receipt.logs }).filter(
+        (log) =>
+          log.logIndex > paid.logIndex && isAddressEqual(log.address, token) && isAddressEqual(log.args.from, from),
+      );
+      const pull = moved.find((log) => isAddressEqual(log.args.to, paid.address) && log.args.value === held);
+      const tipped =
+        tip === 0n ? undefined : moved.find((log) => isAddressEqual(log.args.to, merchant) && log.args.value === tip);
+      const claims = [paid, pull, tipped].flatMap((log) => (log === undefined ? [] : [key(log)]));
+      const holder = claims.map(claimedBy).find((by) => by !== undefined);
+      if (holder !== undefined) return duplicate(holder);
       return {
         state: "confirmed",
         code: "CONFIRMED",
         reason: `confirmed: invoice paid in block ${where.block}`,
         ...where,
+        claims,
       };
     }
   }
@@ -158,9 +207,18 @@ function judge(
   if (toReceiver.length === 0) {
     return no("PAYS_SOMEONE_ELSE", `pays someone else (${transfers[0]?.args.to})`, tx, where);
   }
-  const moved = toReceiver.reduce((sum, log) => sum + log.args.value, 0n);
-  if (moved < amount) return no("WRONG_AMOUNT", "pays less than it says", tx, where);
-  return { state: "confirmed", code: "CONFIRMED", reason: `confirmed in block ${where.block}`, ...where };
+  // One transfer proves one payment: the first of at least the amount that no other message stands on.
+  const enough = toReceiver.filter((log) => log.args.value >= amount);
+  if (enough.length === 0) return no("WRONG_AMOUNT", "pays less than it says", tx, where);
+  const free = enough.find((log) => claimedBy(key(log)) === undefined);
+  if (free === undefined) return duplicate(claimedBy(key(enough[0] as (typeof enough)[number])) as Hex);
+  return {
+    state: "confirmed",
+    code: "CONFIRMED",
+    reason: `confirmed in block ${where.block}`,
+    ...where,
+    claims: [key(free)],
+  };
 }
 
 function no(

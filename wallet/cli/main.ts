@@ -17,6 +17,7 @@ const commands = {
   escrow: () => import("./commands/escrow.ts"),
   contacts: () => import("./commands/contacts.ts"),
   tx: () => import("./commands/tx.ts"),
+  authorization: () => import("./commands/authorization.ts"),
 };
 
 /** package.json's version, from the source tree (wallet/cli) or from dist/wallet/cli. */
@@ -295,6 +296,20 @@ export function buildProgram(): Command {
     .argument("<hash>")
     .description("replace with a 0-value transaction to yourself")
     .action(on(async (cli, hash: string) => (await commands.tx()).replace(cli, "cancel", hash)));
+
+  const authorization = program
+    .command("authorization")
+    .description("signed ERC-3009 authorizations (gasless payments) that no relayer has used");
+  authorization
+    .command("cancel")
+    .argument("<nonce>", "the authorization's nonce, as a failed gasless payment printed it")
+    .option("--token <address>", "default: the configured GramToken")
+    .description("make a signed, unused authorization unusable (you pay the gas)")
+    .action(
+      on(async (cli, nonce: string, options: { token?: string }) =>
+        (await commands.authorization()).cancel(cli, nonce, options),
+      ),
+    );
 
   registerChat(program, on);
   return program;

@@ -128,6 +128,15 @@ export async function describeTransaction(
           expiry: Number(args[4] as bigint),
           notes: [`submits ${getAddress(args[0] as Address)}'s signed authorization`],
         });
+      case "cancelAuthorization":
+        return {
+          ...base,
+          action: "cancelAuthorization",
+          notes: [
+            `authorization nonce ${args[1] as Hex} of ${getAddress(args[0] as Address)}`,
+            "makes that signed authorization unusable; moves no tokens",
+          ],
+        };
     }
   } else {
     const args = call.args;

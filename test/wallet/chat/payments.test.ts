@@ -1,14 +1,21 @@
 // Money in `gram chat`, as child processes over the real hub, node and chain: a direct payment the
 // receiver sees pending, then confirmed; a gasless one through the node's relayer; a request paid from its
-// card; a merchant's invoice paid with a tip; forged "I paid you" messages shown as NOT CONFIRMED; and bad
-// inputs that exit 1 and move nothing.
-import { type Address, type Hex, keccak256, parseUnits, stringToHex } from "viem";
+// card; a merchant's invoice paid with a tip; forged "I paid you" messages shown as NOT CONFIRMED; one
+// transfer claimed by three messages, confirmed once; a relayer that answers with a transaction nobody
+// knows; and bad inputs that exit 1 and move nothing.
+import { type Address, createPublicClient, type Hex, http, keccak256, parseUnits, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
+import { conversationOf, parseEnvelopeValue } from "../../../protocol/chat/envelope.ts";
+import { createGramClient } from "../../../wallet/actions/client.ts";
+import { chatStateFile, fileChatStateStore } from "../../../wallet/chat/chatState.ts";
+import { chatUrlOf } from "../../../wallet/chat/chatUrl.ts";
 import { connectChat } from "../../../wallet/chat/connectChat.ts";
 import { sendPayment } from "../../../wallet/chat/sendPayment.ts";
+import { createPaymentTracker } from "../../../wallet/chat/trackPayments.ts";
 import { localAccount } from "../actions/accounts.ts";
 import { jsonOf, keyMaterialLeaks, SECRETS, USERS } from "../cli/harness.ts";
+import { startLyingRelayer } from "../cli/relayer-stand-in.ts";
 import { type ChatStack, startChatStack } from "./chat-stack.ts";
 
 let stack: ChatStack;
@@ -310,6 +317,119 @@ describe("paying in the chat", () => {
     const text = await as("bob", ["chat", "read"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("~alice: PAYMENT 7 GRAM to you [NOT CONFIRMED: no such transaction]");
+  });
+
+  it("one transfer proves one payment: three request cards 'paid' by one transfer are one confirmed and two NOT CONFIRMED (duplicate), also after a restart", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: JSON results are asserted on field by field.
+    const asked: any[] = [];
+    for (const memo of ["tea", "cake", "soup"]) asked.push(await ok("bob", ["chat", "request", alice, "4", memo]));
+    await ok("alice", ["chat", "read"]);
+    const paid = await ok("alice", ["chat", "pay-card", asked[0].messageId, "--yes"]);
+    expect(paid).toMatchObject({ kind: "request", status: "success" });
+    // Alice then says that the same transaction paid the other two requests as well.
+    const chat = await connectChat({
+      url: stack.chatUrl,
+      account: localAccount(USERS.payer),
+      chainId: stack.chain.chainId,
+      escrow: stack.chain.escrow,
+      sync: false,
+    });
+    const claims = [];
+    for (const card of asked.slice(1)) {
+      claims.push(
+        await sendPayment(chat, {
+          to: { type: "direct", address: bob },
+          token: stack.chain.token,
+          amount: GRAM("4"),
+          recipient: bob,
+          tx: paid.hash,
+          ref: card.messageId,
+        }),
+      );
+    }
+    await chat.close();
+    const duplicate = {
+      state: "unconfirmed",
+      code: "DUPLICATE",
+      reason: `NOT CONFIRMED: duplicate: transaction ${paid.hash} already confirmed payment message ${paid.messageId}`,
+    };
+
+    const got = await ok("bob", ["chat", "read"]);
+    const payments = (got.messages as { id: Hex; outgoing: boolean; payment: unknown }[])
+      .filter((m) => !m.outgoing)
+      .map((m) => [m.id, m.payment]);
+    expect(payments).toEqual([
+      [paid.messageId, expect.objectContaining({ ref: asked[0].messageId, state: "confirmed", code: "CONFIRMED" })],
+      ...claims.map((claim, i) => [
+        claim.envelope.id,
+        expect.objectContaining({ ref: asked[i + 1].messageId, tx: paid.hash, ...duplicate }),
+      ]),
+    ]);
+
+    // A restart (a new process reading the same state) re-checks the two: still duplicates, nothing changed.
+    const again = await ok("bob", ["chat", "read"]);
+    expect(again.messages).toEqual([]);
+    expect(again.updates).toEqual([]);
+    const text = await as("bob", ["chat", "read"]);
+    expect(text.stdout).toBe("no new messages\n");
+
+    // A new client on the same state file sees the same envelopes again (a re-sync): the first stays
+    // confirmed even when the duplicates are checked before it.
+    const file = chatStateFile(home.bob, { chainId: stack.chain.chainId, address: bob, url: chatUrlOf(stack.chatUrl) });
+    const state = await fileChatStateStore(file).load();
+    if (state === undefined) throw new Error(`no chat state in ${file}`);
+    expect(state.claims).toContainEqual({
+      log: expect.stringMatching(
+        new RegExp(`^${stack.chain.chainId}:${stack.chain.token.toLowerCase()}:${paid.hash}:\\d+$`),
+      ),
+      by: `${alice.toLowerCase()}:${paid.messageId}`,
+    });
+    const client = await createGramClient({
+      publicClient: createPublicClient({ transport: http(stack.chain.url) }),
+      chainId: stack.chain.chainId,
+      contracts: { token: stack.chain.token, escrow: stack.chain.escrow },
+      home: home.bob,
+    });
+    const tracker = createPaymentTracker({ client, state });
+    const envelopeOf = (id: Hex) => {
+      const record = state.payments.find((r) => r.envelope.id === id);
+      if (record === undefined) throw new Error(`no record of ${id}`);
+      const envelope = parseEnvelopeValue(record.envelope);
+      return { envelope, conversation: conversationOf(envelope.from, envelope.to), outgoing: false };
+    };
+    for (const claim of [...claims].reverse()) {
+      expect(await tracker.check(envelopeOf(claim.envelope.id))).toMatchObject(duplicate);
+    }
+    expect(await tracker.check(envelopeOf(paid.messageId))).toMatchObject({ state: "confirmed", tx: paid.hash });
+  });
+
+  it("a gasless chat payment whose relayer answers a transaction the chain does not know: RELAY_TX_UNKNOWN, and no payment message is sent (a lying relayer stand-in)", async () => {
+    const liar = await startLyingRelayer(() => keccak256(stringToHex(`nowhere in the chat ${Math.random()}`)));
+    try {
+      const before = await balance(alice);
+      const run = await stack.gram(
+        ["chat", "pay", "@bob", "2.25", "--gasless", "--yes", "--json", ...pw(), "--node", liar.url],
+        {
+          home: home.alice,
+          env: { GRAM_CHAT: stack.chatUrl },
+        },
+      );
+      const request = liar.requests[0]?.body;
+      expect(run.code).toBe(2);
+      const { error } = jsonOf(run) as unknown as { error: Record<string, string> };
+      expect(error.code).toBe("RELAY_TX_UNKNOWN");
+      expect(error.message).toContain(
+        `your authorization was not used; it stays valid until ${new Date(Number(request.validBefore) * 1000).toISOString().replace(".000Z", "Z")}`,
+      );
+      expect(error.hint).toContain(`gram authorization cancel ${request.nonce}`);
+      expect(await balance(alice)).toBe(before);
+      const got = await ok("bob", ["chat", "read"]);
+      expect(
+        (got.messages as { outgoing: boolean; type: string }[]).filter((m) => !m.outgoing && m.type === "payment"),
+      ).toEqual([]);
+    } finally {
+      await liar.close();
+    }
   });
 });
 

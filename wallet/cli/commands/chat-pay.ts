@@ -15,7 +15,7 @@ import { requireNode } from "../context.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
 import type { ChatSession } from "./chat-session.ts";
-import { checkSafety, waitFor } from "./transfer.ts";
+import { checkSafety, waitFor, waitForGasless } from "./transfer.ts";
 
 export interface PayPeerParameters {
   peer: ResolvedPeer;
@@ -43,7 +43,10 @@ export async function payPeer(cli: Cli, session: ChatSession, p: PayPeerParamete
     relayer,
     confirm: p.confirm,
   });
-  const receipt = await waitFor(client, paid.hash);
+  const receipt =
+    paid.relayRequest === undefined
+      ? await waitFor(client, paid.hash)
+      : await waitForGasless(client, paid.hash, paid.relayRequest);
   const amount = formatAmount(paid.units, paid.token.decimals);
   return result(
     {
@@ -98,7 +101,10 @@ export async function payCardFlow(
   if (card.kind === "invoice") for (const warning of card.warnings) cli.out.note(`WARNING: ${warning}`);
   const warnings = card.message.outgoing ? [] : await safety(cli, session, payee, iKnow);
   const paid = await payCard(client, session.chat, { card, tip, relayer, confirm });
-  const receipt = await waitFor(client, paid.hash);
+  const receipt =
+    paid.relayRequest === undefined
+      ? await waitFor(client, paid.hash)
+      : await waitForGasless(client, paid.hash, paid.relayRequest);
   // Remembered, so that the card is not paid twice by mistake.
   await session.payments.check({
     envelope: paid.message.envelope,

@@ -22,7 +22,7 @@ import { CliError } from "../errors.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
 import { time } from "../render.ts";
-import { checkSafety, labels, transfer, waitFor } from "./transfer.ts";
+import { checkSafety, labels, transfer, waitFor, waitForGasless } from "./transfer.ts";
 
 export async function send(
   cli: Cli,
@@ -184,7 +184,7 @@ export async function pay(
       confirm,
     });
     const relayed = await submitGaslessPay(node, { request: signed.request });
-    const receipt = await waitFor(client, relayed.txHash as `0x${string}`);
+    const receipt = await waitForGasless(client, relayed.txHash as `0x${string}`, signed.request);
     return result({ ...common, method: "gasless", hash: relayed.txHash, ...receipt, summaries: shown }, [
       `paid invoice ${checked.id} (gasless)`,
       `tx ${relayed.txHash} ${receipt.status}`,

@@ -3,11 +3,13 @@
 // confirmation, sign, send, wait.
 import type { Address, Hash } from "viem";
 import { formatAmount } from "../../../protocol/amounts.ts";
+import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../../protocol/relay.ts";
 import type { GramClient } from "../../actions/client.ts";
 import { parseTokenAmount } from "../../actions/internal/amount.ts";
 import { ensureBalance, sendTransfer } from "../../actions/sendTransfer.ts";
 import { signGaslessTransfer } from "../../actions/signGaslessTransfer.ts";
 import { submitGaslessTransfer } from "../../actions/submitGaslessTransfer.ts";
+import { waitForRelayedPayment } from "../../actions/waitForRelayedPayment.ts";
 import { readContacts } from "../../contacts/contactsStore.ts";
 import { InvalidAmountError } from "../../errors.ts";
 import type { AccountInfo } from "../../keys/listAccounts.ts";
@@ -114,7 +116,7 @@ export async function transfer(cli: Cli, connection: Connection, p: TransferPara
       confirm,
     });
     const relayed = await submitGaslessTransfer(node, { request });
-    const receipt = await waitFor(client, relayed.txHash as Hash);
+    const receipt = await waitForGasless(client, relayed.txHash as Hash, request);
     return result({ ...common, gasless: true, hash: relayed.txHash, ...receipt, summary }, [
       `sent ${common.amount} ${info.symbol} to ${p.recipient} (gasless)`,
       `tx ${relayed.txHash} ${receipt.status}`,
@@ -134,5 +136,20 @@ export async function waitFor(client: GramClient, hash: Hash) {
   if (receipt.status !== "success") {
     throw new CliError("REVERTED", `transaction ${hash} reverted in block ${receipt.blockNumber}`, { kind: "failure" });
   }
+  return { status: receipt.status, blockNumber: Number(receipt.blockNumber), gasUsed: receipt.gasUsed.toString() };
+}
+
+/**
+ * Waits for a relayed transaction; it counts as paid only if its receipt shows this wallet's own
+ * authorization used (and, for an invoice, the invoice paid by this account). Anything else is a
+ * RelayedPaymentError (exit 2) saying what happened, until when the authorization stays valid, and how
+ * to cancel it.
+ */
+export async function waitForGasless(
+  client: GramClient,
+  hash: Hash,
+  request: RelayTransferRequestJson | RelayPayRequestJson,
+) {
+  const receipt = await waitForRelayedPayment(client, { txHash: hash, request });
   return { status: receipt.status, blockNumber: Number(receipt.blockNumber), gasUsed: receipt.gasUsed.toString() };
 }
