@@ -3,6 +3,9 @@
 // outside their hands).
 import { WalletError, type WalletErrorKind, type WalletErrorParameters } from "../errors.ts";
 
+/** Hub codes that say the hub is busy or failed, not that the request was wrong: the CLI exits 2. */
+const FAILURES: ReadonlySet<string> = new Set(["RATE_LIMITED", "TOO_MANY_CONNECTIONS", "INTERNAL"]);
+
 /** Every chat client error; `code` says which rule failed. */
 export abstract class ChatError extends WalletError {}
 
@@ -24,7 +27,7 @@ export class ChatSignInRefusedError extends ChatError {
 
 /**
  * The hub refused a frame with an `error` frame. `hubCode` is the hub's code (`USERNAME_TAKEN`,
- * `RATE_LIMITED`, …); `code` is `CHAT_` and it. The hub's own trouble and rate limits are failures, the
+ * `RATE_LIMITED`, …); `code` is `CHAT_` and it. The hub's own trouble, rate limits and connection caps are failures, the
  * rest the request's fault.
  */
 export class ChatRefusedError extends ChatError {
@@ -37,7 +40,7 @@ export class ChatRefusedError extends ChatError {
     super(shortMessage, parameters);
     this.hubCode = hubCode;
     this.code = `CHAT_${/^[A-Z_]{1,40}$/.test(hubCode) ? hubCode : "REFUSED"}`;
-    this.kind = hubCode === "RATE_LIMITED" || hubCode === "INTERNAL" ? "failure" : "user";
+    this.kind = FAILURES.has(hubCode) ? "failure" : "user";
   }
 }
 
