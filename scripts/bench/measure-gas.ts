@@ -6,7 +6,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, type Hash, keccak256, parseSignature, stringToHex, zeroAddress } from "viem";
 import { gramTokenDomain, permitTypes, transferWithAuthorizationTypes } from "../../protocol/eip712.ts";
 import type { Invoice } from "../../protocol/invoice.ts";
-import { DAY, deployGram, gram } from "../../test/contracts/fixture.ts";
+import { DAY, deployGram, gram } from "../lib/contracts-fixture.ts";
 
 /** Chain time when measuring; invoices' deadlines are fixed offsets from it. */
 const T0 = 2_000_000_000;

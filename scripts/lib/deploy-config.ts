@@ -3,7 +3,8 @@ import { z } from "zod";
 
 /** The escrow's constructor caps the withdrawal fee at 1% (`EscrowFeeTooHigh`). */
 export const MAX_WITHDRAW_FEE_BPS = 100;
-const DEFAULT_WITHDRAW_FEE_BPS = 50;
+/** What `npm run deploy` charges on withdrawals unless GRAM_WITHDRAW_FEE_BPS says otherwise. */
+export const DEFAULT_WITHDRAW_FEE_BPS = 50;
 
 /** What `npm run deploy` reads from the environment, after validation. */
 export interface DeployConfig {

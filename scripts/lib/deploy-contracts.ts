@@ -12,7 +12,7 @@ import {
   parseDeployment,
 } from "../../protocol/deployments.ts";
 import { checkDeployment } from "./check-deployment.ts";
-import { type DeployEnv, parseDeployConfig } from "./deploy-config.ts";
+import { DEFAULT_WITHDRAW_FEE_BPS, type DeployConfig, type DeployEnv, parseDeployConfig } from "./deploy-config.ts";
 
 export interface DeployContractsParameters {
   viem: HardhatViemHelpers;
@@ -52,10 +52,7 @@ export async function deployContracts({
   log = () => {},
 }: DeployContractsParameters): Promise<DeployContractsReturnType> {
   const publicClient = await viem.getPublicClient();
-  const [deployer] = await viem.getWalletClients();
-  if (deployer === undefined) {
-    throw new DeployError("the network has no account to deploy from (for --network custom, set GRAM_DEPLOYER_KEY)");
-  }
+  const deployer = await deployerOf(viem);
   // Validated before anything is sent or written, so a typo costs nothing.
   const config = parseDeployConfig(env, deployer.account.address);
   const chainId = await publicClient.getChainId();
@@ -74,24 +71,54 @@ export async function deployContracts({
   }
 
   log(`deploying from ${deployer.account.address} on chain ${chainId}`);
-  const token = await viem.sendDeploymentTransaction("GramToken", [deployer.account.address]);
+  const deployment = await deployFresh({ viem, config });
+  await writeAtomically(file, `${JSON.stringify(deployment, null, 2)}\n`);
+  return { status: "deployed", file, deployment };
+}
+
+export interface DeployFreshParameters {
+  viem: HardhatViemHelpers;
+  /** The escrow's treasury, arbiter and fee; unset ones default as `npm run deploy`'s do (the deployer, 50 bps). */
+  config?: Partial<DeployConfig>;
+}
+
+/**
+ * Deploys a new GramToken (admin = deployer) and MerchantEscrow (owner = deployer) from the network's first
+ * account, and returns their record without writing it anywhere: the one way contracts are deployed, by
+ * `deployContracts`, the tests' fixtures and the benchmarks.
+ *
+ * @example
+ * const deployment = await deployFresh({ viem: connection.viem, config: { arbiter } });
+ * deployment.contracts.MerchantEscrow.address;
+ */
+export async function deployFresh({ viem, config = {} }: DeployFreshParameters): Promise<Deployment> {
+  const publicClient = await viem.getPublicClient();
+  const deployer = await deployerOf(viem);
+  const owner = deployer.account.address;
+  const token = await viem.sendDeploymentTransaction("GramToken", [owner]);
   const tokenAt = await mined(publicClient, "GramToken", token.deploymentTransaction.hash);
   const escrow = await viem.sendDeploymentTransaction("MerchantEscrow", [
-    deployer.account.address,
-    config.treasury,
-    config.arbiter,
-    config.withdrawFeeBps,
+    owner,
+    config.treasury ?? owner,
+    config.arbiter ?? owner,
+    config.withdrawFeeBps ?? DEFAULT_WITHDRAW_FEE_BPS,
   ]);
   const escrowAt = await mined(publicClient, "MerchantEscrow", escrow.deploymentTransaction.hash);
-
-  const deployment = parseDeployment({
-    chainId,
+  return parseDeployment({
+    chainId: await publicClient.getChainId(),
     deployBlock: Math.min(tokenAt.blockNumber, escrowAt.blockNumber),
     abiHash: deploymentAbiHash,
     contracts: { GramToken: tokenAt, MerchantEscrow: escrowAt },
   });
-  await writeAtomically(file, `${JSON.stringify(deployment, null, 2)}\n`);
-  return { status: "deployed", file, deployment };
+}
+
+/** The network's first account, which deploys and owns the contracts. */
+async function deployerOf(viem: HardhatViemHelpers) {
+  const [deployer] = await viem.getWalletClients();
+  if (deployer === undefined) {
+    throw new DeployError("the network has no account to deploy from (for --network custom, set GRAM_DEPLOYER_KEY)");
+  }
+  return deployer;
 }
 
 /** The recorded deployment, or why there is none to reuse (absent, unreadable, malformed). */

@@ -10,7 +10,7 @@ import {
   receiveWithAuthorizationTypes,
   transferWithAuthorizationTypes,
 } from "../../protocol/eip712.ts";
-import { deployGram, gram } from "../contracts/fixture.ts";
+import { deployGram, gram } from "../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../helpers/revert.ts";
 
 const connection = await network.create();

@@ -2,8 +2,8 @@ import { network } from "hardhat";
 import { getAddress, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
+import { deployGram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram } from "../fixture.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

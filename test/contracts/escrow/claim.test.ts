@@ -4,8 +4,8 @@ import { network } from "hardhat";
 import { encodeFunctionData, getAddress, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
+import { type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { type GramFixture, gram } from "../fixture.ts";
 import { deployGramWithRefusingPayer, Mode } from "./refusing-payer.ts";
 
 const connection = await network.create();

@@ -19,8 +19,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { escrowDomain } from "../../../protocol/eip712.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
+import { deployGram, type GramFixture, WITHDRAW_FEE_BPS } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram, type GramFixture, WITHDRAW_FEE_BPS } from "../fixture.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

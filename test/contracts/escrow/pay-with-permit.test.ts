@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenAbi, merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { gramTokenDomain, permitTypes } from "../../../protocol/eip712.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
+import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram, type GramFixture, gram } from "../fixture.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -8,7 +8,7 @@ import { decodeErrorResult, encodeFunctionData, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
-import { deployGram, WITHDRAW_FEE_BPS } from "../fixture.ts";
+import { deployGram, WITHDRAW_FEE_BPS } from "../../../scripts/lib/contracts-fixture.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -6,8 +6,8 @@ import { network } from "hardhat";
 import { getAddress, parseEventLogs } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
+import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { gram } from "../fixture.ts";
 import { deployGramWithRefusingPayer, Mode } from "./refusing-payer.ts";
 
 const connection = await network.create();

@@ -3,7 +3,7 @@
 // invoices in that token through `execute` and whose hook accepts, reverts or burns all its gas.
 import { type Address, encodeFunctionData, type Hex } from "viem";
 import type { Invoice } from "../../../protocol/invoice.ts";
-import { deployGram, type GramFixture, gram } from "../fixture.ts";
+import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
 
 export const Mode = { Accept: 0, Revert: 1, BurnGas: 2 } as const;
 

@@ -2,8 +2,8 @@ import { network } from "hardhat";
 import { type Address, getAddress, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenAbi, merchantEscrowAbi } from "../../../protocol/abis.ts";
+import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram, type GramFixture, gram } from "../fixture.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -8,8 +8,8 @@ import {
   receiveWithAuthorizationTypes,
   transferWithAuthorizationTypes,
 } from "../../../protocol/eip712.ts";
+import { type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { type GramFixture, gram } from "../fixture.ts";
 import {
   type Authorization,
   addressesOf,

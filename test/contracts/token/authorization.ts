@@ -19,7 +19,7 @@ import {
   receiveWithAuthorizationTypes,
   transferWithAuthorizationTypes,
 } from "../../../protocol/eip712.ts";
-import { type GramFixture, gram } from "../fixture.ts";
+import { type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
 
 /** The order of the secp256k1 group; EIP-2 and OpenZeppelin's ECDSA accept only s <= n / 2. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;

@@ -2,8 +2,8 @@ import { network } from "hardhat";
 import { type Address, getAddress, type Hex, hashTypedData, parseEventLogs } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { cancelAuthorizationTypes, gramTokenDomain } from "../../../protocol/eip712.ts";
+import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram, type GramFixture, gram } from "../fixture.ts";
 import {
   addressesOf,
   authArgs,

@@ -2,8 +2,8 @@ import { network } from "hardhat";
 import { getAddress, keccak256, parseEventLogs, stringToHex, zeroAddress, zeroHash } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenDomain } from "../../../protocol/eip712.ts";
+import { deployGram, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram, gram } from "../fixture.ts";
 import { addressesOf } from "./authorization.ts";
 
 const connection = await network.create();

@@ -2,8 +2,8 @@ import { network } from "hardhat";
 import { type Address, domainSeparator, type Hex, parseEventLogs, recoverTypedDataAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenDomain, permitTypes } from "../../../protocol/eip712.ts";
+import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram, type GramFixture, gram } from "../fixture.ts";
 import { addressesOf, vrs } from "./authorization.ts";
 
 const connection = await network.create();

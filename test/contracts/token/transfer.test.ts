@@ -1,8 +1,8 @@
 import { network } from "hardhat";
 import { maxUint256, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
+import { deployGram, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
-import { deployGram, gram } from "../fixture.ts";
 import { addressesOf } from "./authorization.ts";
 
 const connection = await network.create();

@@ -5,7 +5,7 @@ import { bytesToHex, getAddress, hexToBytes } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeInvoiceLink, encodeInvoiceLink } from "../../../protocol/links/invoice-link.ts";
 import { metadataHash } from "../../../protocol/links/metadata.ts";
-import { deployGram } from "../../contracts/fixture.ts";
+import { deployGram } from "../../../scripts/lib/contracts-fixture.ts";
 import { expectRevert } from "../../helpers/revert.ts";
 import { pizza } from "./helpers.ts";
 

@@ -14,10 +14,10 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 import { expect } from "vitest";
+import { deployGram, type GramFixture } from "../../../scripts/lib/contracts-fixture.ts";
 import { createGramClient, type GramClient } from "../../../wallet/actions/client.ts";
 import type { SentTransaction } from "../../../wallet/actions/internal/submitTransaction.ts";
 import { describeTransaction } from "../../../wallet/summary/describeTransaction.ts";
-import { deployGram, type GramFixture } from "../../contracts/fixture.ts";
 import { tempHome } from "../helpers.ts";
 import { localAccount } from "./accounts.ts";
 

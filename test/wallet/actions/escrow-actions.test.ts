@@ -3,6 +3,7 @@ import { type Address, parseSignature } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenDomain, receiveWithAuthorizationTypes } from "../../../protocol/eip712.ts";
 import { relayPayRequestSchema } from "../../../protocol/relay.ts";
+import { DAY, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { cancelInvoice } from "../../../wallet/actions/cancelInvoice.ts";
 import { capturePayment } from "../../../wallet/actions/capturePayment.ts";
 import type { GramClient } from "../../../wallet/actions/client.ts";
@@ -19,7 +20,6 @@ import { InvalidInvoiceError, TransactionRevertsError } from "../../../wallet/er
 import { createInvoice } from "../../../wallet/invoices/createInvoice.ts";
 import { readInvoice } from "../../../wallet/invoices/invoiceStore.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
-import { DAY, gram } from "../../contracts/fixture.ts";
 import { failure } from "../helpers.ts";
 import { addressOf, ROLE, sendAndCheck, setUpChain } from "./chain.ts";
 

@@ -5,11 +5,11 @@ import { encodePacked, keccak256 } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenDomain, transferWithAuthorizationTypes } from "../../../protocol/eip712.ts";
 import { relayTransferRequestSchema } from "../../../protocol/relay.ts";
+import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { signGaslessTransfer } from "../../../wallet/actions/signGaslessTransfer.ts";
 import { submitGaslessTransfer } from "../../../wallet/actions/submitGaslessTransfer.ts";
 import { NodeUnavailableError, RejectedError, RelayError } from "../../../wallet/errors.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
-import { gram } from "../../contracts/fixture.ts";
 import { failure } from "../helpers.ts";
 import { addressOf, mined, ROLE, setUpChain } from "./chain.ts";
 

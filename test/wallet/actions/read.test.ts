@@ -1,10 +1,10 @@
 import { network } from "hardhat";
 import { parseEther } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
+import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { readBalance } from "../../../wallet/actions/readBalance.ts";
 import { readHistory } from "../../../wallet/actions/readHistory.ts";
 import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
-import { gram } from "../../contracts/fixture.ts";
 import { addressOf, mined, ROLE, setUpChain } from "./chain.ts";
 
 const connection = await network.create();

@@ -1,11 +1,11 @@
 import { network } from "hardhat";
 import { afterAll, describe, expect, it } from "vitest";
+import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { cancelTransaction } from "../../../wallet/actions/cancelTransaction.ts";
 import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
 import { speedUp } from "../../../wallet/actions/speedUp.ts";
 import { NotPendingError } from "../../../wallet/errors.ts";
 import { describeTransaction } from "../../../wallet/summary/describeTransaction.ts";
-import { gram } from "../../contracts/fixture.ts";
 import { failure } from "../helpers.ts";
 import { addressOf, ROLE, setUpChain } from "./chain.ts";
 

@@ -1,10 +1,10 @@
 import { network } from "hardhat";
 import { afterAll, describe, expect, it } from "vitest";
+import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
 import { addContact } from "../../../wallet/contacts/addContact.ts";
 import { InsufficientBalanceError, InvalidAmountError, RejectedError } from "../../../wallet/errors.ts";
 import { nonceFile, readStoredNonce } from "../../../wallet/nonce/withNonce.ts";
-import { gram } from "../../contracts/fixture.ts";
 import { failure } from "../helpers.ts";
 import { addressOf, ROLE, sendAndCheck, setUpChain } from "./chain.ts";
 

@@ -4,6 +4,7 @@ import { keccak256, recoverTypedDataAddress, stringToHex, zeroAddress } from "vi
 import { afterAll, describe, expect, it } from "vitest";
 import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
 import { metadataHash } from "../../../protocol/links/metadata.ts";
+import { DAY, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { payInvoice } from "../../../wallet/actions/payInvoice.ts";
 import {
   InvalidAmountError,
@@ -17,7 +18,6 @@ import { readInvoice } from "../../../wallet/invoices/invoiceStore.ts";
 import { listInvoices } from "../../../wallet/invoices/listInvoices.ts";
 import { showInvoice } from "../../../wallet/invoices/showInvoice.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
-import { DAY, gram } from "../../contracts/fixture.ts";
 import { addressOf, ROLE, setUpChain } from "../actions/chain.ts";
 import { failure } from "../helpers.ts";
 

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { createPublicClient, http } from "viem";
 import { describe, expect, it } from "vitest";
+import { deployGram, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { LockTimeoutError, NonceFileError } from "../../../wallet/errors.ts";
 import { withFileLock } from "../../../wallet/nonce/fileLock.ts";
 import { nonceFile, readStoredNonce, withNonce } from "../../../wallet/nonce/withNonce.ts";
-import { deployGram, gram } from "../../contracts/fixture.ts";
 import { localAccount } from "../actions/accounts.ts";
 import { failure, tempHome } from "../helpers.ts";
 

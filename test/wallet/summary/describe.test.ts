@@ -3,9 +3,9 @@ import { encodeFunctionData, serializeTransaction } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenAbi, merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { gramTokenDomain, permitTypes, transferWithAuthorizationTypes } from "../../../protocol/eip712.ts";
+import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { describeTransaction, UnknownTransactionError } from "../../../wallet/summary/describeTransaction.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
-import { gram } from "../../contracts/fixture.ts";
 import { addressOf, ROLE, setUpChain } from "../actions/chain.ts";
 import { failure } from "../helpers.ts";
 

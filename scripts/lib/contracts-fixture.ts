@@ -1,9 +1,12 @@
-// The shared contracts fixture: GramToken and MerchantEscrow deployed on Hardhat's in-process chain,
-// funded accounts, and helpers that build, sign and pay invoices the way a wallet does.
+// The contracts fixture: GramToken and MerchantEscrow deployed on Hardhat's in-process chain, funded
+// accounts in their roles, and helpers that build, sign and pay invoices the way a wallet does. The contract
+// tests, the wallet's library tests and the gas benchmark run on it.
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, type Hex, keccak256, parseUnits, stringToHex, zeroAddress } from "viem";
 import { escrowDomain, gramTokenDomain, invoiceTypes, receiveWithAuthorizationTypes } from "../../protocol/eip712.ts";
 import type { Invoice } from "../../protocol/invoice.ts";
+import { deployFresh } from "./deploy-contracts.ts";
+import { ROLE, type Role } from "./hardhat-accounts.ts";
 
 export const WITHDRAW_FEE_BPS = 50;
 export const DAY = 86_400;
@@ -15,27 +18,30 @@ export async function deployGram(connection: NetworkConnection) {
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
   const wallets = await viem.getWalletClients();
-  const wallet = (index: number) => {
-    const client = wallets[index];
-    if (client === undefined) throw new Error(`the fixture needs at least ${index + 1} funded accounts`);
+  const wallet = (role: Role) => {
+    const client = wallets[ROLE[role]];
+    if (client === undefined) throw new Error(`the fixture needs at least ${ROLE[role] + 1} funded accounts`);
     return client;
   };
-  const owner = wallet(0);
-  const merchant = wallet(1);
-  const payer = wallet(2);
-  const other = wallet(3);
-  const treasury = wallet(4);
-  const arbiter = wallet(5);
-  const relayer = wallet(6);
-  const merchant2 = wallet(7);
-  const payer2 = wallet(8);
-  const token = await viem.deployContract("GramToken", [owner.account.address]);
-  const escrow = await viem.deployContract("MerchantEscrow", [
-    owner.account.address,
-    treasury.account.address,
-    arbiter.account.address,
-    WITHDRAW_FEE_BPS,
-  ]);
+  const owner = wallet("owner");
+  const merchant = wallet("merchant");
+  const payer = wallet("payer");
+  const other = wallet("other");
+  const treasury = wallet("treasury");
+  const arbiter = wallet("arbiter");
+  const relayer = wallet("relayer");
+  const merchant2 = wallet("merchant2");
+  const payer2 = wallet("payer2");
+  const deployment = await deployFresh({
+    viem,
+    config: {
+      treasury: treasury.account.address,
+      arbiter: arbiter.account.address,
+      withdrawFeeBps: WITHDRAW_FEE_BPS,
+    },
+  });
+  const token = await viem.getContractAt("GramToken", deployment.contracts.GramToken.address);
+  const escrow = await viem.getContractAt("MerchantEscrow", deployment.contracts.MerchantEscrow.address);
   for (const holder of [merchant, payer, other, relayer, merchant2, payer2]) {
     await token.write.mint([holder.account.address, gram("1000000")]);
   }
