@@ -22,9 +22,10 @@ import { createGramClient } from "../../wallet/actions/client.ts";
 import { connectChat } from "../../wallet/chat/connectChat.ts";
 import { sendChatTransfer } from "../../wallet/chat/sendChatTransfer.ts";
 import { createPaymentTracker } from "../../wallet/chat/trackPayments.ts";
+import { killAll } from "../lib/spawn-gram-node.ts";
 import type { ChatLoadConfig, ChatLoadMessage, ChatPhaseResult } from "./chat-load.ts";
 import { describeMachine, percentile } from "./report.ts";
-import { type GramNode, startGramNode, startWalletBenchChain, type WalletBenchChain } from "./wallet-setup.ts";
+import { type GramNode, startBenchNode, startWalletBenchChain, type WalletBenchChain } from "./wallet-setup.ts";
 
 const TARGETS = { deliveredPerSecond: 20_000, p99Ms: 50, payToConfirmedMs: 500 };
 
@@ -71,6 +72,8 @@ let temp: string | undefined;
 async function cleanup() {
   for (const child of children) child.kill("SIGKILL");
   await node?.stop().catch(() => {});
+  // A node still starting when Ctrl-C came.
+  killAll();
   await chain?.close().catch(() => {});
   if (temp !== undefined) await rm(temp, { recursive: true, force: true });
 }
@@ -190,10 +193,7 @@ async function main() {
   chain = await startWalletBenchChain(temp);
   // Every client connects from 127.0.0.1: the hub's per-IP cap (64 by default, for a public node) is
   // raised to let the load generator's clients and the pay clients all in.
-  node = await startGramNode(chain, temp, (child) => children.add(child), [
-    "--hub-connections-per-ip",
-    String(clients + 64),
-  ]);
+  node = await startBenchNode(chain, temp, ["--hub-connections-per-ip", String(clients + 64)]);
   const wsUrl = `${node.url.replace(/^http/, "ws")}/v1/chat`;
 
   console.log(`fan-out: ${clients} clients in groups of ${groupSize}, phases of ${phaseSeconds} s`);

@@ -3,9 +3,11 @@
 // (no signing, no keys), every transaction carries its gas (no estimation), 100 sends go in one JSON-RPC
 // batch with automine off, and each block is mined with `evm_mine` (never `hardhat_mine`, whose blocks
 // have zero parent hashes).
-import { network } from "hardhat";
 import { type Address, encodeFunctionData, getAddress, type Hex, keccak256, stringToHex, toHex } from "viem";
 import { gramTokenAbi } from "../../protocol/abis.ts";
+import type { Deployment } from "../../protocol/deployments.ts";
+import { deployFresh } from "../lib/deploy-contracts.ts";
+import { serveChain } from "../lib/serve-chain.ts";
 
 const MINT_PER_HOLDER = 10n ** 15n;
 const TRANSFER_GAS = toHex(100_000);
@@ -17,6 +19,8 @@ export interface BenchChain {
   token: Address;
   escrow: Address;
   deployBlock: number;
+  /** The contracts' record, as `<chainId>.json` holds it for gram-node. */
+  deployment: Deployment;
   owner: Address;
   holders: Address[];
   /** One JSON-RPC call; throws on an error response. */
@@ -35,23 +39,6 @@ export interface Transfer {
   value: bigint;
 }
 
-/** A seeded pseudo-random generator (mulberry32): the same workload on every run. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T,
-  };
-}
-
 /** `count` deterministic addresses nobody holds a key for: the chain lets us send as them (impersonation). */
 function holderAddresses(count: number): Address[] {
   return Array.from({ length: count }, (_, i) =>
@@ -60,10 +47,8 @@ function holderAddresses(count: number): Address[] {
 }
 
 export async function startBenchChain({ holders: holderCount }: { holders: number }): Promise<BenchChain> {
-  const server = await network.createServer("default", "127.0.0.1", 0);
-  const { address, port } = await server.listen();
-  const url = `http://${address}:${port}`;
-  let connection: Awaited<ReturnType<typeof network.create>> | undefined;
+  const served = await serveChain();
+  const { url } = served;
   let id = 0;
 
   async function post(body: unknown): Promise<unknown> {
@@ -99,14 +84,12 @@ export async function startBenchChain({ holders: holderCount }: { holders: numbe
   }
 
   try {
-    connection = await network.create({ network: "localhost", override: { url } });
     const owner = getAddress((await rpc<Address[]>("eth_accounts"))[0] as Address);
-    const deployBlock = Number(await rpc<Hex>("eth_blockNumber")) + 1;
-    const tokenContract = await connection.viem.deployContract("GramToken", [owner]);
-    const escrowContract = await connection.viem.deployContract("MerchantEscrow", [owner, owner, owner, 50]);
-    const token = getAddress(tokenContract.address);
-    const escrow = getAddress(escrowContract.address);
-    const chainId = Number(await rpc<Hex>("eth_chainId"));
+    // The owner is the treasury and the arbiter too: the benchmark moves tokens, not escrow payments.
+    const deployment = await deployFresh({ viem: served.connection.viem });
+    const { deployBlock, chainId } = deployment;
+    const token = getAddress(deployment.contracts.GramToken.address);
+    const escrow = getAddress(deployment.contracts.MerchantEscrow.address);
     const holders = holderAddresses(holderCount);
 
     // The holders may send (impersonated) and pay gas.
@@ -156,6 +139,7 @@ export async function startBenchChain({ holders: holderCount }: { holders: numbe
       token,
       escrow,
       deployBlock,
+      deployment,
       owner,
       holders,
       rpc,
@@ -163,14 +147,10 @@ export async function startBenchChain({ holders: holderCount }: { holders: numbe
       transferCall,
       mineBlock: (transfers) =>
         mineTxs(transfers.map((t) => ({ from: t.from, data: transferCall(t.to, t.value), gas: TRANSFER_GAS }))),
-      close: async () => {
-        await connection?.close();
-        await server.close();
-      },
+      close: served.close,
     };
   } catch (error) {
-    await connection?.close().catch(() => {});
-    await server.close().catch(() => {});
+    await served.close().catch(() => {});
     throw error;
   }
 }

@@ -9,12 +9,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
-import { createApiServer } from "../../node/api/create-api-server.ts";
-import { createIndexerEvents } from "../../node/api/indexer-events.ts";
-import { readTokenInfo } from "../../node/api/tokens.ts";
-import { createIndexer } from "../../node/indexer/create-indexer.ts";
 import { openStore } from "../../node/store/open-store.ts";
 import { readEventCount } from "../../node/store/read-state.ts";
+import { composeNode } from "../lib/compose-node.ts";
 
 export interface NodeServerConfig {
   rpc: string;
@@ -96,26 +93,17 @@ const store = await openStore({ path: config.dataDir });
 const client = createPublicClient({
   transport: http(config.rpc, { timeout: 60_000, maxResponseBodySize: 256 * 1024 * 1024 }),
 });
-const events = createIndexerEvents();
-const indexer = createIndexer({
+// As gram-node starts (node/cli/start-node.ts): a small first range, grown while answers are small.
+const { app, indexer } = await composeNode({
   client,
   store,
-  contracts: { gramToken: config.token, escrow: config.escrow },
+  chainId: config.chainId,
+  token: config.token,
+  escrow: config.escrow,
   fromBlock: config.fromBlock,
   finality: config.finality,
   pollingIntervalMs: config.pollingIntervalMs,
-  // As gram-node starts (node/cli/start-node.ts): a small first range, grown while answers are small.
   ranges: { initial: 20 },
-  hooks: events.hooks,
-});
-const tokens = await readTokenInfo(client, [config.token]);
-const app = await createApiServer({
-  store,
-  indexer,
-  events,
-  chainId: config.chainId,
-  contracts: { tokens, escrow: config.escrow },
-  fromBlock: config.fromBlock,
   confirmations: config.confirmations,
 });
 

@@ -14,7 +14,6 @@
 // Prints tables and the machine. A refusal that spends gas, or a relay that never lands, exits 1.
 //
 // Flags: --requests <n> (20 per kind), --runs <n> (5 per interval).
-import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,9 +42,10 @@ import {
   transferWithAuthorizationTypes,
 } from "../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
-import { random } from "./node-chain.ts";
+import { random } from "../lib/random.ts";
+import { killAll } from "../lib/spawn-gram-node.ts";
 import { describeMachine, percentile } from "./report.ts";
-import { type GramNode, startGramNode, startWalletBenchChain, type WalletBenchChain } from "./wallet-setup.ts";
+import { type GramNode, startBenchNode, startWalletBenchChain, type WalletBenchChain } from "./wallet-setup.ts";
 
 const { values } = (() => {
   try {
@@ -72,7 +72,6 @@ const HOUR = 3_600n;
 // ---------------------------------------------------------------------------------------------------
 // Everything started is stopped on success, failure and Ctrl-C.
 
-const children = new Set<ChildProcess>();
 let temp: string | undefined;
 let chain: WalletBenchChain | undefined;
 const nodes: GramNode[] = [];
@@ -80,7 +79,8 @@ let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const node of nodes) await node.stop().catch(() => {});
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // A node still starting when Ctrl-C came.
+    killAll();
     await chain?.close().catch(() => {});
     if (temp !== undefined) await rm(temp, { recursive: true, force: true }).catch(() => {});
   })();
@@ -105,7 +105,7 @@ try {
   const relayer = bench.relayer.address;
   let nodeCount = 0;
   const startNode = async (flags: string[]) => {
-    const node = await startGramNode(bench, temp as string, (child) => children.add(child), [
+    const node = await startBenchNode(bench, temp as string, [
       "--data-dir",
       join(temp as string, `node-${nodeCount++}`),
       ...flags,

@@ -10,18 +10,18 @@
 // answers of the first stall. An error (a node that exits, a wait past 60 s) exits non-zero.
 //
 // Flags: --rounds <n> (5).
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Hex } from "viem";
-import { deploymentAbiHash } from "../../protocol/deployments.ts";
+import { random } from "../lib/random.ts";
+import { type NodeProcess, spawnGramNode } from "../lib/spawn-gram-node.ts";
 import { type FaultProxy, startFaultProxy } from "../lib/start-fault-proxy.ts";
-import { type BenchChain, random, startBenchChain } from "./node-chain.ts";
+import { waitFor } from "../lib/wait-for.ts";
+import { type BenchChain, startBenchChain } from "./node-chain.ts";
 import { describeMachine, percentile } from "./report.ts";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const BLOCK_EVERY_MS = 250;
 const POLL_MS = 20;
 const STALL_AFTER_503_MS = 3_000;
@@ -44,17 +44,13 @@ if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100) {
 const machine = describeMachine();
 let chain: BenchChain | undefined;
 let proxy: FaultProxy | undefined;
-let node: ChildProcess | undefined;
+let node: NodeProcess | undefined;
 let temp: string | undefined;
 let mining = true;
 
 async function cleanup() {
   mining = false;
-  if (node !== undefined && node.exitCode === null && node.signalCode === null) {
-    const exited = new Promise((done) => node?.once("exit", done));
-    node.kill("SIGTERM");
-    await exited;
-  }
+  await node?.stop();
   await proxy?.stop().catch(() => {});
   await chain?.close().catch(() => {});
   if (temp !== undefined) await rm(temp, { recursive: true, force: true });
@@ -73,34 +69,23 @@ async function getJson(url: string): Promise<{ status: number; body: unknown }> 
 /** Polls until `condition` holds; the time it took, in ms. */
 async function until(what: string, condition: () => Promise<boolean>): Promise<number> {
   const started = performance.now();
-  for (;;) {
-    if (await condition().catch(() => false)) return performance.now() - started;
-    if (node?.exitCode !== null) throw new Error(`the node exited (${node?.exitCode}) while waiting for ${what}`);
-    if (performance.now() - started > WAIT_LIMIT_MS) throw new Error(`no ${what} within ${WAIT_LIMIT_MS / 1000} s`);
-    await sleep(POLL_MS);
-  }
+  await waitFor(
+    async () => {
+      if (node?.child.exitCode !== null)
+        throw new Error(`the node exited (${node?.child.exitCode}) while waiting for ${what}`);
+      return condition().catch(() => false);
+    },
+    WAIT_LIMIT_MS,
+    what,
+    POLL_MS,
+  );
+  return performance.now() - started;
 }
 
 /** Spawns bin/gram-node with its default flags on `rpc`; resolves with its URL once it serves. */
 async function startNode(rpc: string, deployments: string, dataDir: string): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, "bin/gram-node"), "--rpc", rpc, "--data-dir", dataDir, "--deployments", deployments, "--port", "0"],
-    { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  node = child;
-  let output = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return new Promise((done, fail) => {
-    child.once("exit", (code) => fail(new Error(`gram-node exited (${code}) before serving:\n${output}`)));
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /"msg":"serving"/.test(output) ? /"url":"(http:[^"]+)"/.exec(output)?.[1] : undefined;
-      if (url !== undefined) done(url);
-    });
-  });
+  node = spawnGramNode(["--rpc", rpc, "--data-dir", dataDir, "--deployments", deployments, "--port", "0"]);
+  return node.ready;
 }
 
 async function synced(url: string): Promise<boolean> {
@@ -115,16 +100,7 @@ try {
   temp = await mkdtemp(join(tmpdir(), "gram-bench-stall-"));
   const deployments = join(temp, "deployments");
   await mkdir(deployments);
-  const record = {
-    chainId: chain.chainId,
-    deployBlock: chain.deployBlock,
-    abiHash: deploymentAbiHash,
-    contracts: {
-      GramToken: { address: chain.token, blockNumber: chain.deployBlock },
-      MerchantEscrow: { address: chain.escrow, blockNumber: chain.deployBlock + 1 },
-    },
-  };
-  await writeFile(join(deployments, `${chain.chainId}.json`), JSON.stringify(record));
+  await writeFile(join(deployments, `${chain.chainId}.json`), JSON.stringify(chain.deployment));
   proxy = await startFaultProxy({ upstream: chain.url });
   const url = await startNode(proxy.url, deployments, join(temp, "data"));
 

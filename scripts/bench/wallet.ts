@@ -15,7 +15,7 @@
 // table against the issue's targets and the machine it ran on. A missed target is reported, not an
 // error; an error (a failed command, a wrong balance, a child that dies) exits non-zero. Everything it
 // started (node, chain, temp folders) is stopped on success, failure and Ctrl-C.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -37,12 +37,14 @@ import { signGaslessTransfer } from "../../wallet/actions/signGaslessTransfer.ts
 import { submitGaslessTransfer } from "../../wallet/actions/submitGaslessTransfer.ts";
 import { unlockAccount } from "../../wallet/keys/unlockAccount.ts";
 import { DEFAULT_SCRYPT_N, writeKeystore } from "../../wallet/keys/writeKeystore.ts";
+import { GRAM_BIN, type Run, runGram } from "../lib/run-gram.ts";
+import { killAll } from "../lib/spawn-gram-node.ts";
 import { describeMachine, percentile } from "./report.ts";
 import {
   FUNDED_GRAM,
   type GramNode,
   ROOT,
-  startGramNode,
+  startBenchNode,
   startWalletBenchChain,
   type WalletBenchChain,
 } from "./wallet-setup.ts";
@@ -68,6 +70,8 @@ function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await node?.stop().catch(() => {});
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // A node still starting when Ctrl-C came.
+    killAll();
     await chain?.close().catch((error: unknown) => console.error(`bench:wallet: closing the chain: ${String(error)}`));
     await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true }).catch(() => {})));
   })();
@@ -108,38 +112,11 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 // ---------------------------------------------------------------------------------------------------
 // The CLI as a user runs it: `node bin/gram …` in a clean environment.
 
-interface CliRun {
-  ms: number;
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function gram(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, "bin/gram"), ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once("error", (error) => {
-      children.delete(child);
-      fail(error);
-    });
-    child.once("close", (code) => {
-      const ms = performance.now() - started;
-      children.delete(child);
-      done({ ms, code, stdout, stderr });
-    });
+function gram(args: string[], env: Record<string, string>): Promise<Run> {
+  return runGram(args, {
+    entry: GRAM_BIN,
+    env: { HOME: process.env.HOME ?? "", ...env },
+    onSpawn: (child) => children.add(child),
   });
 }
 
@@ -206,7 +183,7 @@ async function main() {
     `chain ${c.chainId} at ${c.url}: contracts deployed, ${c.user.address} funded ` +
       `(${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
-  node = await startGramNode(c, temp, (child) => children.add(child));
+  node = await startBenchNode(c, temp);
   if (node.relayer?.toLowerCase() !== c.relayer.address.toLowerCase()) {
     throw new Error(`the node's relayer is ${node.relayer}, expected ${c.relayer.address}`);
   }

@@ -3,7 +3,8 @@
 // resolve, withdraw with a fee, a refund larger than the merchant's balance).
 import type { Address, Hex } from "viem";
 import { expect } from "vitest";
-import { type PaidInvoice, random, type TestChain } from "./chain.ts";
+import { random } from "../../scripts/lib/random.ts";
+import type { PaidInvoice, TestChain } from "./chain.ts";
 
 /** `blocks` blocks of `perBlock` random transfers among holders and merchants. Returns the tx hashes. */
 export async function randomTransfers(chain: TestChain, seed: number, blocks: number, perBlock: number) {

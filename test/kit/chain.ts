@@ -1,14 +1,8 @@
-// A Hardhat chain served on loopback with GramToken and MerchantEscrow deployed, accounts funded, and
+// The node's test chain: the deployed chain of ./deployed-chain.ts with holders and merchants funded, and
 // the calls the node tests make: raw transfers, invoice flows, mining with evm_mine (never hardhat_mine,
-// whose blocks have zero parent hashes), snapshots for reorgs. And the check that the indexed state
-// equals what the contracts say.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { network } from "hardhat";
+// whose blocks have zero parent hashes), snapshots for reorgs.
 import {
   type Address,
-  createPublicClient,
   createWalletClient,
   encodeFunctionData,
   getAddress,
@@ -20,44 +14,30 @@ import {
   zeroAddress,
 } from "viem";
 import { expect } from "vitest";
-import { openStore, type Store } from "../../node/store/open-store.ts";
-import { readCursor } from "../../node/store/read-cursor.ts";
-import { readBalance, readEscrowBalance, readFees, readInvoice } from "../../node/store/read-state.ts";
 import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
 import { escrowDomain, invoiceTypes } from "../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
-
-export const WITHDRAW_FEE_BPS = 50;
+import { ROLE } from "./accounts.ts";
+import { startDeployedChain } from "./deployed-chain.ts";
 
 export interface PaidInvoice {
   invoice: Invoice;
   id: Hex;
 }
 
+/** How many accounts the node's chain funds as holders: every account up to this index not in a role. */
+const FUNDED_ACCOUNTS = 13;
+
 export async function startChain() {
-  const server = await network.createServer("default", "127.0.0.1", 0);
-  const { address, port } = await server.listen();
-  const url = `http://${address}:${port}`;
-  const connection = await network.create({ network: "localhost", override: { url } });
-  const client = createPublicClient({ transport: http(url) });
+  const deployed = await startDeployedChain();
+  const { url, client, token, escrow, chainId } = deployed;
   const wallet = createWalletClient({ transport: http(url) });
   const accounts = (await wallet.getAddresses()).map((a) => getAddress(a));
   const at = (i: number) => accounts[i] as Address;
-  const [owner, treasury, arbiter, merchantA, merchantB] = [at(0), at(1), at(2), at(3), at(4)];
-  const merchants = [merchantA, merchantB];
-  const holders = accounts.slice(5, 13);
-
-  const deployBlock = Number(await client.getBlockNumber()) + 1;
-  const tokenContract = await connection.viem.deployContract("GramToken", [owner]);
-  const escrowContract = await connection.viem.deployContract("MerchantEscrow", [
-    owner,
-    treasury,
-    arbiter,
-    WITHDRAW_FEE_BPS,
-  ]);
-  const token = getAddress(tokenContract.address);
-  const escrow = getAddress(escrowContract.address);
-  const chainId = await client.getChainId();
+  const [owner, treasury, arbiter] = [at(ROLE.owner), at(ROLE.treasury), at(ROLE.arbiter)];
+  const merchants = [at(ROLE.merchant), at(ROLE.merchant2)];
+  const roles = new Set<number>([ROLE.owner, ROLE.treasury, ROLE.arbiter, ROLE.merchant, ROLE.merchant2]);
+  const holders = accounts.slice(0, FUNDED_ACCOUNTS).filter((_, i) => !roles.has(i));
 
   async function send(from: Address, to: Address, data: Hex): Promise<Hex> {
     return client.request({
@@ -70,9 +50,7 @@ export async function startChain() {
   const escrowCall = (functionName: string, args: readonly unknown[]) =>
     encodeFunctionData({ abi: merchantEscrowAbi, functionName, args } as never);
 
-  async function rpc(method: string, params: unknown[] = []) {
-    return client.request({ method: method as never, params: params as never });
-  }
+  const { rpc } = deployed;
   const mine = async () => {
     await rpc("evm_mine");
   };
@@ -151,23 +129,18 @@ export async function startChain() {
     send(from, escrow, escrowCall(functionName, args));
 
   return {
-    url,
-    client,
+    ...deployed,
     accounts,
     owner,
     treasury,
     arbiter,
     merchants,
     holders,
-    token,
-    escrow,
-    deployBlock,
-    chainId,
     send,
     tokenCall,
     escrowCall,
     /** Deploys a contract (a test double) from the owner's account. */
-    deployContract: connection.viem.deployContract,
+    deployContract: deployed.connection.viem.deployContract,
     transfer: (from: Address, to: Address, value: bigint) => send(from, token, tokenCall("transfer", [to, value])),
     signInvoice,
     payInvoice,
@@ -178,82 +151,14 @@ export async function startChain() {
     dispute: (p: PaidInvoice, payer: Address) => escrowAs(payer, "dispute", [p.invoice]),
     resolve: (p: PaidInvoice, toPayer: bigint) => escrowAs(arbiter, "resolve", [p.invoice, toPayer]),
     withdraw: (merchant: Address, amount: bigint, to: Address) => escrowAs(merchant, "withdraw", [token, amount, to]),
-    rpc,
     mine,
     automine,
     inOneBlock,
     snapshot,
     revert,
     assertMined,
-    close: async () => {
-      await connection.close();
-      await server.close();
-    },
   };
 }
 
 export type TestChain = Awaited<ReturnType<typeof startChain>>;
 
-/** The benchmark's seeded generator: workloads differ by seed and repeat exactly. */
-export { random } from "../../scripts/bench/node-chain.ts";
-
-/** A LevelDB store in a fresh temp folder; `cleanup` removes every folder made. */
-export function tempStores() {
-  const dirs: string[] = [];
-  return {
-    async open(dir?: string): Promise<{ store: Store; dir: string }> {
-      const path = dir ?? (await mkdtemp(join(tmpdir(), "gram-node-")));
-      if (dir === undefined) dirs.push(path);
-      return { store: await openStore({ path }), dir: path };
-    },
-    cleanup: () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))),
-  };
-}
-
-/**
- * The indexed state equals the contracts' at the chain's head: the cursor is the head, every account's
- * balance is `balanceOf`, every merchant's escrow balance is the escrow's `balanceOf`, the fees are
- * `feesOf`, and each invoice is indexed exactly when the chain spent its number, with what the escrow
- * still holds for it.
- */
-export async function expectStoreEqualsChain(store: Store, chain: TestChain, invoices: readonly PaidInvoice[] = []) {
-  const head = await chain.client.getBlock({ blockTag: "latest" });
-  expect(await readCursor(store)).toEqual({ number: Number(head.number), hash: head.hash });
-  const read = <T>(
-    address: Address,
-    abi: typeof gramTokenAbi | typeof merchantEscrowAbi,
-    functionName: string,
-    args: unknown[],
-  ) => chain.client.readContract({ address, abi, functionName, args } as never) as Promise<T>;
-  for (const account of [...chain.accounts, chain.escrow]) {
-    const onChain = await read<bigint>(chain.token, gramTokenAbi, "balanceOf", [account]);
-    expect({ account, balance: await readBalance(store, chain.token, account) }).toEqual({ account, balance: onChain });
-  }
-  for (const merchant of chain.merchants) {
-    const onChain = await read<bigint>(chain.escrow, merchantEscrowAbi, "balanceOf", [merchant, chain.token]);
-    expect({ merchant, escrow: await readEscrowBalance(store, merchant, chain.token) }).toEqual({
-      merchant,
-      escrow: onChain,
-    });
-  }
-  expect(await readFees(store, chain.token)).toBe(
-    await read<bigint>(chain.escrow, merchantEscrowAbi, "feesOf", [chain.token]),
-  );
-  for (const { invoice, id } of invoices) {
-    const used = await read<boolean>(chain.escrow, merchantEscrowAbi, "isInvoiceUsed", [
-      invoice.merchant,
-      invoice.nonce,
-    ]);
-    const record = await readInvoice(store, id);
-    expect({ id, indexed: record !== undefined }).toEqual({ id, indexed: used });
-    if (record === undefined) continue;
-    const payment = await read<{ held: bigint; refundable: bigint }>(chain.escrow, merchantEscrowAbi, "paymentOf", [
-      id,
-    ]);
-    expect({ id, held: record.held, refundable: record.captured - record.cashback - record.refunded }).toEqual({
-      id,
-      held: payment.held,
-      refundable: payment.refundable,
-    });
-  }
-}
