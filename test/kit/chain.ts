@@ -161,4 +161,3 @@ export async function startChain() {
 }
 
 export type TestChain = Awaited<ReturnType<typeof startChain>>;
-

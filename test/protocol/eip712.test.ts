@@ -11,7 +11,7 @@ import {
   transferWithAuthorizationTypes,
 } from "../../protocol/eip712.ts";
 import { deployGram, gram } from "../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../helpers/revert.ts";
+import { expectRevert } from "../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -11,16 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../protocol/abis.ts";
 import { signEnvelope } from "../../protocol/chat/sign.ts";
 import { decodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
-import { localAccount } from "../wallet/actions/accounts.ts";
-import { type ChatStack, startChatStack } from "../wallet/chat/chat-stack.ts";
-import { fakeHub } from "../wallet/chat/fake-hub.ts";
-import { jsonOf, keyMaterialLeaks, PASSWORD, SECRETS, USERS } from "../wallet/cli/harness.ts";
+import { localAccount, ROLE } from "../kit/accounts.ts";
+import { type ChatStack, startChatStack } from "../kit/chat-stack.ts";
+import { jsonOf, keyMaterialLeaks, SECRETS } from "../kit/cli-chain.ts";
+import { PASSWORD } from "../kit/constants.ts";
+import { fakeHub } from "../kit/fake-hub.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const GRAM = (text: string) => parseUnits(text, 9);
-const buyerKey = localAccount(USERS.payer);
+const buyerKey = localAccount(ROLE.payer);
 const buyer = buyerKey.address;
-const merchant = localAccount(USERS.merchant).address;
+const merchant = localAccount(ROLE.merchant).address;
 
 let stack: ChatStack;
 let buyerHome: string;
@@ -93,8 +94,8 @@ const running = (bot: Bot) => bot.child.exitCode === null && bot.child.signalCod
 
 beforeAll(async () => {
   stack = await startChatStack();
-  buyerHome = await stack.chain.homeWith(USERS.payer);
-  merchantHome = await stack.chain.homeWith(USERS.merchant);
+  buyerHome = await stack.chain.homeWith(ROLE.payer);
+  merchantHome = await stack.chain.homeWith(ROLE.merchant);
   // `--account merchant` names the merchant's own account through its contacts, as the CLI's --account does.
   expect((await stack.gram(["contacts", "add", "merchant", merchant], { home: merchantHome })).code).toBe(0);
   expect((await stack.gram(["contacts", "add", "shop", merchant], { home: buyerHome })).code).toBe(0);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseAddress } from "../../wallet/address.ts";
 import { AddressChecksumError, InvalidAddressError } from "../../wallet/errors.ts";
-import { ACCOUNT_1, BAD_CHECKSUM, failure } from "./helpers.ts";
+import { ACCOUNT_1, BAD_CHECKSUM } from "../kit/accounts.ts";
+import { failure } from "../kit/wallet-helpers.ts";
 
 describe("parseAddress", () => {
   it.each([

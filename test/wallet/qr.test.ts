@@ -2,7 +2,8 @@ import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { encodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
 import { QR_MAX_BYTES, QrContentError, qrPng, qrSvg, qrSymbol, qrTerminal } from "../../wallet/qr.ts";
-import { CHAIN_ID, ESCROW, pizza, signInvoice, typicalInvoice } from "../protocol/links/helpers.ts";
+import { CHAIN_ID, ESCROW } from "../kit/constants.ts";
+import { pizza, signInvoice, typicalInvoice } from "../protocol/links/helpers.ts";
 
 const invoice = typicalInvoice();
 const link = encodeInvoiceLink({

@@ -5,7 +5,7 @@ import { encodeFunctionData, getAddress, parseEventLogs, zeroAddress } from "vie
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import { deployGramWithRefusingPayer, Mode } from "./refusing-payer.ts";
 
 const connection = await network.create();

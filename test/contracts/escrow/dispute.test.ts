@@ -3,7 +3,7 @@ import { getAddress, parseEventLogs } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -7,7 +7,7 @@ import { type Address, getAddress, parseEventLogs, parseUnits } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { DAY, deployGram, WITHDRAW_FEE_BPS } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

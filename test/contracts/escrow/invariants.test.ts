@@ -9,7 +9,7 @@ import { type Address, getAddress, type Hex, keccak256, parseSignature, stringTo
 import { afterAll, describe, expect, it } from "vitest";
 import { type Invoice, invoiceId } from "../../../protocol/invoice.ts";
 import { DAY, deployGram, gram, WITHDRAW_FEE_BPS } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import { EscrowModel, type InvoiceModel, type Outcome } from "./model.ts";
 
 const connection = await network.create();

@@ -20,7 +20,7 @@ import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { escrowDomain } from "../../../protocol/eip712.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
 import { deployGram, type GramFixture, WITHDRAW_FEE_BPS } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -2,7 +2,7 @@ import { network } from "hardhat";
 import { getAddress, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -13,7 +13,7 @@ import { gramTokenAbi, merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { gramTokenDomain, permitTypes } from "../../../protocol/eip712.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
 import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
 import { DAY, deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
 import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
-import { keccakCount, traceCall } from "../../helpers/trace-call.ts";
+import { expectRevert } from "../../kit/revert.ts";
+import { keccakCount, traceCall } from "../../kit/trace-call.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -7,7 +7,7 @@ import { getAddress, parseEventLogs } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import { deployGramWithRefusingPayer, Mode } from "./refusing-payer.ts";
 
 const connection = await network.create();

@@ -2,7 +2,7 @@ import { network } from "hardhat";
 import { afterAll, describe, expect, it } from "vitest";
 import { invoiceId } from "../../../protocol/invoice.ts";
 import { deployGram, WITHDRAW_FEE_BPS } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

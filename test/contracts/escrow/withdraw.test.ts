@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { escrowDomain } from "../../../protocol/eip712.ts";
 import { deployGram, type GramFixture, gram, WITHDRAW_FEE_BPS } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -9,7 +9,7 @@ import {
   transferWithAuthorizationTypes,
 } from "../../../protocol/eip712.ts";
 import { type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import {
   type Authorization,
   addressesOf,

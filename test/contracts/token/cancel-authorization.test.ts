@@ -3,7 +3,7 @@ import { type Address, getAddress, type Hex, hashTypedData, parseEventLogs } fro
 import { afterAll, describe, expect, it } from "vitest";
 import { cancelAuthorizationTypes, gramTokenDomain } from "../../../protocol/eip712.ts";
 import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import {
   addressesOf,
   authArgs,

@@ -3,7 +3,7 @@ import { getAddress, keccak256, parseEventLogs, stringToHex, zeroAddress, zeroHa
 import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenDomain } from "../../../protocol/eip712.ts";
 import { deployGram, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import { addressesOf } from "./authorization.ts";
 
 const connection = await network.create();

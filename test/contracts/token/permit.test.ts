@@ -3,7 +3,7 @@ import { type Address, domainSeparator, type Hex, parseEventLogs, recoverTypedDa
 import { afterAll, describe, expect, it } from "vitest";
 import { gramTokenDomain, permitTypes } from "../../../protocol/eip712.ts";
 import { deployGram, type GramFixture, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import { addressesOf, vrs } from "./authorization.ts";
 
 const connection = await network.create();

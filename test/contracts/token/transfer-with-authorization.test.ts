@@ -1,7 +1,7 @@
 import { network } from "hardhat";
 import { afterAll, describe, expect, it } from "vitest";
 import { deployGram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import {
   describeAuthorizationRules,
   expectUntouched,

@@ -2,7 +2,7 @@ import { network } from "hardhat";
 import { maxUint256, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { deployGram, gram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import { addressesOf } from "./authorization.ts";
 
 const connection = await network.create();

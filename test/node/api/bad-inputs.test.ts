@@ -5,8 +5,8 @@ import { connect } from "node:net";
 import type { FastifyPluginAsync } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorSchema, STREAM_LIMITS } from "../../../protocol/api.ts";
-import { startChain, type TestChain } from "../chain.ts";
-import { get, type Served, serve, streamClient } from "./serve.ts";
+import { startChain, type TestChain } from "../../kit/chain.ts";
+import { get, type Served, serve, streamClient } from "../../kit/serve-node.ts";
 
 // Fixed addresses, so that snapshotted messages do not depend on the chain.
 const ADDRESS = "0x52908400098527886E0F7030069857D2E4169EE7"; // EIP-55's own example

@@ -13,9 +13,9 @@ import {
   merchantInvoicesResponseSchema,
   statusResponseSchema,
 } from "../../../protocol/api.ts";
-import { type PaidInvoice, startChain, type TestChain } from "../chain.ts";
-import { invoiceStory, randomTransfers } from "../workload.ts";
-import { get, type Served, serve } from "./serve.ts";
+import { type PaidInvoice, startChain, type TestChain } from "../../kit/chain.ts";
+import { get, type Served, serve } from "../../kit/serve-node.ts";
+import { invoiceStory, randomTransfers } from "../../kit/workload.ts";
 
 let chain: TestChain;
 let served: Served;

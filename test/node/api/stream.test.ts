@@ -3,8 +3,9 @@
 // and by id, and `reverted` when an evm_snapshot/evm_revert reorg removes what it was told.
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startChain, type TestChain } from "../chain.ts";
-import { get, type Served, serve, streamClient, waitFor } from "./serve.ts";
+import { waitFor } from "../../../scripts/lib/wait-for.ts";
+import { startChain, type TestChain } from "../../kit/chain.ts";
+import { get, type Served, serve, streamClient } from "../../kit/serve-node.ts";
 
 const POLL_MS = 20;
 let chain: TestChain;

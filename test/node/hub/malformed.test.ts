@@ -4,8 +4,10 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signEnvelope } from "../../../protocol/chat/sign.ts";
-import { TOKEN } from "../../protocol/links/helpers.ts";
-import { type ChatClient, chatClient, DOMAIN, type ServedHub, serveHub, signedIn, waitFor } from "./serve-hub.ts";
+import { waitFor } from "../../../scripts/lib/wait-for.ts";
+import { DOMAIN, TOKEN } from "../../kit/constants.ts";
+import { type ChatClient, chatClient, signedIn } from "../../kit/hub-client.ts";
+import { type ServedHub, serveHub } from "../../kit/serve-hub.ts";
 
 const alice = privateKeyToAccount(generatePrivateKey());
 const bob = privateKeyToAccount(generatePrivateKey());

@@ -4,8 +4,10 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conversationOf } from "../../../protocol/chat/envelope.ts";
 import { verifyEnvelope } from "../../../protocol/chat/sign.ts";
-import { TOKEN } from "../../protocol/links/helpers.ts";
-import { type ChatClient, DOMAIN, type ServedHub, serveHub, signedIn, waitFor } from "./serve-hub.ts";
+import { waitFor } from "../../../scripts/lib/wait-for.ts";
+import { DOMAIN, TOKEN } from "../../kit/constants.ts";
+import { type ChatClient, signedIn } from "../../kit/hub-client.ts";
+import { type ServedHub, serveHub } from "../../kit/serve-hub.ts";
 
 const account = () => privateKeyToAccount(generatePrivateKey());
 const alice = account();

@@ -3,7 +3,9 @@
 // on the same data folder still has every inbox, history, name and group, and still refuses replays.
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ServedHub, serveHub, signedIn, waitFor } from "./serve-hub.ts";
+import { waitFor } from "../../../scripts/lib/wait-for.ts";
+import { signedIn } from "../../kit/hub-client.ts";
+import { type ServedHub, serveHub } from "../../kit/serve-hub.ts";
 
 const text = (body: string) => ({ type: "text", text: body }) as const;
 const served: ServedHub[] = [];

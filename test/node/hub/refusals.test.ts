@@ -5,7 +5,9 @@ import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatDomain, chatMessage, chatMessageTypes, signEnvelope } from "../../../protocol/chat/sign.ts";
-import { type ChatClient, DOMAIN, type ServedHub, serveHub, signedIn } from "./serve-hub.ts";
+import { DOMAIN } from "../../kit/constants.ts";
+import { type ChatClient, signedIn } from "../../kit/hub-client.ts";
+import { type ServedHub, serveHub } from "../../kit/serve-hub.ts";
 
 const account = () => privateKeyToAccount(generatePrivateKey());
 const alice = account();

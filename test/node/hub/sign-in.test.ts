@@ -4,7 +4,8 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChatSignIn } from "../../../protocol/chat/siwe.ts";
-import { chatClient, type ServedHub, serveHub } from "./serve-hub.ts";
+import { chatClient } from "../../kit/hub-client.ts";
+import { type ServedHub, serveHub } from "../../kit/serve-hub.ts";
 
 const alice = privateKeyToAccount(generatePrivateKey());
 const bob = privateKeyToAccount(generatePrivateKey());

@@ -8,8 +8,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createIndexerEvents } from "../../../node/api/indexer-events.ts";
 import type { ChainEvent, EventBody } from "../../../node/indexer/events.ts";
 import { statusUpdateSchema } from "../../../protocol/chat/frames.ts";
-import { ESCROW, TOKEN } from "../../protocol/links/helpers.ts";
-import { type ServedHub, serveHub, signedIn, waitFor } from "./serve-hub.ts";
+import { waitFor } from "../../../scripts/lib/wait-for.ts";
+import { ESCROW, TOKEN } from "../../kit/constants.ts";
+import { signedIn } from "../../kit/hub-client.ts";
+import { type ServedHub, serveHub } from "../../kit/serve-hub.ts";
 
 const served: ServedHub[] = [];
 afterEach(async () => {

@@ -3,7 +3,8 @@
 // The hub's clock is moved forward rather than waited for; the hold survives a restart.
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ChatClient, type ServedHub, serveHub, signedIn } from "./serve-hub.ts";
+import { type ChatClient, signedIn } from "../../kit/hub-client.ts";
+import { type ServedHub, serveHub } from "../../kit/serve-hub.ts";
 
 const account = () => privateKeyToAccount(generatePrivateKey());
 const COOLDOWN_MS = 60 * 60_000;

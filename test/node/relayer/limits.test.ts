@@ -6,8 +6,8 @@ import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RelayerLimits } from "../../../node/relayer/limits.ts";
 import type { RelayTransferRequestJson } from "../../../protocol/relay.ts";
-import type { TestChain } from "../chain.ts";
-import { expectRefused, type HttpAnswer, type Relaying, startRelayingServer } from "./fixture.ts";
+import type { TestChain } from "../../kit/chain.ts";
+import { expectRefused, type HttpAnswer, type Relaying, startRelayingServer } from "../../kit/relaying.ts";
 
 let chain: TestChain;
 let relaying: Relaying;

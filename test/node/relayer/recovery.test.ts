@@ -16,8 +16,9 @@ import { openRelayRecords, transferRecordKey } from "../../../node/relayer/recor
 import { transferId } from "../../../node/relayer/relay-transfer.ts";
 import { gramTokenAbi } from "../../../protocol/abis.ts";
 import type { RelayTransferRequestJson } from "../../../protocol/relay.ts";
-import { startChain, type TestChain } from "../chain.ts";
-import { keyOf, type Relaying, setupRelaying } from "./fixture.ts";
+import { labeledKey } from "../../kit/accounts.ts";
+import { startChain, type TestChain } from "../../kit/chain.ts";
+import { type Relaying, setupRelaying } from "../../kit/relaying.ts";
 
 let chain: TestChain;
 let relaying: Relaying;
@@ -139,7 +140,7 @@ describe("recovery", () => {
   });
 
   it("answers 503 when it cannot pay the gas, forgets the attempt, and relays once funded", async () => {
-    const poorKey = keyOf("poor-relayer");
+    const poorKey = labeledKey("poor-relayer");
     const server = await relaying.startRelayer({ key: poorKey });
     try {
       const dave = await relaying.payer("dave", 1_000n);

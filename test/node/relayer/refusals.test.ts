@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayPlugin } from "../../../node/relayer/routes.ts";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
-import type { TestChain } from "../chain.ts";
+import type { TestChain } from "../../kit/chain.ts";
 import {
   chainTime,
   type HttpAnswer,
@@ -15,7 +15,7 @@ import {
   type Relaying,
   expectRefused as refused,
   startRelayingServer,
-} from "./fixture.ts";
+} from "../../kit/relaying.ts";
 
 let chain: TestChain;
 let relaying: Relaying;

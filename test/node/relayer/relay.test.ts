@@ -5,8 +5,8 @@
 import { type Address, type Hex, parseGwei, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
-import type { TestChain } from "../chain.ts";
-import { type RelayerServer, type Relaying, startRelayingServer } from "./fixture.ts";
+import type { TestChain } from "../../kit/chain.ts";
+import { type RelayerServer, type Relaying, startRelayingServer } from "../../kit/relaying.ts";
 
 let chain: TestChain;
 let relaying: Relaying;

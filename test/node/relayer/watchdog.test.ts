@@ -14,9 +14,9 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RelayerLimits } from "../../../node/relayer/limits.ts";
 import type { RelayTransferRequestJson } from "../../../protocol/relay.ts";
-import { waitFor } from "../binary/node-process.ts";
-import { startChain, type TestChain } from "../chain.ts";
-import { expectRefused, type RelayerServer, type Relaying, setupRelaying } from "./fixture.ts";
+import { waitFor } from "../../../scripts/lib/wait-for.ts";
+import { startChain, type TestChain } from "../../kit/chain.ts";
+import { expectRefused, type RelayerServer, type Relaying, setupRelaying } from "../../kit/relaying.ts";
 
 let chain: TestChain;
 let relaying: Relaying;

@@ -9,8 +9,8 @@ import {
 } from "../../../protocol/chat/envelope.ts";
 import { ChatProtocolError } from "../../../protocol/chat/errors.ts";
 import { signEnvelope } from "../../../protocol/chat/sign.ts";
-import { TOKEN } from "../links/helpers.ts";
-import { alice, bob, chatError, DOMAIN } from "./helpers.ts";
+import { DOMAIN, TOKEN } from "../../kit/constants.ts";
+import { alice, bob, chatError } from "./helpers.ts";
 
 const envelope: Envelope = await signEnvelope(
   alice,

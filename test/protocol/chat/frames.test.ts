@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { FRAME_MAX_BYTES, parseClientFrame, parseHubFrame } from "../../../protocol/chat/frames.ts";
 import { signEnvelope } from "../../../protocol/chat/sign.ts";
-import { TOKEN } from "../links/helpers.ts";
-import { alice, bob, chatError, DOMAIN, GROUP_ID } from "./helpers.ts";
+import { DOMAIN, TOKEN } from "../../kit/constants.ts";
+import { alice, bob, chatError, GROUP_ID } from "./helpers.ts";
 
 const envelope = await signEnvelope(
   alice,

@@ -12,8 +12,9 @@ import {
   verifyEnvelope,
 } from "../../../protocol/chat/sign.ts";
 import { encodeInvoiceLink } from "../../../protocol/links/invoice-link.ts";
-import { CHAIN_ID, ESCROW, pizza, signInvoice, TOKEN, typicalInvoice } from "../links/helpers.ts";
-import { alice, bob, carol, chatError, DOMAIN, GROUP_ID, OTHER_ESCROW } from "./helpers.ts";
+import { CHAIN_ID, DOMAIN, ESCROW, OTHER_ESCROW, TOKEN } from "../../kit/constants.ts";
+import { pizza, signInvoice, typicalInvoice } from "../links/helpers.ts";
+import { alice, bob, carol, chatError, GROUP_ID } from "./helpers.ts";
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 

@@ -3,7 +3,8 @@ import { decodeLink } from "../../../protocol/links/decode-link.ts";
 import { encodeEip681 } from "../../../protocol/links/eip681.ts";
 import { encodeInvoiceLink } from "../../../protocol/links/invoice-link.ts";
 import { encodeRequestLink } from "../../../protocol/links/request-link.ts";
-import { CHAIN_ID, ESCROW, linkError, PAYER, pizza, signInvoice, TOKEN, typicalInvoice } from "./helpers.ts";
+import { CHAIN_ID, ESCROW, TOKEN } from "../../kit/constants.ts";
+import { linkError, PAYER, pizza, signInvoice, typicalInvoice } from "./helpers.ts";
 
 const invoice = typicalInvoice();
 const invoiceLink = encodeInvoiceLink({

@@ -2,14 +2,13 @@ import fc from "fast-check";
 import { getAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import { type Eip681Request, encodeEip681, parseEip681 } from "../../../protocol/links/eip681.ts";
+import { CHAIN_ID, TOKEN } from "../../kit/constants.ts";
 import {
   addressArbitrary,
-  CHAIN_ID,
   chainIdArbitrary,
   displayTextArbitrary,
   linkError,
   PAYER,
-  TOKEN,
   UINT256_MAX,
   uint256Arbitrary,
 } from "./helpers.ts";

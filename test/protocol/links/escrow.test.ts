@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decodeInvoiceLink, encodeInvoiceLink } from "../../../protocol/links/invoice-link.ts";
 import { metadataHash } from "../../../protocol/links/metadata.ts";
 import { deployGram } from "../../../scripts/lib/contracts-fixture.ts";
-import { expectRevert } from "../../helpers/revert.ts";
+import { expectRevert } from "../../kit/revert.ts";
 import { pizza } from "./helpers.ts";
 
 const connection = await network.create();

@@ -2,7 +2,7 @@
 // link's payload and recomputes its checksum, the way an attacker (not a transmission error) would.
 import fc from "fast-check";
 import { type Address, bytesToHex, getAddress, type Hex, keccak256, stringToHex, zeroAddress } from "viem";
-import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
+import type { PrivateKeyAccount } from "viem/accounts";
 import { expect } from "vitest";
 import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
@@ -10,16 +10,15 @@ import { base64UrlDecode, base64UrlEncode } from "../../../protocol/links/codec.
 import { LinkError, type LinkErrorCode } from "../../../protocol/links/errors.ts";
 import { type InvoiceMetadata, metadataHash } from "../../../protocol/links/metadata.ts";
 import { checkDisplayText } from "../../../protocol/links/text.ts";
+import { DAY } from "../../../scripts/lib/contracts-fixture.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
+import { CHAIN_ID, ESCROW, TOKEN } from "../../kit/constants.ts";
 
 // Hardhat's default accounts #1 and #2: public test keys, never funded anywhere real.
-export const merchant = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
-export const stranger = privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
-export const CHAIN_ID = 31337;
-export const ESCROW: Address = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
-export const TOKEN: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-export const PAYER: Address = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+export const merchant = localAccount(ROLE.merchant);
+export const stranger = localAccount(ROLE.payer);
+export const PAYER: Address = stranger.address;
 export const PAY_BEFORE = 1_767_225_600; // 2026-01-01
-export const DAY = 86_400;
 
 export const pizza: InvoiceMetadata = {
   title: "Margherita",

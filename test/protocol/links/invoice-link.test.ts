@@ -6,12 +6,11 @@ import { base64UrlDecode } from "../../../protocol/links/codec.ts";
 import { decodeInvoiceLink, encodeInvoiceLink, INVOICE_LINK_PREFIX } from "../../../protocol/links/invoice-link.ts";
 import { metadataHash } from "../../../protocol/links/metadata.ts";
 import { encodeRequestLink, REQUEST_LINK_PREFIX } from "../../../protocol/links/request-link.ts";
+import { CHAIN_ID, ESCROW, TOKEN } from "../../kit/constants.ts";
 import {
   addressArbitrary,
   bytes32Arbitrary,
-  CHAIN_ID,
   chainIdArbitrary,
-  ESCROW,
   indexOfBytes,
   linkError,
   merchant,
@@ -23,7 +22,6 @@ import {
   signInvoice,
   splice,
   stranger,
-  TOKEN,
   typicalInvoice,
   uint40Arbitrary,
   uint256Arbitrary,

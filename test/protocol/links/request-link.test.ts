@@ -7,9 +7,9 @@ import {
   type PaymentRequest,
   REQUEST_LINK_PREFIX,
 } from "../../../protocol/links/request-link.ts";
+import { CHAIN_ID, TOKEN } from "../../kit/constants.ts";
 import {
   addressArbitrary,
-  CHAIN_ID,
   chainIdArbitrary,
   displayTextArbitrary,
   linkError,
@@ -17,7 +17,6 @@ import {
   PAYER,
   reseal,
   splice,
-  TOKEN,
   UINT256_MAX,
   uint40Arbitrary,
   uint256Arbitrary,

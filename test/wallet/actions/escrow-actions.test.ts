@@ -20,8 +20,9 @@ import { InvalidInvoiceError, TransactionRevertsError } from "../../../wallet/er
 import { createInvoice } from "../../../wallet/invoices/createInvoice.ts";
 import { readInvoice } from "../../../wallet/invoices/invoiceStore.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
-import { failure } from "../helpers.ts";
-import { addressOf, ROLE, sendAndCheck, setUpChain } from "./chain.ts";
+import { addressOf, ROLE } from "../../kit/accounts.ts";
+import { sendAndCheck, setUpChain } from "../../kit/wallet-chain.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -10,8 +10,9 @@ import { signGaslessTransfer } from "../../../wallet/actions/signGaslessTransfer
 import { submitGaslessTransfer } from "../../../wallet/actions/submitGaslessTransfer.ts";
 import { NodeUnavailableError, RejectedError, RelayError } from "../../../wallet/errors.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
-import { failure } from "../helpers.ts";
-import { addressOf, mined, ROLE, setUpChain } from "./chain.ts";
+import { addressOf, ROLE } from "../../kit/accounts.ts";
+import { mined, setUpChain } from "../../kit/wallet-chain.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -5,7 +5,8 @@ import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { readBalance } from "../../../wallet/actions/readBalance.ts";
 import { readHistory } from "../../../wallet/actions/readHistory.ts";
 import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
-import { addressOf, mined, ROLE, setUpChain } from "./chain.ts";
+import { addressOf, ROLE } from "../../kit/accounts.ts";
+import { mined, setUpChain } from "../../kit/wallet-chain.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

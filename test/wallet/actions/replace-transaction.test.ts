@@ -6,8 +6,9 @@ import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
 import { speedUp } from "../../../wallet/actions/speedUp.ts";
 import { NotPendingError } from "../../../wallet/errors.ts";
 import { describeTransaction } from "../../../wallet/summary/describeTransaction.ts";
-import { failure } from "../helpers.ts";
-import { addressOf, ROLE, setUpChain } from "./chain.ts";
+import { addressOf, ROLE } from "../../kit/accounts.ts";
+import { setUpChain } from "../../kit/wallet-chain.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

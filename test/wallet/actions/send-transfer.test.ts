@@ -5,8 +5,9 @@ import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
 import { addContact } from "../../../wallet/contacts/addContact.ts";
 import { InsufficientBalanceError, InvalidAmountError, RejectedError } from "../../../wallet/errors.ts";
 import { nonceFile, readStoredNonce } from "../../../wallet/nonce/withNonce.ts";
-import { failure } from "../helpers.ts";
-import { addressOf, ROLE, sendAndCheck, setUpChain } from "./chain.ts";
+import { addressOf, ROLE } from "../../kit/accounts.ts";
+import { sendAndCheck, setUpChain } from "../../kit/wallet-chain.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

@@ -23,8 +23,8 @@ import { submitGaslessPay } from "../../../wallet/actions/submitGaslessPay.ts";
 import { submitGaslessTransfer } from "../../../wallet/actions/submitGaslessTransfer.ts";
 import { waitForRelayedPayment } from "../../../wallet/actions/waitForRelayedPayment.ts";
 import { AuthorizationUsedError, RelayError, RelayedPaymentError } from "../../../wallet/errors.ts";
-import { startRelayingServer } from "../../node/relayer/fixture.ts";
-import { failure, tempHome } from "../helpers.ts";
+import { startRelayingServer } from "../../kit/relaying.ts";
+import { failure, tempHome } from "../../kit/wallet-helpers.ts";
 
 let stack: Awaited<ReturnType<typeof startRelayingServer>>;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHAT_STATE_LIMITS, emptyChatState, fileChatStateStore } from "../../../wallet/chat/chatState.ts";
-import { tempHome } from "../helpers.ts";
+import { tempHome } from "../../kit/wallet-helpers.ts";
 
 describe("chat state: payment claims", () => {
   it("a file written before claims were kept reads with none; claims are written and read back", async () => {

@@ -21,15 +21,15 @@ import {
   sendChatTransfer,
   sendText,
 } from "../../../wallet/chat/index.ts";
-import { localAccount } from "../actions/accounts.ts";
-import { type CliChain, startCliChain, USERS } from "../cli/harness.ts";
-import { serveHub } from "./chat-stack.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
+import { type CliChain, startCliChain } from "../../kit/cli-chain.ts";
+import { serveHub } from "../../kit/serve-hub.ts";
 
 let chain: CliChain;
 let hub: Awaited<ReturnType<typeof serveHub>>;
 let temp: string;
-const aliceKey = localAccount(USERS.payer);
-const bobKey = localAccount(USERS.other);
+const aliceKey = localAccount(ROLE.payer);
+const bobKey = localAccount(ROLE.other);
 const bob = bobKey.address;
 
 beforeAll(async () => {
@@ -106,7 +106,7 @@ describe("the inbox, across reconnects", () => {
   });
 
   it("a sync and live pushes that overlap still deliver each message once, in order", async () => {
-    const carol = localAccount(USERS.treasury);
+    const carol = localAccount(ROLE.treasury);
     const alice = await connectChat({ ...params(aliceKey), sync: false });
     const state = memoryChatStateStore();
     // Carol's inbox, read from its start while alice keeps writing.

@@ -8,23 +8,23 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Envelope } from "../../../protocol/chat/envelope.ts";
 import { type EnvelopeDraft, signEnvelope } from "../../../protocol/chat/sign.ts";
-import { localAccount } from "../actions/accounts.ts";
-import { jsonOf, keyMaterialLeaks, SECRETS, USERS } from "../cli/harness.ts";
-import { type ChatStack, startChatStack } from "./chat-stack.ts";
-import { type FakeHubOptions, type Frame, fakeHub } from "./fake-hub.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
+import { type ChatStack, startChatStack } from "../../kit/chat-stack.ts";
+import { jsonOf, keyMaterialLeaks, SECRETS } from "../../kit/cli-chain.ts";
+import { type FakeHubOptions, type Frame, fakeHub } from "../../kit/fake-hub.ts";
 
 let stack: ChatStack;
 let aliceHome: string;
-const aliceKey = localAccount(USERS.payer);
+const aliceKey = localAccount(ROLE.payer);
 const alice = aliceKey.address;
-const bobKey = localAccount(USERS.other);
+const bobKey = localAccount(ROLE.other);
 const bob = bobKey.address;
-const carol = localAccount(USERS.treasury).address;
+const carol = localAccount(ROLE.treasury).address;
 const mallory = privateKeyToAccount(generatePrivateKey());
 
 beforeAll(async () => {
   stack = await startChatStack({ withNode: false });
-  aliceHome = await stack.chain.homeWith(USERS.payer);
+  aliceHome = await stack.chain.homeWith(ROLE.payer);
 }, 120_000);
 afterAll(async () => {
   await stack?.close();

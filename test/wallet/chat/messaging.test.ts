@@ -5,21 +5,21 @@ import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localAccount } from "../actions/accounts.ts";
-import { jsonOf, keyMaterialLeaks, SECRETS, USERS } from "../cli/harness.ts";
-import { type ChatStack, startChatStack } from "./chat-stack.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
+import { type ChatStack, startChatStack } from "../../kit/chat-stack.ts";
+import { jsonOf, keyMaterialLeaks, SECRETS } from "../../kit/cli-chain.ts";
 
 let stack: ChatStack;
 const home: Record<"alice" | "bob" | "carol", string> = { alice: "", bob: "", carol: "" };
-const alice = localAccount(USERS.payer).address;
-const bob = localAccount(USERS.other).address;
-const carol = localAccount(USERS.treasury).address;
+const alice = localAccount(ROLE.payer).address;
+const bob = localAccount(ROLE.other).address;
+const carol = localAccount(ROLE.treasury).address;
 
 beforeAll(async () => {
   stack = await startChatStack();
-  home.alice = await stack.chain.homeWith(USERS.payer);
-  home.bob = await stack.chain.homeWith(USERS.other);
-  home.carol = await stack.chain.homeWith(USERS.treasury);
+  home.alice = await stack.chain.homeWith(ROLE.payer);
+  home.bob = await stack.chain.homeWith(ROLE.other);
+  home.carol = await stack.chain.homeWith(ROLE.treasury);
 }, 120_000);
 afterAll(async () => {
   await stack?.close();

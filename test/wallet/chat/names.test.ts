@@ -4,25 +4,25 @@
 // says so, before the first payment.
 import { parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localAccount } from "../actions/accounts.ts";
-import { jsonOf, keyMaterialLeaks, SECRETS, USERS } from "../cli/harness.ts";
-import { type ChatStack, startChatStack } from "./chat-stack.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
+import { type ChatStack, startChatStack } from "../../kit/chat-stack.ts";
+import { jsonOf, keyMaterialLeaks, SECRETS } from "../../kit/cli-chain.ts";
 
 let stack: ChatStack;
 const home: Record<"me" | "squatter" | "stranger", string> = { me: "", squatter: "", stranger: "" };
-const me = localAccount(USERS.payer).address;
+const me = localAccount(ROLE.payer).address;
 /** The user's contact alice. */
-const contact = localAccount(USERS.other).address;
+const contact = localAccount(ROLE.other).address;
 /** Whoever registered "alice" on the hub. */
-const squatter = localAccount(USERS.merchant).address;
+const squatter = localAccount(ROLE.merchant).address;
 /** "alicia" on the hub, no contact of the user. */
-const stranger = localAccount(USERS.treasury).address;
+const stranger = localAccount(ROLE.treasury).address;
 
 beforeAll(async () => {
   stack = await startChatStack();
-  home.me = await stack.chain.homeWith(USERS.payer);
-  home.squatter = await stack.chain.homeWith(USERS.merchant);
-  home.stranger = await stack.chain.homeWith(USERS.treasury);
+  home.me = await stack.chain.homeWith(ROLE.payer);
+  home.squatter = await stack.chain.homeWith(ROLE.merchant);
+  home.stranger = await stack.chain.homeWith(ROLE.treasury);
   expect((await as("me", ["contacts", "add", "alice", contact])).code).toBe(0);
   expect((await as("squatter", ["chat", "register", "alice"])).code).toBe(0);
   expect((await as("stranger", ["chat", "register", "alicia"])).code).toBe(0);

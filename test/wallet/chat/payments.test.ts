@@ -13,24 +13,24 @@ import { chatUrlOf } from "../../../wallet/chat/chatUrl.ts";
 import { connectChat } from "../../../wallet/chat/connectChat.ts";
 import { sendPayment } from "../../../wallet/chat/sendPayment.ts";
 import { createPaymentTracker } from "../../../wallet/chat/trackPayments.ts";
-import { localAccount } from "../actions/accounts.ts";
-import { jsonOf, keyMaterialLeaks, SECRETS, USERS } from "../cli/harness.ts";
-import { startLyingRelayer } from "../cli/relayer-stand-in.ts";
-import { type ChatStack, startChatStack } from "./chat-stack.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
+import { type ChatStack, startChatStack } from "../../kit/chat-stack.ts";
+import { jsonOf, keyMaterialLeaks, SECRETS } from "../../kit/cli-chain.ts";
+import { startLyingRelayer } from "../../kit/relayer-stand-in.ts";
 
 let stack: ChatStack;
 const home: Record<"alice" | "bob" | "shop", string> = { alice: "", bob: "", shop: "" };
-const alice = localAccount(USERS.payer).address;
-const bob = localAccount(USERS.other).address;
-const shop = localAccount(USERS.merchant).address;
-const carol = localAccount(USERS.treasury).address;
+const alice = localAccount(ROLE.payer).address;
+const bob = localAccount(ROLE.other).address;
+const shop = localAccount(ROLE.merchant).address;
+const carol = localAccount(ROLE.treasury).address;
 const GRAM = (text: string) => parseUnits(text, 9);
 
 beforeAll(async () => {
   stack = await startChatStack();
-  home.alice = await stack.chain.homeWith(USERS.payer);
-  home.bob = await stack.chain.homeWith(USERS.other);
-  home.shop = await stack.chain.homeWith(USERS.merchant);
+  home.alice = await stack.chain.homeWith(ROLE.payer);
+  home.bob = await stack.chain.homeWith(ROLE.other);
+  home.shop = await stack.chain.homeWith(ROLE.merchant);
   // Alice knows bob and the shop as contacts; bob and the shop know alice by her username.
   for (const [name, address] of [
     ["bob", bob],
@@ -281,7 +281,7 @@ describe("paying in the chat", () => {
     const toBob = await ok("alice", ["send", bob, "1", "--yes"]);
     const chat = await connectChat({
       url: stack.chatUrl,
-      account: localAccount(USERS.payer),
+      account: localAccount(ROLE.payer),
       chainId: stack.chain.chainId,
       escrow: stack.chain.escrow,
       sync: false,
@@ -329,7 +329,7 @@ describe("paying in the chat", () => {
     // Alice then says that the same transaction paid the other two requests as well.
     const chat = await connectChat({
       url: stack.chatUrl,
-      account: localAccount(USERS.payer),
+      account: localAccount(ROLE.payer),
       chainId: stack.chain.chainId,
       escrow: stack.chain.escrow,
       sync: false,

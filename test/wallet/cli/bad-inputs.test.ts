@@ -11,22 +11,22 @@ import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
 import type { Invoice } from "../../../protocol/invoice.ts";
 import { decodeInvoiceLink, encodeInvoiceLink } from "../../../protocol/links/invoice-link.ts";
 import { encodeRequestLink } from "../../../protocol/links/request-link.ts";
-import { localAccount } from "../actions/accounts.ts";
-import { type CliChain, jsonOf, keyMaterialLeaks, SECRETS, startCliChain, USERS } from "./harness.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
+import { type CliChain, jsonOf, keyMaterialLeaks, SECRETS, startCliChain } from "../../kit/cli-chain.ts";
 
 let chain: CliChain;
 const home: Record<string, string> = {};
 const links: Record<string, string> = {};
-const payer = localAccount(USERS.payer).address;
-const merchant = localAccount(USERS.merchant).address;
-const other = localAccount(USERS.other).address;
+const payer = localAccount(ROLE.payer).address;
+const merchant = localAccount(ROLE.merchant).address;
+const other = localAccount(ROLE.other).address;
 const BAD_CHECKSUM = other.replace(/[a-f]/, (c) => c.toUpperCase());
 const RANDOM = "0x1111111111111111111111111111111111111111" as Address;
 
 beforeAll(async () => {
   chain = await startCliChain();
-  home.payer = await chain.homeWith(USERS.payer);
-  home.merchant = await chain.homeWith(USERS.merchant);
+  home.payer = await chain.homeWith(ROLE.payer);
+  home.merchant = await chain.homeWith(ROLE.merchant);
   home.empty = join(chain.temp, "empty-home");
   const pw = ["--password-file", chain.passwordFile, "--yes"];
   await chain.gram(["contacts", "add", "bob", other], { home: home.payer });
@@ -97,7 +97,7 @@ beforeAll(async () => {
   links.invoice = created.link as string;
   const decoded = await decodeInvoiceLink(links.invoice);
   const sign = async (invoice: Invoice, chainId = chain.chainId, escrow = chain.escrow) =>
-    localAccount(USERS.merchant).signTypedData({
+    localAccount(ROLE.merchant).signTypedData({
       domain: escrowDomain(chainId, escrow),
       types: invoiceTypes,
       primaryType: "Invoice",

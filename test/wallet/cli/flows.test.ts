@@ -4,21 +4,21 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localAccount } from "../actions/accounts.ts";
-import { type CliChain, jsonOf, keyMaterialLeaks, keyOf, runs, SECRETS, startCliChain, USERS } from "./harness.ts";
+import { localAccount, privateKeyOf, ROLE } from "../../kit/accounts.ts";
+import { type CliChain, jsonOf, keyMaterialLeaks, runs, SECRETS, startCliChain } from "../../kit/cli-chain.ts";
 
 let chain: CliChain;
 let payerHome: string;
 let merchantHome: string;
-const payer = localAccount(USERS.payer).address;
-const merchant = localAccount(USERS.merchant).address;
-const other = localAccount(USERS.other).address;
+const payer = localAccount(ROLE.payer).address;
+const merchant = localAccount(ROLE.merchant).address;
+const other = localAccount(ROLE.other).address;
 const GRAM = (text: string) => parseUnits(text, 9);
 
 beforeAll(async () => {
   chain = await startCliChain();
-  payerHome = await chain.homeWith(USERS.payer);
-  merchantHome = await chain.homeWith(USERS.merchant);
+  payerHome = await chain.homeWith(ROLE.payer);
+  merchantHome = await chain.homeWith(ROLE.merchant);
 }, 120_000);
 afterAll(() => chain?.close());
 
@@ -82,7 +82,7 @@ describe("gram keys", () => {
       home: payerHome,
     });
     expect(revealed.code).toBe(0);
-    expect(revealed.stdout).toContain(keyOf(USERS.payer));
+    expect(revealed.stdout).toContain(privateKeyOf(ROLE.payer));
   });
 });
 
@@ -263,6 +263,8 @@ describe("what is printed", () => {
     expect(runs.length).toBeGreaterThan(20);
     expect(keyMaterialLeaks(SECRETS)).toEqual([]);
     // The check sees secrets where they are printed.
-    expect(runs.some((run) => run.args.includes("--reveal") && run.stdout.includes(keyOf(USERS.payer)))).toBe(true);
+    expect(runs.some((run) => run.args.includes("--reveal") && run.stdout.includes(privateKeyOf(ROLE.payer)))).toBe(
+      true,
+    );
   });
 });

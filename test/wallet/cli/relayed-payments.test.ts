@@ -6,8 +6,8 @@
 import { type Address, type Hex, keccak256, parseUnits, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gramTokenAbi, merchantEscrowAbi } from "../../../protocol/abis.ts";
-import { killAll } from "../../node/binary/node-process.ts";
-import { localAccount } from "../actions/accounts.ts";
+import { killAll } from "../../../scripts/lib/spawn-gram-node.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
 import {
   type CliChain,
   jsonOf,
@@ -15,23 +15,22 @@ import {
   SECRETS,
   startCliChain,
   startRelayingNode,
-  USERS,
-} from "./harness.ts";
-import { startBarrier, startLyingRelayer } from "./relayer-stand-in.ts";
+} from "../../kit/cli-chain.ts";
+import { startBarrier, startLyingRelayer } from "../../kit/relayer-stand-in.ts";
 
 let chain: CliChain;
 let served: Awaited<ReturnType<typeof startRelayingNode>>;
 const home = { payer: "", other: "", merchant: "" };
-const payer = localAccount(USERS.payer).address;
-const other = localAccount(USERS.other).address;
-const merchant = localAccount(USERS.merchant).address;
+const payer = localAccount(ROLE.payer).address;
+const other = localAccount(ROLE.other).address;
+const merchant = localAccount(ROLE.merchant).address;
 const GRAM = (text: string) => parseUnits(text, 9);
 
 beforeAll(async () => {
   chain = await startCliChain();
-  home.payer = await chain.homeWith(USERS.payer);
-  home.other = await chain.homeWith(USERS.other);
-  home.merchant = await chain.homeWith(USERS.merchant);
+  home.payer = await chain.homeWith(ROLE.payer);
+  home.other = await chain.homeWith(ROLE.other);
+  home.merchant = await chain.homeWith(ROLE.merchant);
   served = await startRelayingNode(chain);
   await served.synced();
 }, 120_000);

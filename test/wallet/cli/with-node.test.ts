@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { type Address, formatUnits, type Hash, parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
-import { killAll, type NodeProcess } from "../../node/binary/node-process.ts";
-import { localAccount } from "../actions/accounts.ts";
+import { killAll, type NodeProcess } from "../../../scripts/lib/spawn-gram-node.ts";
+import { localAccount, ROLE } from "../../kit/accounts.ts";
 import {
   type CliChain,
   jsonOf,
@@ -18,8 +18,7 @@ import {
   SECRETS,
   startCliChain,
   startRelayingNode,
-  USERS,
-} from "./harness.ts";
+} from "../../kit/cli-chain.ts";
 
 let chain: CliChain;
 let node: NodeProcess;
@@ -28,9 +27,9 @@ let nodeUrl: string;
 let payerHome: string;
 let merchantHome: string;
 let arbiterHome: string;
-const payer = localAccount(USERS.payer).address;
-const merchant = localAccount(USERS.merchant).address;
-const other = localAccount(USERS.other).address;
+const payer = localAccount(ROLE.payer).address;
+const merchant = localAccount(ROLE.merchant).address;
+const other = localAccount(ROLE.other).address;
 const GRAM = (text: string) => parseUnits(text, 9);
 /** Hardhat account 6 (funded, used by nobody else here) is the node's relayer. */
 const relayerHd = RELAYER;
@@ -38,9 +37,9 @@ const relayerKey = RELAYER_KEY;
 
 beforeAll(async () => {
   chain = await startCliChain();
-  payerHome = await chain.homeWith(USERS.payer);
-  merchantHome = await chain.homeWith(USERS.merchant);
-  arbiterHome = await chain.homeWith(USERS.arbiter);
+  payerHome = await chain.homeWith(ROLE.payer);
+  merchantHome = await chain.homeWith(ROLE.merchant);
+  arbiterHome = await chain.homeWith(ROLE.arbiter);
   served = await startRelayingNode(chain);
   node = served.node;
   nodeUrl = served.url;
@@ -346,7 +345,7 @@ describe("tx speed-up and tx cancel", () => {
   async function pendingTransfer(amount: string): Promise<Hash> {
     const { createWalletClient, http } = await import("viem");
     const { gramTokenAbi } = await import("../../../protocol/abis.ts");
-    const wallet = createWalletClient({ account: localAccount(USERS.payer), transport: http(chain.url) });
+    const wallet = createWalletClient({ account: localAccount(ROLE.payer), transport: http(chain.url) });
     return wallet.writeContract({
       chain: null,
       address: chain.token,

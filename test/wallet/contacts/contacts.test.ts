@@ -17,7 +17,8 @@ import {
   InvalidContactNameError,
   UnknownContactError,
 } from "../../../wallet/errors.ts";
-import { ACCOUNT_0, ACCOUNT_1, BAD_CHECKSUM, failure, tempHome } from "../helpers.ts";
+import { ACCOUNT_0, ACCOUNT_1, BAD_CHECKSUM } from "../../kit/accounts.ts";
+import { failure, tempHome } from "../../kit/wallet-helpers.ts";
 
 const ACCOUNT_2 = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 

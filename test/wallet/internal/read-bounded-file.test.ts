@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { FileRefusedError } from "../../../wallet/errors.ts";
 import { FILE_BOUNDS, readBoundedFile } from "../../../wallet/internal/readBoundedFile.ts";
 import { readFileIfExists } from "../../../wallet/internal/readFileIfExists.ts";
-import { failure, tempHome } from "../helpers.ts";
+import { failure, tempHome } from "../../kit/wallet-helpers.ts";
 
 const run = promisify(execFile);
 

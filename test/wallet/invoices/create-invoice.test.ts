@@ -18,8 +18,9 @@ import { readInvoice } from "../../../wallet/invoices/invoiceStore.ts";
 import { listInvoices } from "../../../wallet/invoices/listInvoices.ts";
 import { showInvoice } from "../../../wallet/invoices/showInvoice.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
-import { addressOf, ROLE, setUpChain } from "../actions/chain.ts";
-import { failure } from "../helpers.ts";
+import { addressOf, ROLE } from "../../kit/accounts.ts";
+import { setUpChain } from "../../kit/wallet-chain.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

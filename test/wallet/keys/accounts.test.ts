@@ -8,7 +8,9 @@ import { importPrivateKey } from "../../../wallet/keys/importPrivateKey.ts";
 import { listAccounts } from "../../../wallet/keys/listAccounts.ts";
 import { unlockAccount } from "../../../wallet/keys/unlockAccount.ts";
 import { writeKeystore } from "../../../wallet/keys/writeKeystore.ts";
-import { ACCOUNT_0, ACCOUNT_1, FAST_SCRYPT_N, failure, TEST_MNEMONIC, tempHome } from "../helpers.ts";
+import { ACCOUNT_0, ACCOUNT_1, TEST_MNEMONIC } from "../../kit/accounts.ts";
+import { FAST_SCRYPT_N } from "../../kit/constants.ts";
+import { failure, tempHome } from "../../kit/wallet-helpers.ts";
 
 const password = "correct horse battery staple";
 const ACCOUNT_2 = deriveAccount({ mnemonic: TEST_MNEMONIC, index: 2 }).address;

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { InvalidAccountIndexError, InvalidMnemonicError } from "../../../wallet/errors.ts";
 import { createMnemonic } from "../../../wallet/keys/createMnemonic.ts";
 import { deriveAccount } from "../../../wallet/keys/deriveAccount.ts";
-import { ACCOUNT_0, ACCOUNT_1, failure, KEY_0, TEST_MNEMONIC } from "../helpers.ts";
+import { ACCOUNT_0, ACCOUNT_1, KEY_0, TEST_MNEMONIC } from "../../kit/accounts.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 describe("deriveAccount", () => {
   it("derives the published accounts 0 and 1 of the test mnemonic on m/44'/60'/0'/0/i", () => {

@@ -10,7 +10,7 @@ import {
   transferWithAuthorizationTypes,
 } from "../../../protocol/eip712.ts";
 import { deriveAccount } from "../../../wallet/keys/deriveAccount.ts";
-import { ACCOUNT_1, TEST_MNEMONIC } from "../helpers.ts";
+import { ACCOUNT_1, TEST_MNEMONIC } from "../../kit/accounts.ts";
 
 // A cross-check, not a second implementation: the keystore is ethers', the signing is viem's; both must
 // produce the same bytes for the same key.

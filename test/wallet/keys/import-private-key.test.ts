@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InvalidPrivateKeyError } from "../../../wallet/errors.ts";
 import { importPrivateKey } from "../../../wallet/keys/importPrivateKey.ts";
-import { ACCOUNT_0, failure, KEY_0 } from "../helpers.ts";
+import { ACCOUNT_0, KEY_0 } from "../../kit/accounts.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 describe("importPrivateKey", () => {
   it.each([

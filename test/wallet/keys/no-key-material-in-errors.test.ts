@@ -7,7 +7,8 @@ import { deriveAccount } from "../../../wallet/keys/deriveAccount.ts";
 import { importPrivateKey } from "../../../wallet/keys/importPrivateKey.ts";
 import { unlockAccount } from "../../../wallet/keys/unlockAccount.ts";
 import { writeKeystore } from "../../../wallet/keys/writeKeystore.ts";
-import { FAST_SCRYPT_N, isWalletError, tempHome } from "../helpers.ts";
+import { FAST_SCRYPT_N } from "../../kit/constants.ts";
+import { isWalletError, tempHome } from "../../kit/wallet-helpers.ts";
 
 // BIP-39's "legal winner" vector: words that no message of the wallet would contain by chance.
 const MNEMONIC = "legal winner thank year wave sausage worth useful legal winner thank yellow";

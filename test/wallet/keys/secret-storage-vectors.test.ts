@@ -2,8 +2,8 @@ import { privateKeyToAddress } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { WrongPasswordError } from "../../../wallet/errors.ts";
 import { decryptKeystore } from "../../../wallet/keys/decryptKeystore.ts";
-import { pbkdf2Vector, scryptVector, VECTOR_PASSWORD, VECTOR_PRIVATE_KEY } from "../fixtures/secret-storage-vectors.ts";
-import { failure } from "../helpers.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
+import { pbkdf2Vector, scryptVector, VECTOR_PASSWORD, VECTOR_PRIVATE_KEY } from "./secret-storage-vectors.ts";
 
 describe("Web3 Secret Storage test vectors", () => {
   it("decrypts the scrypt vector (n = 2^18, r = 1, p = 8) to the published key", async () => {

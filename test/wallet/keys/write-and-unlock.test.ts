@@ -6,7 +6,9 @@ import { deriveAccount } from "../../../wallet/keys/deriveAccount.ts";
 import { importPrivateKey } from "../../../wallet/keys/importPrivateKey.ts";
 import { unlockAccount } from "../../../wallet/keys/unlockAccount.ts";
 import { DEFAULT_SCRYPT_N, writeKeystore } from "../../../wallet/keys/writeKeystore.ts";
-import { ACCOUNT_0, ACCOUNT_1, FAST_SCRYPT_N, failure, KEY_0, TEST_MNEMONIC, tempHome } from "../helpers.ts";
+import { ACCOUNT_0, ACCOUNT_1, KEY_0, TEST_MNEMONIC } from "../../kit/accounts.ts";
+import { FAST_SCRYPT_N } from "../../kit/constants.ts";
+import { failure, tempHome } from "../../kit/wallet-helpers.ts";
 
 const password = "correct horse battery staple";
 

@@ -9,8 +9,8 @@ import { deployGram, gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { LockTimeoutError, NonceFileError } from "../../../wallet/errors.ts";
 import { withFileLock } from "../../../wallet/nonce/fileLock.ts";
 import { nonceFile, readStoredNonce, withNonce } from "../../../wallet/nonce/withNonce.ts";
-import { localAccount } from "../actions/accounts.ts";
-import { failure, tempHome } from "../helpers.ts";
+import { localAccount } from "../../kit/accounts.ts";
+import { failure, tempHome } from "../../kit/wallet-helpers.ts";
 
 const ADDRESS = localAccount(2).address;
 const base = (home: string, pending: number) => ({

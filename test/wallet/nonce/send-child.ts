@@ -4,7 +4,7 @@ import { createPublicClient, createWalletClient, http } from "viem";
 import { hardhat } from "viem/chains";
 import { createGramClient } from "../../../wallet/actions/client.ts";
 import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
-import { localAccount } from "../actions/accounts.ts";
+import { localAccount } from "../../kit/accounts.ts";
 
 const [url, home, index, token, escrow, to, count] = process.argv.slice(2) as [
   string,

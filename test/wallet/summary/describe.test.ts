@@ -6,8 +6,9 @@ import { gramTokenDomain, permitTypes, transferWithAuthorizationTypes } from "..
 import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { describeTransaction, UnknownTransactionError } from "../../../wallet/summary/describeTransaction.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
-import { addressOf, ROLE, setUpChain } from "../actions/chain.ts";
-import { failure } from "../helpers.ts";
+import { addressOf, ROLE } from "../../kit/accounts.ts";
+import { setUpChain } from "../../kit/wallet-chain.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

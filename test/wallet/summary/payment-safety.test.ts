@@ -5,7 +5,8 @@ import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
 import { addContact } from "../../../wallet/contacts/addContact.ts";
 import { checkPaymentSafety } from "../../../wallet/summary/checkPaymentSafety.ts";
 import { looksAlike } from "../../../wallet/summary/looksAlike.ts";
-import { addressOf, mined, ROLE, setUpChain } from "../actions/chain.ts";
+import { addressOf, ROLE } from "../../kit/accounts.ts";
+import { mined, setUpChain } from "../../kit/wallet-chain.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());

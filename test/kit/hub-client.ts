@@ -1,102 +1,12 @@
-// The chat hub served for real: mounted as a plugin on the node's own API server (a real LevelDB for the
-// store, no chain: the indexer is a stub that reports idle), on 127.0.0.1 with a free port, its own
-// LevelDB in a temp folder; and a `ws` client that signs in with a viem account.
-import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
+// A `/v1/chat` client for the hub's tests: a `ws` socket that keeps every frame it receives, signs in with a
+// viem account as a real client does (checking the challenge names the URL it connected to), and signs and
+// sends envelopes.
 import type { PrivateKeyAccount } from "viem/accounts";
 import { WebSocket } from "ws";
-import { createApiServer } from "../../../node/api/create-api-server.ts";
-import type { IndexerEvents } from "../../../node/api/indexer-events.ts";
-import type { HubLimits } from "../../../node/hub/context.ts";
-import { type ChatHub, createChatHub } from "../../../node/hub/create-chat-hub.ts";
-import { IDLE_STATUS } from "../../../node/indexer/create-indexer.ts";
-import { openStore, type Store } from "../../../node/store/open-store.ts";
-import { type EnvelopeDraft, signEnvelope } from "../../../protocol/chat/sign.ts";
-import { checkSignInChallenge, createChatSignIn } from "../../../protocol/chat/siwe.ts";
-import { CHAIN_ID, ESCROW } from "../../protocol/links/helpers.ts";
-
-export const DOMAIN = { chainId: CHAIN_ID, escrow: ESCROW };
-
-export interface HubOptions {
-  limits?: Partial<HubLimits>;
-  events?: IndexerEvents;
-  store?: Store;
-  /** Added to the hub's clock, in ms; may be changed while it runs. */
-  clock?: { offsetMs: number };
-  /** Reuse a data folder (a restart). */
-  dataDir?: string;
-}
-
-export interface ServedHub {
-  app: FastifyInstance;
-  hub: ChatHub;
-  wsUrl: string;
-  dataDir: string;
-  /** Stops the server and the hub; the data folder stays until `cleanup`. */
-  stop(): Promise<void>;
-  /** `stop`, then removes the folders. */
-  close(): Promise<void>;
-}
-
-export async function serveHub(options: HubOptions = {}): Promise<ServedHub> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "gram-hub-")));
-  const storeDir = await mkdtemp(join(tmpdir(), "gram-hub-store-"));
-  const store = await openStore({ path: storeDir });
-  let port = 0;
-  const clock = options.clock ?? { offsetMs: 0 };
-  const hub = await createChatHub({
-    dataDir,
-    chainId: DOMAIN.chainId,
-    escrow: DOMAIN.escrow,
-    signIn: () => ({ domain: `127.0.0.1:${port}`, uri: `ws://127.0.0.1:${port}/v1/chat` }),
-    now: () => Date.now() + clock.offsetMs,
-    ...(options.events === undefined ? {} : { events: options.events }),
-    ...(options.store === undefined ? {} : { store: options.store }),
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
-  });
-  const app = await createApiServer({
-    store,
-    indexer: { status: () => IDLE_STATUS },
-    chainId: DOMAIN.chainId,
-    contracts: { tokens: [], escrow: DOMAIN.escrow },
-    confirmations: 1,
-    plugins: [hub.plugin],
-  });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  port = (app.server.address() as AddressInfo).port;
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      await app.close();
-      await hub.close();
-      await store.close();
-      await rm(storeDir, { recursive: true, force: true });
-    })();
-    return stopped;
-  };
-  return {
-    app,
-    hub,
-    wsUrl: `ws://127.0.0.1:${port}/v1/chat`,
-    dataDir,
-    stop,
-    async close() {
-      await stop();
-      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000, what = "a condition") {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { type EnvelopeDraft, signEnvelope } from "../../protocol/chat/sign.ts";
+import { checkSignInChallenge, createChatSignIn } from "../../protocol/chat/siwe.ts";
+import { waitFor } from "../../scripts/lib/wait-for.ts";
+import { DOMAIN } from "./constants.ts";
 
 /** A frame as tests read it: any field, asserted on. Parse with `parseHubFrame` where the shape is the point. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read fields of frames and assert on them.

@@ -8,18 +8,13 @@ import { keccak256, parseEther, stringToHex, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import type { TestChain } from "../chain.ts";
-import { randomTransfers } from "../workload.ts";
-import {
-  expectServedEqualsChain,
-  getJson,
-  killAll,
-  nodeFolders,
-  spawnNode,
-  startChainWithFolders,
-  waitFor,
-  waitSynced,
-} from "./node-process.ts";
+import { killAll, spawnGramNode } from "../../../scripts/lib/spawn-gram-node.ts";
+import { waitFor } from "../../../scripts/lib/wait-for.ts";
+import { waitIndexed } from "../../../scripts/lib/wait-indexed.ts";
+import type { TestChain } from "../../kit/chain.ts";
+import { getJson } from "../../kit/http.ts";
+import { expectServedEqualsChain, nodeFolders, startChainWithFolders } from "../../kit/node-process.ts";
+import { randomTransfers } from "../../kit/workload.ts";
 
 let chain: TestChain;
 let folders: Awaited<ReturnType<typeof nodeFolders>>;
@@ -50,19 +45,19 @@ describe("gram-node", () => {
   it("serves /healthz and /v1/status, indexes transfers, stops on SIGTERM with 0 and resumes on restart", async () => {
     await randomTransfers(chain, 1, 6, 4);
     const dataDir = join(folders.root, "serve");
-    const first = spawnNode(args(dataDir));
+    const first = spawnGramNode(args(dataDir));
     const url = await first.ready;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // 503 until the indexer's first step has checked the stored cursor against the chain (issue 11).
     await waitFor(async () => (await getJson(`${url}/healthz`)).status === 200, 10_000, "/healthz to answer 200");
-    await waitSynced(chain, url);
+    await waitIndexed(chain.client, url);
     const { body: status } = await getJson(`${url}/v1/status`);
     expect(status).toMatchObject({ chainId: 31337, phase: "realtime", syncing: false, lag: 0, confirmations: 2 });
     await expectServedEqualsChain(chain, url);
 
     // Mined while it runs: shown once indexed.
     await randomTransfers(chain, 2, 2, 3);
-    await waitSynced(chain, url);
+    await waitIndexed(chain.client, url);
     await expectServedEqualsChain(chain, url);
     const stoppedAt = (await getJson(`${url}/v1/status`)).body.indexedBlock;
 
@@ -73,10 +68,10 @@ describe("gram-node", () => {
 
     // Mined while it is down: the restart resumes from its cursor, not from the deploy block.
     await randomTransfers(chain, 3, 3, 3);
-    const second = spawnNode(args(dataDir));
+    const second = spawnGramNode(args(dataDir));
     const url2 = await second.ready;
     expect(second.records().find((record) => record.msg === "serving")).toMatchObject({ resumeFrom: stoppedAt });
-    await waitSynced(chain, url2);
+    await waitIndexed(chain.client, url2);
     await expectServedEqualsChain(chain, url2);
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
@@ -94,7 +89,7 @@ describe("gram-node", () => {
     await chmod(keyFile, 0o600);
     const dataDir = join(folders.root, "relay");
 
-    const withKey = spawnNode(args(dataDir, "--relayer-key-file", keyFile, "--relay-ip-rate-limit", "3"));
+    const withKey = spawnGramNode(args(dataDir, "--relayer-key-file", keyFile, "--relay-ip-rate-limit", "3"));
     const url = await withKey.ready;
     expect(withKey.records().find((record) => record.msg === "serving")).toMatchObject({
       relayer: relayer.address,
@@ -120,7 +115,7 @@ describe("gram-node", () => {
     expect((await fetch(`${url}/v1/relay/status`)).status).toBe(429);
     expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^gram_relayer_pending_transactions 0$/m);
 
-    const twin = spawnNode(args(dataDir));
+    const twin = spawnGramNode(args(dataDir));
     expect(await twin.exited).toBe(1);
     expect(twin.output()).toContain(
       `gram-node: --data-dir: got '${dataDir}', expected a folder no other process has open`,
@@ -129,7 +124,7 @@ describe("gram-node", () => {
     withKey.child.kill("SIGTERM");
     expect(await withKey.exited).toBe(0);
 
-    const withoutKey = spawnNode(args(dataDir));
+    const withoutKey = spawnGramNode(args(dataDir));
     const url2 = await withoutKey.ready;
     const missing = await fetch(`${url2}/v1/relay/transfer`, {
       method: "POST",
@@ -142,15 +137,15 @@ describe("gram-node", () => {
   });
 
   it("exits 1 when the RPC's chain has no deployment record, or the port is taken", async () => {
-    const noRecord = spawnNode([...args(join(folders.root, "x")), "--deployments", folders.root]);
+    const noRecord = spawnGramNode([...args(join(folders.root, "x")), "--deployments", folders.root]);
     expect(await noRecord.exited).toBe(1);
     expect(noRecord.output()).toContain(
       `gram-node: --deployments: ${join(folders.root, "31337.json")}: no deployment for chain 31337`,
     );
 
-    const node = spawnNode(args(join(folders.root, "port-a")));
+    const node = spawnGramNode(args(join(folders.root, "port-a")));
     const port = new URL(await node.ready).port;
-    const taken = spawnNode([...args(join(folders.root, "port-b")), "--port", port]);
+    const taken = spawnGramNode([...args(join(folders.root, "port-b")), "--port", port]);
     expect(await taken.exited).toBe(1);
     expect(taken.output()).toContain(
       `gram-node: --port: got '${port}', expected a free port (127.0.0.1:${port} is in use)`,
@@ -161,15 +156,15 @@ describe("gram-node", () => {
 
   it("exits 2, after closing cleanly, on a fatal indexer error: a data folder indexed for other contracts", async () => {
     const dataDir = join(folders.root, "mismatch");
-    const first = spawnNode(args(dataDir));
-    await waitSynced(chain, await first.ready);
+    const first = spawnGramNode(args(dataDir));
+    await waitIndexed(chain.client, await first.ready);
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
 
     // The same folder, other contracts: the store refuses (StoreMismatchError), loudly.
     const other = await nodeFolders({ ...chain, escrow: chain.owner });
     try {
-      const second = spawnNode([...args(dataDir), "--deployments", other.deployments]);
+      const second = spawnGramNode([...args(dataDir), "--deployments", other.deployments]);
       expect(await second.exited).toBe(2);
       const fatal = second.records().find((record) => record.level === 60);
       expect(fatal).toMatchObject({ error: "StoreMismatchError" });
@@ -186,12 +181,12 @@ describe("gram-node", () => {
       arg === chain.url ? chain.url.replace(/^http/, "ws") : arg,
     );
     expect(wsArgs).toContain(chain.url.replace(/^http/, "ws"));
-    const node = spawnNode(wsArgs);
+    const node = spawnGramNode(wsArgs);
     const url = await node.ready;
-    await waitSynced(chain, url);
+    await waitIndexed(chain.client, url);
     for (let round = 0; round < 3; round++) {
       await randomTransfers(chain, 10 + round, 1, 2);
-      await waitSynced(chain, url, 10_000);
+      await waitIndexed(chain.client, url, 10_000);
     }
     await expectServedEqualsChain(chain, url);
     expect(node.records().some((record) => record.msg?.includes("subscription failed"))).toBe(false);
@@ -214,7 +209,7 @@ describe("gram-node", () => {
       }
     };
     const dataDir = join(folders.root, "chat");
-    const node = spawnNode(args(dataDir));
+    const node = spawnGramNode(args(dataDir));
     const url = await node.ready;
     const host = new URL(url).host;
     expect(await challengeOf(url)).toMatchObject({
@@ -230,7 +225,7 @@ describe("gram-node", () => {
     // Its own LevelDB beside the index: chat history is not rebuilt from the chain.
     expect(existsSync(join(dataDir, "hub", "CURRENT"))).toBe(true);
 
-    const proxied = spawnNode([...args(dataDir), "--public-url", "https://chat.example.org"]);
+    const proxied = spawnGramNode([...args(dataDir), "--public-url", "https://chat.example.org"]);
     expect(await challengeOf(await proxied.ready)).toMatchObject({
       domain: "chat.example.org",
       uri: "wss://chat.example.org/v1/chat",
@@ -240,7 +235,7 @@ describe("gram-node", () => {
   });
 
   it("gives the chat hub its caps from flags and environment", async () => {
-    const node = spawnNode([...args(join(folders.root, "chat-caps")), "--hub-sign-in-timeout-ms", "60000"], {
+    const node = spawnGramNode([...args(join(folders.root, "chat-caps")), "--hub-sign-in-timeout-ms", "60000"], {
       GRAM_HUB_CONNECTIONS_PER_IP: "1",
     });
     const chatUrl = `${(await node.ready).replace(/^http/, "ws")}/v1/chat`;

@@ -8,18 +8,14 @@ import { join } from "node:path";
 import type { Address } from "viem";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { statusResponseSchema } from "../../../protocol/api.ts";
+import { killAll, spawnGramNode } from "../../../scripts/lib/spawn-gram-node.ts";
 import { type FaultProxy, startFaultProxy } from "../../../scripts/lib/start-fault-proxy.ts";
-import type { TestChain } from "../chain.ts";
-import { randomTransfers } from "../workload.ts";
-import {
-  getJson,
-  killAll,
-  type nodeFolders,
-  spawnNode,
-  startChainWithFolders,
-  waitFor,
-  waitSynced,
-} from "./node-process.ts";
+import { waitFor } from "../../../scripts/lib/wait-for.ts";
+import { waitIndexed } from "../../../scripts/lib/wait-indexed.ts";
+import type { TestChain } from "../../kit/chain.ts";
+import { getJson } from "../../kit/http.ts";
+import { type nodeFolders, startChainWithFolders } from "../../kit/node-process.ts";
+import { randomTransfers } from "../../kit/workload.ts";
 
 let chain: TestChain;
 let folders: Awaited<ReturnType<typeof nodeFolders>>;
@@ -52,9 +48,9 @@ const args = (rpc: string, dataDir: string, ...more: string[]) => [
 describe("gram-node behind an RPC endpoint that goes wrong", () => {
   it("while the RPC hangs, /healthz answers 503 saying why and /v1/status shows the stall; both recover once it answers", async () => {
     const rpc = await proxy();
-    const node = spawnNode(args(`${rpc.url}${KEY_PATH}`, join(folders.root, "stall")));
+    const node = spawnGramNode(args(`${rpc.url}${KEY_PATH}`, join(folders.root, "stall")));
     const url = await node.ready;
-    await waitSynced(chain, url);
+    await waitIndexed(chain.client, url);
     expect((await getJson(`${url}/healthz`)).status).toBe(200);
 
     await rpc.control({ stall: true });
@@ -76,7 +72,7 @@ describe("gram-node behind an RPC endpoint that goes wrong", () => {
 
     await rpc.control({ stall: false });
     await waitFor(async () => (await getJson(`${url}/healthz`)).status === 200, 30_000, "/healthz to answer 200");
-    await waitSynced(chain, url);
+    await waitIndexed(chain.client, url);
     const { body: recovered } = await getJson(`${url}/v1/status`);
     expect(recovered).toMatchObject({ stalled: false, syncing: false, lag: 0 });
     expect(recovered.headAge).toBeLessThan(10);
@@ -86,8 +82,8 @@ describe("gram-node behind an RPC endpoint that goes wrong", () => {
 
   it("an RPC that starts refusing the API key (HTTP 401, JSON-RPC body) stops the node: exit 2, naming the status", async () => {
     const rpc = await proxy();
-    const node = spawnNode(args(rpc.url, join(folders.root, "key-401")));
-    await waitSynced(chain, await node.ready);
+    const node = spawnGramNode(args(rpc.url, join(folders.root, "key-401")));
+    await waitIndexed(chain.client, await node.ready);
     await rpc.control({ reject: { status: 401, code: -32001, message: "invalid API key" } });
     await randomTransfers(chain, 62, 1, 1);
     expect(await node.exited).toBe(2);
@@ -100,7 +96,7 @@ describe("gram-node behind an RPC endpoint that goes wrong", () => {
   it("an RPC that refuses the API key from the start (HTTP 403, JSON-RPC body): exit 1, naming the status", async () => {
     const rpc = await proxy();
     await rpc.control({ reject: { status: 403, code: -32002, message: "project ID does not have access" } });
-    const node = spawnNode(args(rpc.url, join(folders.root, "key-403")));
+    const node = spawnGramNode(args(rpc.url, join(folders.root, "key-403")));
     expect(await node.exited).toBe(1);
     expect(node.output()).toContain(
       `gram-node: --rpc: got '${rpc.url}', expected a reachable JSON-RPC endpoint (the RPC endpoint answered HTTP 403: project ID does not have access)`,
@@ -109,8 +105,8 @@ describe("gram-node behind an RPC endpoint that goes wrong", () => {
 
   it("an RPC that now serves another chain (chain id 31339) stops the node: exit 2, saying so", async () => {
     const rpc = await proxy();
-    const node = spawnNode(args(rpc.url, join(folders.root, "switched")));
-    await waitSynced(chain, await node.ready);
+    const node = spawnGramNode(args(rpc.url, join(folders.root, "switched")));
+    await waitIndexed(chain.client, await node.ready);
     // A fork with its own chain id: the same blocks so far, then its own.
     await rpc.control({ chainId: 31339 });
     await randomTransfers(chain, 63, 2, 2);
@@ -127,9 +123,9 @@ describe("gram-node behind an RPC endpoint that goes wrong", () => {
     // A branch of 8 blocks, indexed, then replaced by one of 9 while the node is down: deeper than
     // --finality 5, so the restarted node must refuse its stored branch.
     await randomTransfers(chain, 64, 8, 3);
-    const first = spawnNode(args(chain.url, dataDir));
+    const first = spawnGramNode(args(chain.url, dataDir));
     const firstUrl = await first.ready;
-    await waitSynced(chain, firstUrl);
+    await waitIndexed(chain.client, firstUrl);
     const onRefusedBranch = (await getJson(`${firstUrl}/v1/accounts/${alice}`)).body.balances[0].balance;
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
@@ -139,7 +135,7 @@ describe("gram-node behind an RPC endpoint that goes wrong", () => {
     // The restart cannot read blocks yet: its stored cursor stays unchecked.
     const rpc = await proxy();
     await rpc.control({ stall: ["eth_getBlockByNumber", "eth_getBlockByHash"] });
-    const second = spawnNode(args(rpc.url, dataDir));
+    const second = spawnGramNode(args(rpc.url, dataDir));
     const url = await second.ready;
     await waitFor(async () => (await rpc.stats()).held > 0, 10_000, "the node to ask for a block");
     const account = await getJson(`${url}/v1/accounts/${alice}`);

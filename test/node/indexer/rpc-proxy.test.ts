@@ -15,8 +15,9 @@ import { readCursor } from "../../../node/store/read-cursor.ts";
 import { readEventCount, readInvoice } from "../../../node/store/read-state.ts";
 import { gramTokenAbi, merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { type Fault, type FaultProxy, startFaultProxy } from "../../../scripts/lib/start-fault-proxy.ts";
-import { expectStoreEqualsChain, type PaidInvoice, startChain, type TestChain, tempStores } from "../chain.ts";
-import { invoiceStory, randomTransfers } from "../workload.ts";
+import { type PaidInvoice, startChain, type TestChain } from "../../kit/chain.ts";
+import { expectStoreEqualsChain, tempStores } from "../../kit/store.ts";
+import { invoiceStory, randomTransfers } from "../../kit/workload.ts";
 
 const FINALITY = 5;
 

@@ -1,14 +1,15 @@
-// The node's API served for real: a Hardhat chain on loopback, the indexer into a LevelDB in a temp
-// folder, and the fastify server on 127.0.0.1 with a free port.
+// The node's API served for real, in this process: the indexer into a LevelDB in a temp folder and the
+// fastify server on 127.0.0.1 with a free port, over a test chain; and a client of its `/v1/stream`.
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { WebSocket } from "ws";
-import { type CreateApiServerParameters, createApiServer } from "../../../node/api/create-api-server.ts";
-import { createIndexerEvents } from "../../../node/api/indexer-events.ts";
-import { readTokenInfo } from "../../../node/api/tokens.ts";
-import { createIndexer, type Indexer } from "../../../node/indexer/create-indexer.ts";
-import type { Store } from "../../../node/store/open-store.ts";
-import { type TestChain, tempStores } from "../chain.ts";
+import type { Indexer } from "../../node/indexer/create-indexer.ts";
+import type { Store } from "../../node/store/open-store.ts";
+import { type ComposeNodeParameters, composeNode } from "../../scripts/lib/compose-node.ts";
+import { waitFor } from "../../scripts/lib/wait-for.ts";
+import type { DeployedChain } from "./deployed-chain.ts";
+import { getJson } from "./http.ts";
+import { tempStores } from "./store.ts";
 
 export interface Served {
   app: FastifyInstance;
@@ -21,33 +22,38 @@ export interface Served {
   close(): Promise<void>;
 }
 
+export interface ServeOptions
+  extends Partial<
+    Pick<ComposeNodeParameters, "plugins" | "rateLimit" | "bodyLimit" | "confirmations" | "events" | "tokens">
+  > {
+  finality?: number;
+  pollingIntervalMs?: number;
+  /** The node's store; a fresh one in a temp folder (removed by `close`) unless given. */
+  store?: Store;
+}
+
+/**
+ * The node's indexer and API (scripts/lib/compose-node.ts) over `chain`, listening on 127.0.0.1 with a
+ * free port; the indexer runs once `follow` is called.
+ */
 export async function serve(
-  chain: TestChain,
-  options: { finality?: number; pollingIntervalMs?: number } & Partial<
-    Pick<CreateApiServerParameters, "plugins" | "rateLimit" | "bodyLimit" | "confirmations">
-  > = {},
+  chain: Pick<DeployedChain, "client" | "chainId" | "token" | "escrow" | "deployBlock">,
+  options: ServeOptions = {},
 ): Promise<Served> {
   const stores = tempStores();
-  const { store } = await stores.open();
-  const events = createIndexerEvents();
-  const indexer = createIndexer({
+  const store = options.store ?? (await stores.open()).store;
+  const { app, indexer } = await composeNode({
     client: chain.client,
     store,
-    contracts: { gramToken: chain.token, escrow: chain.escrow },
+    chainId: chain.chainId,
+    token: chain.token,
+    escrow: chain.escrow,
     fromBlock: chain.deployBlock,
     finality: options.finality ?? 5,
     pollingIntervalMs: options.pollingIntervalMs ?? 10,
-    hooks: events.hooks,
-  });
-  const tokens = await readTokenInfo(chain.client, [chain.token]);
-  const app = await createApiServer({
-    store,
-    indexer,
-    events,
-    chainId: chain.chainId,
-    contracts: { tokens, escrow: chain.escrow },
-    fromBlock: chain.deployBlock,
     confirmations: options.confirmations ?? 3,
+    ...(options.events === undefined ? {} : { events: options.events }),
+    ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
     ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
@@ -69,27 +75,14 @@ export async function serve(
       controller.abort();
       await running;
       await app.close();
-      await store.close();
+      if (options.store === undefined) await store.close();
       await stores.cleanup();
     },
   };
 }
 
 /** GET `path` and parse the JSON body. */
-// biome-ignore lint/suspicious/noExplicitAny: tests read fields of the answers and assert on them.
-export async function get(served: Served, path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(served.url + path);
-  const text = await response.text();
-  return { status: response.status, body: text.startsWith("{") ? JSON.parse(text) : text };
-}
-
-export async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export const get = (served: Served, path: string) => getJson(served.url + path);
 
 /** A `/v1/stream` client that keeps every message it receives. */
 export async function streamClient(served: Served) {

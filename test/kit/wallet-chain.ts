@@ -1,6 +1,6 @@
 // Hardhat's in-process chain with GramToken and MerchantEscrow (the contracts fixture), and wallet
-// clients over it whose accounts are local keys, as the wallet's are: Hardhat's default accounts, whose
-// private keys come from the published test mnemonic.
+// clients over it whose accounts are local keys, as the wallet's are: Hardhat's default accounts in their
+// roles (./accounts.ts).
 import type { NetworkConnection } from "hardhat/types/network";
 import {
   type Address,
@@ -14,14 +14,12 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 import { expect } from "vitest";
-import { deployGram, type GramFixture } from "../../../scripts/lib/contracts-fixture.ts";
-import { createGramClient, type GramClient } from "../../../wallet/actions/client.ts";
-import type { SentTransaction } from "../../../wallet/actions/internal/submitTransaction.ts";
-import { describeTransaction } from "../../../wallet/summary/describeTransaction.ts";
-import { tempHome } from "../helpers.ts";
-import { localAccount } from "./accounts.ts";
-
-export { localAccount };
+import { deployGram, type GramFixture } from "../../scripts/lib/contracts-fixture.ts";
+import { createGramClient, type GramClient } from "../../wallet/actions/client.ts";
+import type { SentTransaction } from "../../wallet/actions/internal/submitTransaction.ts";
+import { describeTransaction } from "../../wallet/summary/describeTransaction.ts";
+import { localAccount, ROLE } from "./accounts.ts";
+import { tempHome } from "./wallet-helpers.ts";
 
 export interface WalletChain {
   f: GramFixture;
@@ -66,22 +64,6 @@ export async function setUpChain(connection: NetworkConnection): Promise<WalletC
     escrow: getAddress(f.escrow.address),
   };
 }
-
-/** The checksummed address of a fixture role. */
-export const addressOf = (role: keyof typeof ROLE) => localAccount(ROLE[role]).address;
-
-/** Account indexes of the fixture's roles. */
-export const ROLE = {
-  owner: 0,
-  merchant: 1,
-  payer: 2,
-  other: 3,
-  treasury: 4,
-  arbiter: 5,
-  relayer: 6,
-  merchant2: 7,
-  payer2: 8,
-};
 
 /**
  * Runs a sending action with automine off, so that its transaction is still pending: decodes the

@@ -2,9 +2,11 @@
 // the events/s are printed. A figure, not a timed assertion: `npm run bench:node` measures properly.
 import { createWalletClient, http, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIndexer } from "../../node/indexer/create-indexer.ts";
-import { readEventCount } from "../../node/store/read-state.ts";
-import { expectStoreEqualsChain, random, startChain, type TestChain, tempStores } from "./chain.ts";
+import { createIndexer } from "../../../node/indexer/create-indexer.ts";
+import { readEventCount } from "../../../node/store/read-state.ts";
+import { random } from "../../../scripts/lib/random.ts";
+import { startChain, type TestChain } from "../../kit/chain.ts";
+import { expectStoreEqualsChain, tempStores } from "../../kit/store.ts";
 
 const BLOCKS = 40;
 const PER_BLOCK = 100;

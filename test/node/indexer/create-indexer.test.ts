@@ -3,15 +3,16 @@
 // anything twice, and follows new blocks in realtime until aborted.
 import { type Address, encodeFunctionData, type Hex, parseAbiItem } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIndexer } from "../../node/indexer/create-indexer.ts";
-import type { Store } from "../../node/store/open-store.ts";
-import { readCursor } from "../../node/store/read-cursor.ts";
-import { readHistory } from "../../node/store/read-history.ts";
-import { readCredit, readEventCount, readInvoice } from "../../node/store/read-state.ts";
-import { invoiceStatus } from "../../node/store/records.ts";
-import { merchantEscrowAbi } from "../../protocol/abis.ts";
-import { expectStoreEqualsChain, type PaidInvoice, startChain, type TestChain, tempStores } from "./chain.ts";
-import { invoiceStory, randomTransfers } from "./workload.ts";
+import { createIndexer } from "../../../node/indexer/create-indexer.ts";
+import type { Store } from "../../../node/store/open-store.ts";
+import { readCursor } from "../../../node/store/read-cursor.ts";
+import { readHistory } from "../../../node/store/read-history.ts";
+import { readCredit, readEventCount, readInvoice } from "../../../node/store/read-state.ts";
+import { invoiceStatus } from "../../../node/store/records.ts";
+import { merchantEscrowAbi } from "../../../protocol/abis.ts";
+import { type PaidInvoice, startChain, type TestChain } from "../../kit/chain.ts";
+import { expectStoreEqualsChain, tempStores } from "../../kit/store.ts";
+import { invoiceStory, randomTransfers } from "../../kit/workload.ts";
 
 let chain: TestChain;
 let invoices: PaidInvoice[];

@@ -2,15 +2,16 @@
 // then a different branch mined with evm_mine. After each, the indexed state equals the chain's.
 import type { Address, Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ReorgTooDeepError } from "../../node/errors.ts";
-import { createIndexer, type Indexer } from "../../node/indexer/create-indexer.ts";
-import { merchantInvoicePrefix, prefixEnd } from "../../node/store/keys.ts";
-import type { Store } from "../../node/store/open-store.ts";
-import { readCursor, readHeaders } from "../../node/store/read-cursor.ts";
-import { readHistory } from "../../node/store/read-history.ts";
-import { readInvoice } from "../../node/store/read-state.ts";
-import { expectStoreEqualsChain, type PaidInvoice, startChain, type TestChain, tempStores } from "./chain.ts";
-import { randomTransfers } from "./workload.ts";
+import { ReorgTooDeepError } from "../../../node/errors.ts";
+import { createIndexer, type Indexer } from "../../../node/indexer/create-indexer.ts";
+import { merchantInvoicePrefix, prefixEnd } from "../../../node/store/keys.ts";
+import type { Store } from "../../../node/store/open-store.ts";
+import { readCursor, readHeaders } from "../../../node/store/read-cursor.ts";
+import { readHistory } from "../../../node/store/read-history.ts";
+import { readInvoice } from "../../../node/store/read-state.ts";
+import { type PaidInvoice, startChain, type TestChain } from "../../kit/chain.ts";
+import { expectStoreEqualsChain, tempStores } from "../../kit/store.ts";
+import { randomTransfers } from "../../kit/workload.ts";
 
 const FINALITY = 5;
 let chain: TestChain;

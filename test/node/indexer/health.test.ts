@@ -1,8 +1,8 @@
 // The indexer's health as /v1/status and /healthz tell it (node/indexer/health.ts), on a clock the test
 // moves: a stall is the absence of progress while running, not the presence of errors.
 import { describe, expect, it } from "vitest";
-import { RpcError } from "../../node/errors.ts";
-import { HealthTracker } from "../../node/indexer/health.ts";
+import { RpcError } from "../../../node/errors.ts";
+import { HealthTracker } from "../../../node/indexer/health.ts";
 
 function tracker() {
   const clock = { now: 1_000_000 };

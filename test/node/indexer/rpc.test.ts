@@ -10,12 +10,13 @@ import {
   TimeoutError,
 } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RangeTooLargeError, RpcError, RpcFatalError } from "../../node/errors.ts";
-import { createIndexer } from "../../node/indexer/create-indexer.ts";
-import { classifyRpcError, type IndexerClient } from "../../node/indexer/rpc.ts";
-import { readEventCount } from "../../node/store/read-state.ts";
-import { expectStoreEqualsChain, startChain, type TestChain, tempStores } from "./chain.ts";
-import { invoiceStory, randomTransfers } from "./workload.ts";
+import { RangeTooLargeError, RpcError, RpcFatalError } from "../../../node/errors.ts";
+import { createIndexer } from "../../../node/indexer/create-indexer.ts";
+import { classifyRpcError, type IndexerClient } from "../../../node/indexer/rpc.ts";
+import { readEventCount } from "../../../node/store/read-state.ts";
+import { startChain, type TestChain } from "../../kit/chain.ts";
+import { expectStoreEqualsChain, tempStores } from "../../kit/store.ts";
+import { invoiceStory, randomTransfers } from "../../kit/workload.ts";
 
 let chain: TestChain;
 const stores = tempStores();

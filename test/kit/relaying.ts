@@ -20,9 +20,9 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { expect } from "vitest";
-import { createRelayer, type Relayer } from "../../../node/relayer/create-relayer.ts";
-import type { RelayerLimits } from "../../../node/relayer/limits.ts";
-import { relayRoutes } from "../../../node/relayer/routes.ts";
+import { createRelayer, type Relayer } from "../../node/relayer/create-relayer.ts";
+import type { RelayerLimits } from "../../node/relayer/limits.ts";
+import { relayRoutes } from "../../node/relayer/routes.ts";
 import {
   cancelAuthorizationTypes,
   escrowDomain,
@@ -30,15 +30,14 @@ import {
   invoiceTypes,
   receiveWithAuthorizationTypes,
   transferWithAuthorizationTypes,
-} from "../../../protocol/eip712.ts";
-import { type Invoice, invoiceId } from "../../../protocol/invoice.ts";
-import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../../protocol/relay.ts";
-import { startChain, type TestChain } from "../chain.ts";
+} from "../../protocol/eip712.ts";
+import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
+import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../protocol/relay.ts";
+import { labeledKey } from "./accounts.ts";
+import { startChain, type TestChain } from "./chain.ts";
+import { type HttpAnswer, postJson } from "./http.ts";
 
 const HOUR = 3_600;
-
-/** A deterministic key per label, so that addresses repeat from run to run. */
-export const keyOf = (label: string) => privateKeyToAccount(keccak256(stringToHex(`gram-relayer-test:${label}`)));
 
 export async function chainTime(chain: TestChain): Promise<number> {
   return Number((await chain.client.getBlock()).timestamp);
@@ -46,7 +45,7 @@ export async function chainTime(chain: TestChain): Promise<number> {
 
 export async function setupRelaying(chain: TestChain) {
   const dirs: string[] = [];
-  const relayerKey = keyOf("relayer");
+  const relayerKey = labeledKey("relayer");
   await chain.client.request({
     method: "eth_sendTransaction" as never,
     params: [{ from: chain.owner, to: relayerKey.address, value: toHex(parseEther("100")) }] as never,
@@ -85,7 +84,7 @@ export async function setupRelaying(chain: TestChain) {
       dataDir: dir,
       url: address,
       post: (path: string, body: unknown, init: { raw?: boolean; headers?: Record<string, string> } = {}) =>
-        post(`${address}${path}`, body, init),
+        postJson(`${address}${path}`, body, init),
       close: async () => {
         await app.close();
         await relayer.close();
@@ -96,7 +95,7 @@ export async function setupRelaying(chain: TestChain) {
   let minted = 0;
   /** A payer with a local key, `gram` base units and no ETH. */
   async function payer(label: string, gram = 1_000_000_000_000n): Promise<LocalAccount> {
-    const account = keyOf(`payer:${label}:${minted++}`);
+    const account = labeledKey(`payer:${label}:${minted++}`);
     if (gram > 0n)
       await chain.assertMined(
         await chain.send(chain.owner, chain.token, chain.tokenCall("mint", [account.address, gram])),
@@ -291,7 +290,7 @@ export async function setupRelaying(chain: TestChain) {
   async function deployContractWallet(owner: Address, { burn }: { burn?: bigint } = {}): Promise<Address> {
     const name = burn === undefined ? "MockERC1271Wallet" : "GasBurningERC1271Wallet";
     const artifact = JSON.parse(
-      await readFile(new URL(`../../../artifacts/contracts/test/${name}.sol/${name}.json`, import.meta.url), "utf8"),
+      await readFile(new URL(`../../artifacts/contracts/test/${name}.sol/${name}.json`, import.meta.url), "utf8"),
     ) as { abi: never; bytecode: Hex };
     const hash = await merchantWallet.deployContract({
       account: chain.owner,
@@ -364,26 +363,4 @@ export async function startRelayingServer() {
   }
   return { chain, relaying, server, close };
 }
-export type { Relayer };
-
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON answer, asserted field by field in the tests
-  json: any;
-}
-
-/** POSTs `body` as JSON (or as it is, with `raw`) with real fetch. */
-async function post(
-  url: string,
-  body: unknown,
-  { raw = false, headers = {} }: { raw?: boolean; headers?: Record<string, string> },
-): Promise<HttpAnswer> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: raw ? (body as string) : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text === "" ? undefined : JSON.parse(text) };
-}
+export type { HttpAnswer, Relayer };

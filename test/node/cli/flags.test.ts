@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { killAll, spawnNode } from "./node-process.ts";
+import { killAll, spawnGramNode } from "../../../scripts/lib/spawn-gram-node.ts";
 
 let dir: string;
 const keys = { open: "", garbage: "", missing: "" };
@@ -140,7 +140,7 @@ describe.concurrent("gram-node refuses bad configuration", () => {
       const resolved = args.map((arg) =>
         arg.startsWith("KEY:") ? keys[arg.slice(4) as keyof typeof keys] : arg === "DIR" ? dir : arg,
       );
-      const node = spawnNode(resolved, env);
+      const node = spawnGramNode(resolved, env);
       expect(await node.exited).toBe(1);
       const line = node
         .output()
@@ -152,7 +152,7 @@ describe.concurrent("gram-node refuses bad configuration", () => {
   );
 
   it("prints its flags on --help and exits 0", async () => {
-    const node = spawnNode(["--help"]);
+    const node = spawnGramNode(["--help"]);
     expect(await node.exited).toBe(0);
     for (const flag of [
       "--rpc",

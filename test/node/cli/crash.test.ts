@@ -4,17 +4,13 @@
 // `balanceOf`, and the events counted equal the chain's logs (nothing lost, nothing counted twice).
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { random, type TestChain } from "../chain.ts";
-import { randomTransfers } from "../workload.ts";
-import {
-  expectServedEqualsChain,
-  getJson,
-  killAll,
-  type nodeFolders,
-  spawnNode,
-  startChainWithFolders,
-  waitSynced,
-} from "./node-process.ts";
+import { random } from "../../../scripts/lib/random.ts";
+import { killAll, spawnGramNode } from "../../../scripts/lib/spawn-gram-node.ts";
+import { waitIndexed } from "../../../scripts/lib/wait-indexed.ts";
+import type { TestChain } from "../../kit/chain.ts";
+import { getJson } from "../../kit/http.ts";
+import { expectServedEqualsChain, type nodeFolders, startChainWithFolders } from "../../kit/node-process.ts";
+import { randomTransfers } from "../../kit/workload.ts";
 
 const KILLS = 20;
 /** The kills' moments change with the seed; a failure prints it, and GRAM_CRASH_SEED repeats a run. */
@@ -70,7 +66,7 @@ describe("gram-node crash safety", () => {
       // A backlog for the backfill (the first kill has the initial workload).
       if (backfilling && kill > 0) await randomTransfers(chain, rng.int(1_000_000), 15 + rng.int(15), 1 + rng.int(3));
 
-      const victim = spawnNode(args);
+      const victim = spawnGramNode(args);
       let ranges = 0;
       let killAt = -1;
       if (backfilling && rng.next() < 0.5) {
@@ -85,7 +81,7 @@ describe("gram-node crash safety", () => {
         await victim.ready;
         await (killAt < 0 ? sleep(rng.int(150)) : Promise.race([victim.exited, sleep(300)]));
       } else {
-        await waitSynced(chain, await victim.ready);
+        await waitIndexed(chain.client, await victim.ready);
         miner = mineUntilStopped(rng.int(1_000_000));
         await sleep(20 + rng.int(300));
       }
@@ -95,11 +91,11 @@ describe("gram-node crash safety", () => {
       const following = victim.records().some((record) => record.msg === "following the head");
       killedIn.push(backfilling ? (following ? "backfill (done)" : `backfill (after ${ranges} ranges)`) : "realtime");
 
-      const restarted = spawnNode(args);
+      const restarted = spawnGramNode(args);
       const url = await restarted.ready;
       while ((await getJson(`${url}/healthz`).catch(() => ({ status: 0 }))).status !== 200) await sleep(5);
       restartMs.push(performance.now() - restarted.spawnedAt);
-      await waitSynced(chain, url);
+      await waitIndexed(chain.client, url);
       await expectServedEqualsChain(chain, url);
       restarted.child.kill("SIGTERM");
       expect(await restarted.exited).toBe(0);

@@ -2,15 +2,15 @@
 // exact earlier contents, pruning of final blocks, and refusal to roll back past them.
 import type { Hex } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
-import { ReorgTooDeepError } from "../../node/errors.ts";
-import type { BlockRef } from "../../node/store/block.ts";
-import { commitBatch } from "../../node/store/commit-batch.ts";
-import type { Store } from "../../node/store/open-store.ts";
-import { Overlay } from "../../node/store/overlay.ts";
-import { PendingChanges, readAccountBalances, readEscrowBalances } from "../../node/store/read-balances.ts";
-import { readCursor, readHeaders } from "../../node/store/read-cursor.ts";
-import { rollback } from "../../node/store/rollback.ts";
-import { tempStores } from "./chain.ts";
+import { ReorgTooDeepError } from "../../../node/errors.ts";
+import type { BlockRef } from "../../../node/store/block.ts";
+import { commitBatch } from "../../../node/store/commit-batch.ts";
+import type { Store } from "../../../node/store/open-store.ts";
+import { Overlay } from "../../../node/store/overlay.ts";
+import { PendingChanges, readAccountBalances, readEscrowBalances } from "../../../node/store/read-balances.ts";
+import { readCursor, readHeaders } from "../../../node/store/read-cursor.ts";
+import { rollback } from "../../../node/store/rollback.ts";
+import { tempStores } from "../../kit/store.ts";
 
 const stores = tempStores();
 afterAll(() => stores.cleanup());

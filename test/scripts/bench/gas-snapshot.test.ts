@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { network } from "hardhat";
 import { afterAll, describe, expect, it } from "vitest";
-import { GAS_TARGETS, measureGas } from "../../scripts/bench/measure-gas.ts";
+import { GAS_TARGETS, measureGas } from "../../../scripts/bench/measure-gas.ts";
 
 const connection = await network.create();
 afterAll(() => connection.close());
