@@ -1,5 +1,6 @@
 import type { Hex } from "viem";
 import { StoreCorruptError } from "../errors.ts";
+import type { ChainEvent, InvoiceRecordEvent } from "../internal/chain-events.ts";
 import {
   balanceKey,
   canceledInvoiceKey,
@@ -15,7 +16,6 @@ import {
 } from "../store/keys.ts";
 import type { Overlay } from "../store/overlay.ts";
 import { decodeInvoice, encodeInvoice, type HistoryEntry, type InvoiceRecord } from "../store/records.ts";
-import type { ChainEvent, InvoiceRecordEvent } from "./events.ts";
 
 /** What applying reads and writes: the batch's overlay. */
 export type StateAccess = Pick<Overlay, "get" | "set">;

@@ -1,4 +1,12 @@
-import type { IndexerHooks } from "../indexer/context.ts";
+import type { Cursor } from "../store/block.ts";
+import type { RollbackReturnType } from "../store/rollback.ts";
+import type { ChainEvent } from "./chain-events.ts";
+
+/** Called after each committed batch and each rollback: the API's stream, the hub's statuses and the progress line listen here. */
+export interface IndexerHooks {
+  onBatch?(batch: { cursor: Cursor; events: readonly ChainEvent[]; final: boolean }): void;
+  onReorg?(reorg: RollbackReturnType & { from: Cursor }): void;
+}
 
 type Listener = Required<IndexerHooks>;
 
