@@ -50,17 +50,11 @@ const status = (state: string, reverts?: string) => ({
 
 describe("the invoice vocabularies", () => {
   it("keep the strings on the wire (docs/API.md, docs/CHAT.md)", () => {
-    expect(INVOICE_CHANGES).toEqual(["paid", "captured", "refunded", "voided", "reclaimed", "disputed", "resolved"]);
-    expect(INVOICE_RECORD_STATUSES).toEqual([
-      "paid",
-      "partially_captured",
-      "disputed",
-      "captured",
-      "refunded",
-      "voided",
-      "reclaimed",
-    ]);
-    expect(INVOICE_CHAIN_STATUSES).toEqual(["open", "expired", "held", "disputed", "captured", "closed"]);
+    expect(INVOICE_CHANGES.join(" ")).toBe("paid captured refunded voided reclaimed disputed resolved");
+    expect(INVOICE_RECORD_STATUSES.join(" ")).toBe(
+      "paid partially_captured disputed captured refunded voided reclaimed",
+    );
+    expect(INVOICE_CHAIN_STATUSES.join(" ")).toBe("open expired held disputed captured closed");
     expect(STATUS_UPDATE_STATES).toEqual([...INVOICE_CHANGES, "transfer", "reverted"]);
   });
 
