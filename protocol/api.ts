@@ -4,6 +4,7 @@
 // says how deep it is: `confirmations` (1 = in the head block) and `confirmed` (at least the node's
 // configured depth). See docs/API.md for every route with an example.
 import { z } from "zod";
+import { INVOICE_CHANGES, INVOICE_RECORD_STATUSES } from "./invoice-state.ts";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const hash = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -100,7 +101,7 @@ export const historyItemSchema = z.discriminatedUnion("type", [
   }),
   z.object({
     type: z.literal("invoice"),
-    event: z.enum(["paid", "captured", "voided", "reclaimed", "refunded", "disputed", "resolved"]),
+    event: z.enum(INVOICE_CHANGES),
     id: hash,
     token: address,
     amount,
@@ -119,20 +120,10 @@ export const historyResponseSchema = z.object({
 });
 export type HistoryResponse = z.infer<typeof historyResponseSchema>;
 
-export const invoiceStatuses = [
-  "paid",
-  "partially_captured",
-  "disputed",
-  "captured",
-  "refunded",
-  "voided",
-  "reclaimed",
-] as const;
-
 /** `GET /v1/invoices/:id`: a paid invoice's lifecycle. Depth counts from its last change. */
 export const invoiceResponseSchema = z.object({
   id: hash,
-  status: z.enum(invoiceStatuses),
+  status: z.enum(INVOICE_RECORD_STATUSES),
   merchant: address,
   payer: address,
   token: address,

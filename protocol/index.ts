@@ -26,6 +26,16 @@ export {
   transferWithAuthorizationTypes,
 } from "./eip712.ts";
 export { type Invoice, type InvoiceIdParameters, invoiceId } from "./invoice.ts";
+export {
+  INVOICE_CHAIN_STATUSES,
+  INVOICE_CHANGES,
+  INVOICE_RECORD_STATUSES,
+  type InvoiceChainStatus,
+  type InvoiceChange,
+  type InvoiceRecordStatus,
+  STATUS_UPDATE_STATES,
+  type StatusUpdateState,
+} from "./invoice-state.ts";
 export * from "./links/index.ts";
 export {
   invoiceJsonSchema,

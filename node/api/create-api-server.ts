@@ -9,15 +9,15 @@ import Fastify, {
 import type { Registry } from "prom-client";
 import type { Address } from "viem";
 import { STREAM_LIMITS } from "../../protocol/api.ts";
-import { type Log, silentLog } from "../indexer/context.ts";
 import type { IndexerStatus } from "../indexer/create-indexer.ts";
+import type { IndexerEvents } from "../internal/indexer-events.ts";
+import { type Log, silentLog } from "../internal/logger.ts";
 import type { Store } from "../store/open-store.ts";
 import { PendingChanges } from "../store/read-balances.ts";
 import { ResponseCache } from "./balance-cache.ts";
 import { registerCheckedGate } from "./checked-gate.ts";
 import type { ApiContext } from "./context.ts";
 import { ApiError, answerClientError, errorReply } from "./errors.ts";
-import type { IndexerEvents } from "./indexer-events.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { registerRateLimit } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";

@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type Address, formatEther, getAddress, type Hex, isAddress, parseEther } from "viem";
 import { z } from "zod";
 import { GramNodeError } from "../errors.ts";
-import { DEFAULT_HUB_LIMITS, type HubLimits } from "../hub/context.ts";
+import { DEFAULT_HUB_LIMITS, type HubLimits } from "../hub/limits.ts";
 import { DEFAULT_RELAYER_LIMITS as RELAY, type RelayerLimits } from "../relayer/limits.ts";
 
 /** The node's configuration, built once at start-up from flags and environment (a flag wins). */

@@ -13,17 +13,18 @@ import {
   type ClientOp,
   parseClientFrameValue,
 } from "../../protocol/chat/frames.ts";
-import type { IndexerEvents } from "../api/indexer-events.ts";
 import { GramNodeError } from "../errors.ts";
-import { type Log, silentLog } from "../indexer/context.ts";
-import { createRateLimiter } from "../rate-limiter.ts";
-import { createKeyedSerial } from "../serial.ts";
+import type { IndexerEvents } from "../internal/indexer-events.ts";
+import { type Log, silentLog } from "../internal/logger.ts";
+import { createRateLimiter } from "../internal/rate-limiter.ts";
+import { createKeyedSerial } from "../internal/serial.ts";
 import type { Store } from "../store/open-store.ts";
 import { createAdmission } from "./admission.ts";
-import { DEFAULT_HUB_LIMITS, type HubContext, type HubLimits, type Reply } from "./context.ts";
+import type { HubContext, Reply } from "./context.ts";
 import { createGroup, listGroups } from "./groups.ts";
 import { createInboxes } from "./inboxes.ts";
 import { knownPrefix, LAYOUT_VERSION, layoutKey, prefixEnd } from "./keys.ts";
+import { DEFAULT_HUB_LIMITS, type HubLimits } from "./limits.ts";
 import { send } from "./send.ts";
 import { createSessions, type Session } from "./sessions.ts";
 import { challenge, signIn } from "./sign-in.ts";

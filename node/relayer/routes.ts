@@ -6,7 +6,7 @@ import {
   relayPayRequestSchema,
   relayTransferRequestSchema,
 } from "../../protocol/relay.ts";
-import { createRateLimiter } from "../rate-limiter.ts";
+import { createRateLimiter } from "../internal/rate-limiter.ts";
 import type { Relayer } from "./create-relayer.ts";
 import { RelayError } from "./errors.ts";
 

@@ -55,8 +55,6 @@ export {
   parseClientFrame,
   parseClientFrameValue,
   parseHubFrame,
-  STATUS_STATES,
-  type StatusState,
   type StatusUpdate,
   SYNC_MAX_LIMIT,
   statusUpdateSchema,

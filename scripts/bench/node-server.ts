@@ -10,9 +10,9 @@ import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
 import { createApiServer } from "../../node/api/create-api-server.ts";
-import { createIndexerEvents } from "../../node/api/indexer-events.ts";
 import { readTokenInfo } from "../../node/api/tokens.ts";
 import { createIndexer } from "../../node/indexer/create-indexer.ts";
+import { createIndexerEvents } from "../../node/internal/indexer-events.ts";
 import { openStore } from "../../node/store/open-store.ts";
 import { readEventCount } from "../../node/store/read-state.ts";
 

@@ -4,9 +4,9 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { WebSocket } from "ws";
 import { type CreateApiServerParameters, createApiServer } from "../../../node/api/create-api-server.ts";
-import { createIndexerEvents } from "../../../node/api/indexer-events.ts";
 import { readTokenInfo } from "../../../node/api/tokens.ts";
 import { createIndexer, type Indexer } from "../../../node/indexer/create-indexer.ts";
+import { createIndexerEvents } from "../../../node/internal/indexer-events.ts";
 import type { Store } from "../../../node/store/open-store.ts";
 import { type TestChain, tempStores } from "../chain.ts";
 

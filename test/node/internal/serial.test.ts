@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createKeyedSerial, createSerial } from "../../node/serial.ts";
+import { createKeyedSerial, createSerial } from "../../../node/internal/serial.ts";
 
 const later = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 

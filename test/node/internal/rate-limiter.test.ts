@@ -1,7 +1,7 @@
 // The per-payer token bucket on its own, with a clock the test moves: a burst up to the limit, then
 // the steady rate, each payer apart.
 import { describe, expect, it } from "vitest";
-import { createRateLimiter } from "../../node/rate-limiter.ts";
+import { createRateLimiter } from "../../../node/internal/rate-limiter.ts";
 
 describe("rate limiter", () => {
   it("allows a burst of perMinute, then one request per 60/perMinute seconds", () => {

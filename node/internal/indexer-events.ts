@@ -1,8 +1,16 @@
-import type { IndexerHooks } from "../indexer/context.ts";
+import type { Cursor } from "../store/block.ts";
+import type { RollbackReturnType } from "../store/rollback.ts";
+import type { ChainEvent } from "./chain-events.ts";
+
+/** Called after each committed batch and each rollback. */
+export interface IndexerHooks {
+  onBatch?(batch: { cursor: Cursor; events: readonly ChainEvent[]; final: boolean }): void;
+  onReorg?(reorg: RollbackReturnType & { from: Cursor }): void;
+}
 
 type Listener = Required<IndexerHooks>;
 
-/** Fans the indexer's hooks out to whoever listens: the API's stream, caches and metrics. */
+/** Fans the indexer's hooks out to whoever listens: the API's stream, caches and metrics, the hub's statuses, the progress line. */
 export interface IndexerEvents {
   /** Give these to `createIndexer({ hooks })`. */
   readonly hooks: Listener;
@@ -11,8 +19,8 @@ export interface IndexerEvents {
 }
 
 /**
- * Creates the fan-out between one indexer and the API. Create it first, pass `hooks` to the indexer
- * and the whole object to `createApiServer`.
+ * Creates the fan-out between one indexer and the parts that follow it. Create it first, pass `hooks`
+ * to the indexer and the whole object to `createApiServer` and `createChatHub`.
  *
  * @example
  * const events = createIndexerEvents();
