@@ -1,9 +1,9 @@
 /**
  * The node's errors, on the base of protocol/errors.ts: a short message, then details, a hint and the
- * cause, and a stable code that logs and `/healthz` reasons name. Each subclass says whether the follower
- * may retry it (`retryable`): an RPC timeout or a response that contradicts itself is retried with
- * backoff; a reorg deeper than finality, a data folder written for another chain, an endpoint that now
- * serves another chain or a malformed store is fatal and stops the node loudly.
+ * cause, and a stable code that the logs carry. Each subclass says whether the follower may retry it
+ * (`retryable`): an RPC timeout or a response that contradicts itself is retried with backoff; a reorg
+ * deeper than finality, a data folder written for another chain, an endpoint that now serves another
+ * chain or a malformed store is fatal and stops the node loudly.
  */
 import { BaseError, type BaseErrorParameters } from "../protocol/errors.ts";
 
