@@ -29,7 +29,8 @@ export interface BaseErrorParameters {
  * program (the CLI prints them as fields).
  *
  * @example
- * class ContactExistsError extends BaseError {
+ * abstract class WalletError extends BaseError {} // a family
+ * class ContactExistsError extends WalletError {
  *   override name = "ContactExistsError";
  *   readonly code = "CONTACT_EXISTS";
  * }
