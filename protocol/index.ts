@@ -25,6 +25,7 @@ export {
   receiveWithAuthorizationTypes,
   transferWithAuthorizationTypes,
 } from "./eip712.ts";
+export { BaseError, type BaseErrorParameters, type ErrorKind, ProtocolError } from "./errors.ts";
 export { type Invoice, type InvoiceIdParameters, invoiceId } from "./invoice.ts";
 export {
   INVOICE_CHAIN_STATUSES,

@@ -16,6 +16,7 @@
 // balances are checked as changes from those at the start, since the accounts may have been used before.
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { BaseError } from "../protocol/errors.ts";
 import { BalanceMismatchError } from "./lib/demo-check.ts";
 import { playStory } from "./lib/demo-play.ts";
 import { type Endpoints, startEmbeddedStack, tail } from "./lib/demo-stack.ts";
@@ -33,12 +34,14 @@ const USAGE = `usage: npm run demo [-- --node <url> --rpc <url> [--home <dir>] [
   with --node: --rpc, its chain (or GRAM_RPC); --home, its demo wallet (GRAM_HOME, default .demo/gram);
     --deployments, its records (GRAM_DEPLOYMENTS_DIR, default deployments)`;
 
-class UsageError extends Error {
+class UsageError extends BaseError {
   override name = "UsageError";
+  readonly code = "USAGE";
 }
 
-class InterruptedError extends Error {
+class InterruptedError extends BaseError {
   override name = "InterruptedError";
+  readonly code = "INTERRUPTED";
 }
 
 export interface DemoOptions {

@@ -138,7 +138,7 @@ export async function createApiServer(params: CreateApiServerParameters): Promis
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.length > 200 ? `${request.url.slice(0, 200)}…` : request.url;
-    reply.code(404).send(new ApiError("NOT_FOUND", `no route ${request.method} ${path}`).toJSON());
+    reply.code(404).send(new ApiError("NOT_FOUND", `no route ${request.method} ${path}`).body());
   });
   // One histogram child per method, route and status, found by a string key: cheaper than labelling each time.
   const durations = new Map<string, { observe(seconds: number): void }>();

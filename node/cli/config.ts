@@ -54,6 +54,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** A flag or environment value that does not fit: the node exits with code 1 before touching anything. */
 export class ConfigError extends GramNodeError {
   override name = "ConfigError";
+  override readonly code = "CONFIG_INVALID";
+  override readonly kind = "user";
 }
 
 /** Asked for `--help` or `--version`: printed, and the process exits 0. */

@@ -77,7 +77,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     },
   );
   const deployment = await loadDeployment(chainId, config.deploymentsDir).catch((error: unknown) => {
-    if (error instanceof DeploymentError) throw new ConfigError(`--deployments: ${error.message}`);
+    if (error instanceof DeploymentError) throw new ConfigError(`--deployments: ${error.shortMessage}`);
     throw error;
   });
   if (deployment.abiHash !== deploymentAbiHash) {

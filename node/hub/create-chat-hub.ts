@@ -5,7 +5,7 @@ import { ClassicLevel } from "classic-level";
 import type { FastifyPluginAsync } from "fastify";
 import type { Address } from "viem";
 import type { WebSocket } from "ws";
-import { ChatProtocolError, quote } from "../../protocol/chat/errors.ts";
+import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import {
   CLIENT_OPS,
   type ClientFrame,
@@ -13,6 +13,7 @@ import {
   type ClientOp,
   parseClientFrameValue,
 } from "../../protocol/chat/frames.ts";
+import { quote } from "../../protocol/errors.ts";
 import { GramNodeError } from "../errors.ts";
 import type { IndexerEvents } from "../internal/indexer-events.ts";
 import { type Log, silentLog } from "../internal/logger.ts";
@@ -214,9 +215,9 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
       await (HANDLERS[frame.op] as Handler)(ctx, session, frame, replyTo(session, ref));
     } catch (error) {
       if (!(error instanceof ChatProtocolError)) log.error({ err: error }, "hub: a frame failed");
-      const { code, message } =
+      const { code, shortMessage } =
         error instanceof ChatProtocolError ? error : new ChatProtocolError("INTERNAL", "the hub failed; try again");
-      replyTo(session, ref)({ type: "error", code, message });
+      replyTo(session, ref)({ type: "error", code, message: shortMessage });
     }
   }
 
@@ -284,6 +285,7 @@ async function checkLayout(db: HubDb) {
     await db.put(layoutKey, LAYOUT_VERSION);
   } else if (layout !== LAYOUT_VERSION) {
     throw new GramNodeError(`the hub's data folder has layout ${layout}, this node reads layout ${LAYOUT_VERSION}`, {
+      code: "HUB_LAYOUT_MISMATCH",
       hint: "Point the hub at another folder, or run the node version that wrote this one.",
     });
   }

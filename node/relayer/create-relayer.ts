@@ -75,13 +75,16 @@ export async function createRelayer(params: CreateRelayerParameters): Promise<Re
   const account = walletClient.account;
   if (account.type !== "local") {
     throw new GramNodeError("the relayer needs its own key", {
+      code: "RELAYER_KEY_NOT_LOCAL",
       details: `the wallet client's account ${account.address} is a ${account.type} account`,
       hint: "pass a wallet client made with privateKeyToAccount(key)",
     });
   }
   const served = await publicClient.getChainId();
   if (served !== chainId) {
-    throw new GramNodeError(`the RPC endpoint serves chain ${served}, the relayer was configured for ${chainId}`);
+    throw new GramNodeError(`the RPC endpoint serves chain ${served}, the relayer was configured for ${chainId}`, {
+      code: "CHAIN_MISMATCH",
+    });
   }
   const limits: RelayerLimits = { ...DEFAULT_RELAYER_LIMITS, ...params.limits };
   const tokens = params.tokens.map((token) => getAddress(token));

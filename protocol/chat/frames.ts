@@ -34,10 +34,11 @@
 // indexer saw on-chain (an invoice paid, captured, refunded…; a transfer; `reverted` when a reorg
 // removed one). A client treats them as hints and confirms against the node or the chain.
 import { z } from "zod";
+import { quote } from "../errors.ts";
 import { STATUS_UPDATE_STATES } from "../invoice-state.ts";
 import { checkDepth } from "./depth.ts";
 import { conversationTargetSchema, envelopeSchema, parseEnvelopeValue, utf8Length } from "./envelope.ts";
-import { type ChatErrorCode, ChatProtocolError, quote } from "./errors.ts";
+import { type ChatErrorCode, ChatProtocolError } from "./errors.ts";
 import { addressField, bytes32Field, lineField, parseWith, safeUint } from "./fields.ts";
 
 /** The largest frame a client sends, as UTF-8. */

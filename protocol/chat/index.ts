@@ -32,7 +32,7 @@ export {
   parseEnvelope,
   parseEnvelopeValue,
 } from "./envelope.ts";
-export { type ChatErrorCode, ChatProtocolError, type ChatProtocolErrorOptions } from "./errors.ts";
+export { CHAT_FAILURE_CODES, type ChatErrorCode, ChatProtocolError } from "./errors.ts";
 export {
   CLIENT_OPS,
   type ClientFrame,

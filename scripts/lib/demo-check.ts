@@ -10,6 +10,7 @@ import {
   statusResponseSchema,
   type TokenBalance,
 } from "../../protocol/api.ts";
+import { BaseError } from "../../protocol/errors.ts";
 import { type Balances, LABELS, ROWS, type Row, type TokenFormat } from "./demo-ledger.ts";
 
 /** Who and what the checks read: the accounts behind the rows and the invoices the story paid. */
@@ -37,23 +38,24 @@ export interface Mismatch {
   node: bigint | undefined;
 }
 
-export class BalanceMismatchError extends Error {
+export class BalanceMismatchError extends BaseError {
   override name = "BalanceMismatchError";
+  readonly code = "BALANCE_MISMATCH";
   readonly mismatches: Mismatch[];
 
   constructor(what: string, block: bigint, mismatches: Mismatch[], token: TokenFormat) {
     // viem's formatUnits, not the wallet's formatAmount: what the chain or the node says may be anything.
     const amount = (units: bigint | undefined) =>
       (units === undefined ? "—" : formatUnits(units, token.decimals)).padStart(20);
-    super(
-      [
-        `balances differ from the story after ${what} (block ${block}, amounts in ${token.symbol}):`,
+    super(`balances differ from the story after ${what} (block ${block}, amounts in ${token.symbol}):`, {
+      kind: "failure",
+      metaMessages: [
         `    ${"account".padEnd(30)}${"expected".padStart(20)}${"chain".padStart(20)}${"node".padStart(20)}`,
         ...mismatches.map(
           (m) => `    ${LABELS[m.row].padEnd(30)}${amount(m.expected)}${amount(m.chain)}${amount(m.node)}`,
         ),
-      ].join("\n"),
-    );
+      ],
+    });
     this.mismatches = mismatches;
   }
 }

@@ -315,7 +315,7 @@ export async function connectChat(params: ConnectChatParameters): Promise<ChatCo
         envelope = await signEnvelope(account, { to, body }, domain);
       } catch (error) {
         if (error instanceof ChatProtocolError) {
-          throw new InvalidChatMessageError(error.message.replace(/^draft\./, ""), { cause: error });
+          throw new InvalidChatMessageError(error.shortMessage.replace(/^draft\./, ""), { cause: error });
         }
         throw error;
       }

@@ -53,7 +53,7 @@ export async function resolvePeer(
     } catch (error) {
       if (!(error instanceof ChatProtocolError)) throw error;
       throw new UnknownChatUserError(`${clip(peer)} is not a contact, nor a valid username`, {
-        details: error.message,
+        details: error.shortMessage,
         hint: "`gram contacts list` shows your contacts",
       });
     }
