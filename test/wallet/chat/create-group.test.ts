@@ -1,36 +1,14 @@
 // createGroup against the fake hub of fake-hub.ts: the name and members asked for, the group the hub made,
 // and an answer that does not parse taken as the hub's failure.
-import { afterEach, describe, expect, it } from "vitest";
-import type { ChatConnection } from "../../../wallet/chat/connectChat.ts";
+import { describe, expect, it } from "vitest";
 import { createGroup } from "../../../wallet/chat/createGroup.ts";
 import { ChatUnavailableError } from "../../../wallet/chat/errors.ts";
 import { alice, bob, carol, GROUP_ID } from "../../protocol/chat/helpers.ts";
-import { CHAIN_ID } from "../../protocol/links/helpers.ts";
-import { type Frame, fakeHub } from "./fake-hub.ts";
-
-let chat: ChatConnection | undefined;
-let hub: Awaited<ReturnType<typeof fakeHub>> | undefined;
-afterEach(async () => {
-  await chat?.close();
-  await hub?.close();
-});
-
-async function signedIn(answer: (frame: Frame) => Frame) {
-  hub = await fakeHub({
-    chainId: CHAIN_ID,
-    handle: (frame, { reply }) => {
-      if (frame.op !== "group.create") return false;
-      reply(answer(frame));
-      return true;
-    },
-  });
-  chat = await hub.connect(alice);
-  return { hub, chat };
-}
+import { chatAnswering } from "./fake-hub.ts";
 
 describe("createGroup", () => {
   it("asks for the group and returns the one the hub made, its creator first", async () => {
-    const { hub, chat } = await signedIn((frame) => ({
+    const { hub, chat } = await chatAnswering(alice, "group.create", (frame) => ({
       type: "created",
       seq: 1,
       group: {
@@ -56,7 +34,11 @@ describe("createGroup", () => {
   });
 
   it("a group that does not parse is the hub's failure", async () => {
-    const { chat } = await signedIn(() => ({ type: "created", seq: 1, group: { id: "0x12", name: "pizza" } }));
+    const { chat } = await chatAnswering(alice, "group.create", () => ({
+      type: "created",
+      seq: 1,
+      group: { id: "0x12", name: "pizza" },
+    }));
     const failed = await createGroup(chat, { name: "pizza", members: [bob.address] }).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(ChatUnavailableError);
     expect((failed as ChatUnavailableError).shortMessage).toBe(

@@ -5,9 +5,10 @@
 // or refuses it with UNKNOWN_OP.
 import type { AddressInfo } from "node:net";
 import { parseSiweMessage } from "viem/siwe";
+import { afterEach } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
-import { type ChatAccount, connectChat } from "../../../wallet/chat/connectChat.ts";
-import { ESCROW } from "../../protocol/links/helpers.ts";
+import { type ChatAccount, type ChatConnection, connectChat } from "../../../wallet/chat/connectChat.ts";
+import { CHAIN_ID, ESCROW } from "../../protocol/links/helpers.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: frames are built and read loosely on purpose.
 export type Frame = any;
@@ -111,4 +112,37 @@ export async function fakeHub(options: FakeHubOptions) {
         server.close(() => resolve());
       }),
   };
+}
+
+const toClose: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const open of toClose.splice(0).reverse()) await open.close();
+});
+
+/** Closes `open` (a hub, a socket, a connection) after the test, the last opened first. */
+export function closeAfterTest<T extends { close(): Promise<unknown> }>(open: T): T {
+  toClose.push(open);
+  return open;
+}
+
+/**
+ * A fake hub on the test chain that answers `op` with `answer(frame)`, and `account` signed in to it with
+ * the chat client; both closed after the test.
+ */
+export async function chatAnswering(
+  account: ChatAccount,
+  op: string,
+  answer: (frame: Frame) => Frame,
+): Promise<{ hub: Awaited<ReturnType<typeof fakeHub>>; chat: ChatConnection }> {
+  const hub = closeAfterTest(
+    await fakeHub({
+      chainId: CHAIN_ID,
+      handle: (frame, { reply }) => {
+        if (frame.op !== op) return false;
+        reply(answer(frame));
+        return true;
+      },
+    }),
+  );
+  return { hub, chat: closeAfterTest(await hub.connect(account)) };
 }

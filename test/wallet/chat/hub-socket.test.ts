@@ -2,36 +2,27 @@
 // their requests, a hub's refusal as ChatRefusedError with its code, a server that serves no hub there
 // (ws names its HTTP status; a standard WebSocket cannot), nothing listening, and a frame bigger than a
 // hub may send (ws refuses it and the connection ends; a standard WebSocket takes it).
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HUB_FRAME_MAX_BYTES } from "../../../protocol/chat/frames.ts";
 import { ChatRefusedError, ChatUnavailableError } from "../../../wallet/chat/errors.ts";
-import { type HubSocket, openHubSocket, type WebSocketFactory } from "../../../wallet/chat/hubSocket.ts";
+import { openHubSocket, type WebSocketFactory } from "../../../wallet/chat/hubSocket.ts";
 import { nodeWebSocket } from "../../../wallet/chat/nodeWebSocket.ts";
 import { standardWebSocket } from "../../../wallet/chat/standardWebSocket.ts";
 import { CHAIN_ID } from "../../protocol/links/helpers.ts";
-import { fakeHub } from "./fake-hub.ts";
-
-let hubs: Awaited<ReturnType<typeof fakeHub>>[] = [];
-let sockets: HubSocket[] = [];
-afterEach(async () => {
-  await Promise.all(sockets.map((socket) => socket.close()));
-  await Promise.all(hubs.map((hub) => hub.close()));
-  hubs = [];
-  sockets = [];
-});
+import { closeAfterTest, fakeHub } from "./fake-hub.ts";
 
 /** A hub that answers `big` with a frame of `bytes` characters. */
 async function startHub() {
-  const hub = await fakeHub({
-    chainId: CHAIN_ID,
-    handle: (frame, { reply }) => {
-      if (frame.op !== "big") return false;
-      reply({ type: "big", filler: "x".repeat(frame.bytes) });
-      return true;
-    },
-  });
-  hubs.push(hub);
-  return hub;
+  return closeAfterTest(
+    await fakeHub({
+      chainId: CHAIN_ID,
+      handle: (frame, { reply }) => {
+        if (frame.op !== "big") return false;
+        reply({ type: "big", filler: "x".repeat(frame.bytes) });
+        return true;
+      },
+    }),
+  );
 }
 
 async function open(url: string, webSocket: WebSocketFactory) {
@@ -43,8 +34,7 @@ async function open(url: string, webSocket: WebSocketFactory) {
     onFrame: () => {},
     onClose: (code) => closes.push(code),
   });
-  sockets.push(socket);
-  return { socket, closes };
+  return { socket: closeAfterTest(socket), closes };
 }
 
 const failure = (run: Promise<unknown>) =>

@@ -1,32 +1,10 @@
 // listGroups against the fake hub of fake-hub.ts: the groups as the hub has them, and an answer of another
 // kind taken as the hub's failure.
-import { afterEach, describe, expect, it } from "vitest";
-import type { ChatConnection } from "../../../wallet/chat/connectChat.ts";
+import { describe, expect, it } from "vitest";
 import { ChatUnavailableError } from "../../../wallet/chat/errors.ts";
 import { listGroups } from "../../../wallet/chat/listGroups.ts";
 import { alice, bob, GROUP_ID } from "../../protocol/chat/helpers.ts";
-import { CHAIN_ID } from "../../protocol/links/helpers.ts";
-import { type Frame, fakeHub } from "./fake-hub.ts";
-
-let chat: ChatConnection | undefined;
-let hub: Awaited<ReturnType<typeof fakeHub>> | undefined;
-afterEach(async () => {
-  await chat?.close();
-  await hub?.close();
-});
-
-async function signedIn(answer: Frame) {
-  hub = await fakeHub({
-    chainId: CHAIN_ID,
-    handle: (frame, { reply }) => {
-      if (frame.op !== "groups") return false;
-      reply(answer);
-      return true;
-    },
-  });
-  chat = await hub.connect(alice);
-  return chat;
-}
+import { chatAnswering } from "./fake-hub.ts";
 
 describe("listGroups", () => {
   it("returns the groups the hub has for this account", async () => {
@@ -37,12 +15,12 @@ describe("listGroups", () => {
       members: [bob.address, alice.address],
       createdAt: 5,
     };
-    const chat = await signedIn({ type: "groups", groups: [group] });
+    const { chat } = await chatAnswering(alice, "groups", () => ({ type: "groups", groups: [group] }));
     expect(await listGroups(chat)).toEqual([group]);
   });
 
   it("an answer of another kind is the hub's failure", async () => {
-    const chat = await signedIn({ type: "user", username: null, address: null });
+    const { chat } = await chatAnswering(alice, "groups", () => ({ type: "user", username: null, address: null }));
     const failed = await listGroups(chat).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(ChatUnavailableError);
     expect((failed as ChatUnavailableError).shortMessage).toBe(

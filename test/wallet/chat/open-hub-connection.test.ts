@@ -2,27 +2,16 @@
 // socket when told to: with `reconnect`, the client signs in again and says so, and its requests go to
 // the new socket; without it, it stays down. A hub that then asks for a sign-in elsewhere is refused and
 // not tried again, and a connection closed while it waits to retry stays closed.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ChatUnavailableError } from "../../../wallet/chat/errors.ts";
 import { nodeWebSocket } from "../../../wallet/chat/nodeWebSocket.ts";
-import { type HubConnection, openHubConnection } from "../../../wallet/chat/openHubConnection.ts";
+import { openHubConnection } from "../../../wallet/chat/openHubConnection.ts";
 import { alice } from "../../protocol/chat/helpers.ts";
 import { CHAIN_ID } from "../../protocol/links/helpers.ts";
-import { type FakeHubOptions, type Frame, fakeHub } from "./fake-hub.ts";
-
-let hubs: Awaited<ReturnType<typeof fakeHub>>[] = [];
-let connections: HubConnection[] = [];
-afterEach(async () => {
-  await Promise.all(connections.map((connection) => connection.close()));
-  await Promise.all(hubs.map((hub) => hub.close()));
-  hubs = [];
-  connections = [];
-});
+import { closeAfterTest, type FakeHubOptions, type Frame, fakeHub } from "./fake-hub.ts";
 
 async function startHub(options: Omit<FakeHubOptions, "chainId"> = {}) {
-  const hub = await fakeHub({ chainId: CHAIN_ID, ...options });
-  hubs.push(hub);
-  return hub;
+  return closeAfterTest(await fakeHub({ chainId: CHAIN_ID, ...options }));
 }
 
 /** Alice's connection to `hub`, with what it reported. */
@@ -41,8 +30,7 @@ async function connect(hub: Awaited<ReturnType<typeof startHub>>, reconnect: boo
       events.push("reconnected");
     },
   });
-  connections.push(connection);
-  return { connection, events };
+  return { connection: closeAfterTest(connection), events };
 }
 
 const count = (hub: { received: Frame[] }, op: string) => hub.received.filter((f) => f.op === op).length;

@@ -1,47 +1,25 @@
 // readChatHistory against the fake hub of fake-hub.ts: each message verified, a message repeated is no
 // replay (history repeats by design), a message of another conversation is NOT_IN_CONVERSATION, a forged
 // one BAD_SIGNATURE; and an answer of another kind is the hub's failure.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { conversationOf } from "../../../protocol/chat/envelope.ts";
 import { type EnvelopeDraft, signEnvelope } from "../../../protocol/chat/sign.ts";
-import type { ChatConnection } from "../../../wallet/chat/connectChat.ts";
 import { ChatUnavailableError } from "../../../wallet/chat/errors.ts";
 import { readChatHistory } from "../../../wallet/chat/readChatHistory.ts";
 import { alice, bob, carol, DOMAIN } from "../../protocol/chat/helpers.ts";
-import { CHAIN_ID } from "../../protocol/links/helpers.ts";
-import { type Frame, fakeHub } from "./fake-hub.ts";
-
-let chat: ChatConnection | undefined;
-let hub: Awaited<ReturnType<typeof fakeHub>> | undefined;
-afterEach(async () => {
-  await chat?.close();
-  await hub?.close();
-});
+import { chatAnswering } from "./fake-hub.ts";
 
 const toAlice = (text: string): EnvelopeDraft => ({
   to: { type: "direct", address: alice.address },
   body: { type: "text", text },
 });
 
-async function signedIn(answer: (frame: Frame) => Frame) {
-  hub = await fakeHub({
-    chainId: CHAIN_ID,
-    handle: (frame, { reply }) => {
-      if (frame.op !== "history") return false;
-      reply(answer(frame));
-      return true;
-    },
-  });
-  chat = await hub.connect(alice);
-  return { hub, chat };
-}
-
 describe("readChatHistory", () => {
   it("verifies each message of the page; a repeat is no replay, another conversation's message is refused", async () => {
     const hello = await signEnvelope(bob, toAlice("hello"), DOMAIN);
     const fromCarol = await signEnvelope(carol, toAlice("not in bob's chat"), DOMAIN);
     const forged = { ...(await signEnvelope(carol, toAlice("FORGED"), DOMAIN)), from: bob.address };
-    const { hub, chat } = await signedIn((frame) => ({
+    const { hub, chat } = await chatAnswering(alice, "history", (frame) => ({
       type: "history",
       conversation: conversationOf(alice.address, frame.conversation),
       messages: [
@@ -69,7 +47,7 @@ describe("readChatHistory", () => {
   });
 
   it("an answer of another kind is the hub's failure", async () => {
-    const { chat } = await signedIn(() => ({ type: "groups", groups: [] }));
+    const { chat } = await chatAnswering(alice, "history", () => ({ type: "groups", groups: [] }));
     const failed = await readChatHistory(chat, { type: "direct", address: bob.address }).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(ChatUnavailableError);
     expect((failed as ChatUnavailableError).shortMessage).toBe(

@@ -1,36 +1,14 @@
 // registerUsername against the fake hub of fake-hub.ts: the name asked for, the hub's answer parsed, its
 // refusal kept with its code, and an answer of another kind taken as the hub's failure.
-import { afterEach, describe, expect, it } from "vitest";
-import type { ChatConnection } from "../../../wallet/chat/connectChat.ts";
+import { describe, expect, it } from "vitest";
 import { ChatRefusedError, ChatUnavailableError } from "../../../wallet/chat/errors.ts";
 import { registerUsername } from "../../../wallet/chat/registerUsername.ts";
 import { alice } from "../../protocol/chat/helpers.ts";
-import { CHAIN_ID } from "../../protocol/links/helpers.ts";
-import { type Frame, fakeHub } from "./fake-hub.ts";
-
-let chat: ChatConnection | undefined;
-let hub: Awaited<ReturnType<typeof fakeHub>> | undefined;
-afterEach(async () => {
-  await chat?.close();
-  await hub?.close();
-});
-
-async function signedIn(answer: (frame: Frame) => Frame) {
-  hub = await fakeHub({
-    chainId: CHAIN_ID,
-    handle: (frame, { reply }) => {
-      if (frame.op !== "register") return false;
-      reply(answer(frame));
-      return true;
-    },
-  });
-  chat = await hub.connect(alice);
-  return { hub, chat };
-}
+import { chatAnswering } from "./fake-hub.ts";
 
 describe("registerUsername", () => {
   it("asks for the name and returns what the hub registered", async () => {
-    const { hub, chat } = await signedIn((frame) => ({
+    const { hub, chat } = await chatAnswering(alice, "register", (frame) => ({
       type: "user",
       username: frame.username,
       address: alice.address,
@@ -42,14 +20,18 @@ describe("registerUsername", () => {
   });
 
   it("a name taken is the hub's refusal, with its code", async () => {
-    const { chat } = await signedIn(() => ({ type: "error", code: "USERNAME_TAKEN", message: "taken" }));
+    const { chat } = await chatAnswering(alice, "register", () => ({
+      type: "error",
+      code: "USERNAME_TAKEN",
+      message: "taken",
+    }));
     const refused = await registerUsername(chat, "bob").catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ChatRefusedError);
     expect(refused).toMatchObject({ code: "CHAT_USERNAME_TAKEN", hubCode: "USERNAME_TAKEN", kind: "user" });
   });
 
   it("an answer of another kind is the hub's failure", async () => {
-    const { chat } = await signedIn(() => ({ type: "groups", groups: [] }));
+    const { chat } = await chatAnswering(alice, "register", () => ({ type: "groups", groups: [] }));
     const failed = await registerUsername(chat, "alice").catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(ChatUnavailableError);
     expect((failed as ChatUnavailableError).shortMessage).toBe(

@@ -2,46 +2,37 @@
 // WebSocket: the entries after the client's cursor, each once, in seq order, then `synced`; a push past a
 // gap makes it read the inbox again; a hub whose inbox ends below the cursor is followed from its end; a
 // paused inbox takes no more pushes.
-import { afterEach, describe, expect, it } from "vitest";
-import { type HubSocket, openHubSocket } from "../../../wallet/chat/hubSocket.ts";
+import { describe, expect, it } from "vitest";
+import { openHubSocket } from "../../../wallet/chat/hubSocket.ts";
 import { nodeWebSocket } from "../../../wallet/chat/nodeWebSocket.ts";
 import { signInToHub } from "../../../wallet/chat/signInToHub.ts";
 import { createInboxSync, type InboxSync } from "../../../wallet/chat/syncInbox.ts";
 import { alice } from "../../protocol/chat/helpers.ts";
 import { CHAIN_ID } from "../../protocol/links/helpers.ts";
-import { type Frame, fakeHub } from "./fake-hub.ts";
+import { closeAfterTest, type Frame, fakeHub } from "./fake-hub.ts";
 
 /** Inbox entries as the hub would store them; the sync does not look inside. */
 const entries = (count: number): Frame[] =>
   Array.from({ length: count }, (_, i) => ({ type: "status", seq: i + 1, status: { n: i + 1 } }));
-
-let hubs: Awaited<ReturnType<typeof fakeHub>>[] = [];
-let sockets: HubSocket[] = [];
-afterEach(async () => {
-  await Promise.all(sockets.map((socket) => socket.close()));
-  await Promise.all(hubs.map((hub) => hub.close()));
-  hubs = [];
-  sockets = [];
-});
 
 /**
  * A hub with `count` entries; its `poke` op stores the entries named by `missing` without sending them,
  * then appends one more (sent at once): a push past a gap.
  */
 async function hubWith(count: number, missing = 0) {
-  const hub = await fakeHub({
-    chainId: CHAIN_ID,
-    inbox: async () => entries(count),
-    handle: (frame, { reply, append, store }) => {
-      if (frame.op !== "poke") return false;
-      for (let i = 0; i < missing; i++) store({ type: "status", status: { stored: i } });
-      append({ type: "status", status: { pushed: true } });
-      reply({ type: "poked" });
-      return true;
-    },
-  });
-  hubs.push(hub);
-  return hub;
+  return closeAfterTest(
+    await fakeHub({
+      chainId: CHAIN_ID,
+      inbox: async () => entries(count),
+      handle: (frame, { reply, append, store }) => {
+        if (frame.op !== "poke") return false;
+        for (let i = 0; i < missing; i++) store({ type: "status", status: { stored: i } });
+        append({ type: "status", status: { pushed: true } });
+        reply({ type: "poked" });
+        return true;
+      },
+    }),
+  );
 }
 
 /** Signs alice in to `hub` and reads her inbox after `start`, recording what is handled and synced. */
@@ -54,7 +45,7 @@ async function reader(hub: Awaited<ReturnType<typeof hubWith>>, start: number) {
     onFrame: (frame) => inbox?.accept(frame),
     onClose: () => {},
   });
-  sockets.push(socket);
+  closeAfterTest(socket);
   await signInToHub(socket, { url: hub.url, chainId: CHAIN_ID, account: alice });
   const handled: number[] = [];
   const synced: number[] = [];
