@@ -34,7 +34,15 @@ import { createGramClient, type GramClient } from "../wallet/actions/client.ts";
 import { readTokenInfo } from "../wallet/actions/readTokenInfo.ts";
 import { refundPayment } from "../wallet/actions/refundPayment.ts";
 import { parseAddress } from "../wallet/address.ts";
-import { type ChatConnection, type ChatEvent, chatStateFile, chatUrlOf, connectChat } from "../wallet/chat/index.ts";
+import {
+  type ChatConnection,
+  type ChatEvent,
+  chatStateFile,
+  chatUrlOf,
+  connectChat,
+  fileChatStateStore,
+  nodeWebSocket,
+} from "../wallet/chat/index.ts";
 import { sendInvoice } from "../wallet/chat/sendInvoice.ts";
 import { sendText } from "../wallet/chat/sendText.ts";
 import { resolveRecipient } from "../wallet/contacts/resolveRecipient.ts";
@@ -361,7 +369,8 @@ async function main() {
     chainId,
     escrow: contracts.escrow,
     // The same state as `gram chat` for this account and hub: one cursor, one list of seen messages.
-    stateFile: chatStateFile(home, { chainId, address: account.address, url: chatUrl }),
+    state: fileChatStateStore(chatStateFile(home, { chainId, address: account.address, url: chatUrl })),
+    webSocket: nodeWebSocket,
     reconnect: true,
   });
   // Started right after connecting, before any answer of the inbox's sync can arrive: nothing is missed.

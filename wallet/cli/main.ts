@@ -4,7 +4,7 @@
 // `gram --help` start in tens of milliseconds.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { registerChat } from "./commands/chat-commands.ts";
+import { registerChat } from "./commands/chat/commands.ts";
 import type { Cli } from "./options.ts";
 import type { CommandResult } from "./output.ts";
 import { exit, printError, runCommand } from "./run.ts";

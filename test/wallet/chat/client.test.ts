@@ -15,6 +15,7 @@ import {
   chatStateFile,
   connectChat,
   createPaymentTracker,
+  fileChatStateStore,
   InvalidChatMessageError,
   memoryChatStateStore,
   type PaymentTracker,
@@ -78,7 +79,7 @@ describe("the inbox, across reconnects", () => {
     const alice = await connectChat({ ...params(aliceKey), sync: false });
     const file = chatStateFile(temp, { chainId: chain.chainId, address: bob, url: alice.url });
     const first = collector();
-    let bobChat = await connectChat({ ...params(bobKey), stateFile: file, onEvent: first.onEvent });
+    let bobChat = await connectChat({ ...params(bobKey), state: fileChatStateStore(file), onEvent: first.onEvent });
     await bobChat.synced;
     for (const i of [1, 2, 3]) await sendText(alice, { type: "direct", address: bob }, `before ${i}`);
     await until(() => first.texts().length === 3, "three live messages");
@@ -90,7 +91,7 @@ describe("the inbox, across reconnects", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
     const second = collector();
-    bobChat = await connectChat({ ...params(bobKey), stateFile: file, onEvent: second.onEvent });
+    bobChat = await connectChat({ ...params(bobKey), state: fileChatStateStore(file), onEvent: second.onEvent });
     await bobChat.synced;
     expect(second.texts()).toEqual(["while away 1", "while away 2", "while away 3", "while away 4"]);
     expect(second.seqs()).toEqual([4, 5, 6, 7]);
@@ -98,7 +99,7 @@ describe("the inbox, across reconnects", () => {
     await bobChat.close();
 
     const third = collector();
-    bobChat = await connectChat({ ...params(bobKey), stateFile: file, onEvent: third.onEvent });
+    bobChat = await connectChat({ ...params(bobKey), state: fileChatStateStore(file), onEvent: third.onEvent });
     await bobChat.synced;
     expect(third.texts()).toEqual([]);
     await bobChat.close();

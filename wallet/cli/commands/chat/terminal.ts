@@ -3,6 +3,9 @@
 // with what is being typed.
 import { clearLine, createInterface, cursorTo } from "node:readline";
 
+/** The interactive chat's terminal (`createTerminal`). */
+export type Terminal = ReturnType<typeof createTerminal>;
+
 /** Lines in, one at a time; lines out above the prompt on a terminal. */
 export function createTerminal() {
   const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;

@@ -2,16 +2,16 @@
 // people. Everything shown about money is decoded from what was signed and, for payments, from what the
 // chain says (the verification), never from the sender's words.
 import type { Address, Hex } from "viem";
-import { formatAmount } from "../../../protocol/amounts.ts";
-import type { StatusUpdate } from "../../../protocol/chat/frames.ts";
-import type { GramClient } from "../../actions/client.ts";
-import { readTokenInfo } from "../../actions/readTokenInfo.ts";
-import { cardOf } from "../../chat/cards.ts";
-import type { NameBook } from "../../chat/names.ts";
-import type { PaymentUpdate } from "../../chat/trackPayments.ts";
-import type { ChatMessage, RejectedMessage } from "../../chat/verifyIncoming.ts";
-import type { PaymentVerification } from "../../chat/verifyPayment.ts";
-import { time } from "../render.ts";
+import { formatAmount } from "../../../../protocol/amounts.ts";
+import type { StatusUpdate } from "../../../../protocol/chat/frames.ts";
+import type { GramClient } from "../../../actions/client.ts";
+import { readTokenInfo } from "../../../actions/readTokenInfo.ts";
+import { cardOf } from "../../../chat/cards.ts";
+import type { NameBook } from "../../../chat/names.ts";
+import type { PaymentUpdate } from "../../../chat/trackPayments.ts";
+import type { ChatMessage, RejectedMessage } from "../../../chat/verifyIncoming.ts";
+import type { PaymentVerification } from "../../../chat/verifyPayment.ts";
+import { time } from "../../render.ts";
 
 export interface MessageView {
   seq: number | null;

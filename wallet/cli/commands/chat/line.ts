@@ -1,6 +1,7 @@
-// The interactive chat's input line: `/command args…`, with "double" or 'single' quotes around an
-// argument that holds spaces, and `--name value` or `--flag` options anywhere after the command.
-import { CliError } from "../errors.ts";
+// What a user types as words: the interactive chat's input line (`/command args…`, with "double" or
+// 'single' quotes around an argument that holds spaces, and `--name value` or `--flag` options anywhere
+// after the command), and a command's trailing words as one text.
+import { CliError } from "../../errors.ts";
 
 export interface ParsedLine {
   command: string;
@@ -61,4 +62,9 @@ export function tokenize(text: string): string[] {
   if (quote !== undefined) throw new CliError("USAGE", `a ${quote} quote is not closed`);
   if (started) tokens.push(current);
   return tokens;
+}
+
+/** A command's trailing words (`chat send @bob hello there`) as one text; undefined when there are none. */
+export function words(parts: string[] | undefined): string | undefined {
+  return parts === undefined || parts.length === 0 ? undefined : parts.join(" ");
 }

@@ -1,15 +1,17 @@
 // `gram chat` and its subcommands, registered on the program. Only commander is loaded here; each
-// command imports its code (viem, ws) when it runs.
+// command imports its code (viem, ws) when it runs: one module per command or group of commands, none
+// importing another (what they share is in session.ts, money.ts and view.ts).
 import type { Command } from "commander";
-import type { Cli } from "../options.ts";
-import type { CommandResult } from "../output.ts";
+import type { Cli } from "../../options.ts";
+import type { CommandResult } from "../../output.ts";
 
 /** main.ts's wrapper: runs a command body with the CLI context, prints its result, sets the exit code. */
 export type On = <A extends unknown[]>(
   body: (cli: Cli, ...args: A) => Promise<CommandResult>,
 ) => (...raw: unknown[]) => Promise<void>;
 
-const chat = () => import("./chat.ts");
+const hub = () => import("./hub-commands.ts");
+const money = () => import("./money-commands.ts");
 
 export function registerChat(program: Command, on: On) {
   const group = program
@@ -17,20 +19,18 @@ export function registerChat(program: Command, on: On) {
     .description("chat and pay in chat: interactive without a subcommand; send/read/pay/… for scripts")
     .option("--to <peer>", "open this chat first: @name, address or group id")
     .option("--chat <url>", "the chat hub, if not the node's /v1/chat (GRAM_CHAT)")
-    .action(
-      on(async (cli, options: { to?: string }) => (await import("./chat-interactive.ts")).interactive(cli, options)),
-    );
+    .action(on(async (cli, options: { to?: string }) => (await import("./interactive.ts")).interactive(cli, options)));
   group
     .command("register")
     .description("take a username on the hub: others reach you as @name")
     .argument("<username>", "3–32 of a–z, 0–9 and _, starting with a letter")
-    .action(on(async (cli, username: string) => (await chat()).register(cli, username)));
+    .action(on(async (cli, username: string) => (await hub()).register(cli, username)));
   group
     .command("send")
     .description("send a text message")
     .argument("<to>", "@name, address or group id")
     .argument("<text...>")
-    .action(on(async (cli, to: string, text: string[]) => (await chat()).send(cli, to, text)));
+    .action(on(async (cli, to: string, text: string[]) => (await hub()).send(cli, to, text)));
   group
     .command("pay")
     .description("pay someone and say so in your chat (direct transfer; --gasless through the node's relayer)")
@@ -41,7 +41,7 @@ export function registerChat(program: Command, on: On) {
     .option("--i-know", "pay despite a blocking warning")
     .action(
       on(async (cli, to: string, amount: string, memo: string[], options: { gasless?: boolean; iKnow?: boolean }) =>
-        (await chat()).pay(cli, to, amount, memo, options),
+        (await money()).pay(cli, to, amount, memo, options),
       ),
     );
   group
@@ -53,7 +53,7 @@ export function registerChat(program: Command, on: On) {
     .option("--expires <duration>", "e.g. 30m, 2h, 7d (default 7d)")
     .action(
       on(async (cli, to: string, amount: string, memo: string[], options: { expires?: string }) =>
-        (await chat()).request(cli, to, amount, memo, options),
+        (await money()).request(cli, to, amount, memo, options),
       ),
     );
   group
@@ -74,7 +74,7 @@ export function registerChat(program: Command, on: On) {
           amount: string,
           title: string,
           options: { tipMax?: string; cashback?: string; memo?: string; expires?: string },
-        ) => (await chat()).invoice(cli, to, amount, title, options),
+        ) => (await money()).invoice(cli, to, amount, title, options),
       ),
     );
   group
@@ -86,7 +86,7 @@ export function registerChat(program: Command, on: On) {
     .option("--i-know", "pay despite a blocking warning")
     .action(
       on(async (cli, id: string, options: { tip?: string; gasless?: boolean; iKnow?: boolean }) =>
-        (await chat()).payCardCommand(cli, id, options),
+        (await money()).payCardCommand(cli, id, options),
       ),
     );
   group
@@ -96,7 +96,7 @@ export function registerChat(program: Command, on: On) {
     .option("--wait-ms <n>", "wait up to n ms for a message if none is waiting")
     .action(
       on(async (cli, peer: string | undefined, options: { waitMs?: string }) =>
-        (await import("./chat-read.ts")).read(cli, peer, options),
+        (await import("./read.ts")).read(cli, peer, options),
       ),
     );
   group
@@ -106,5 +106,5 @@ export function registerChat(program: Command, on: On) {
     .description("create a group with these members (and you)")
     .argument("<name>")
     .argument("<members...>", "@name or address")
-    .action(on(async (cli, name: string, members: string[]) => (await chat()).groupCreate(cli, name, members)));
+    .action(on(async (cli, name: string, members: string[]) => (await hub()).groupCreate(cli, name, members)));
 }

@@ -2,15 +2,19 @@
 // caught before the password is asked for), then the unlock and the sign-in to the hub. The hub is the
 // node's (`--node` / GRAM_NODE), or `--chat` / GRAM_CHAT when it runs elsewhere.
 import type { Address } from "viem";
-import { type ChatConnection, type ChatListener, chatStateFile, chatUrlOf, connectChat } from "../../chat/index.ts";
-import { createNameBook, type NameBook } from "../../chat/names.ts";
-import { createPaymentTracker, type PaymentTracker } from "../../chat/trackPayments.ts";
-import { LockTimeoutError } from "../../errors.ts";
-import type { AccountInfo } from "../../keys/listAccounts.ts";
-import { withFileLock } from "../../nonce/fileLock.ts";
-import { type Connection, connect, nodeUrl, requireNode, selectAccount, unlock, useAccount } from "../context.ts";
-import { CliError } from "../errors.ts";
-import type { Cli } from "../options.ts";
+import type { ChatListener } from "../../../chat/chatEvents.ts";
+import { chatUrlOf } from "../../../chat/chatUrl.ts";
+import { type ChatConnection, connectChat } from "../../../chat/connectChat.ts";
+import { chatStateFile, fileChatStateStore } from "../../../chat/fileChatStateStore.ts";
+import { createNameBook, type NameBook } from "../../../chat/names.ts";
+import { nodeWebSocket } from "../../../chat/nodeWebSocket.ts";
+import { createPaymentTracker, type PaymentTracker } from "../../../chat/trackPayments.ts";
+import { LockTimeoutError } from "../../../errors.ts";
+import type { AccountInfo } from "../../../keys/listAccounts.ts";
+import { withFileLock } from "../../../nonce/fileLock.ts";
+import { type Connection, connect, nodeUrl, requireNode, selectAccount, unlock, useAccount } from "../../context.ts";
+import { CliError } from "../../errors.ts";
+import type { Cli } from "../../options.ts";
 
 /** The `chat` command's own options, seen by each subcommand through optsWithGlobals. */
 export interface ChatOptions {
@@ -65,17 +69,42 @@ export interface SignInOptions {
 }
 
 /**
- * Runs `body` holding this account's chat state for this hub: reads that move the cursor, the
- * interactive mode and card payments take turns, so that nothing is shown twice or paid twice.
+ * Takes this account's chat lock for this hub until the returned function is called: reads that move the
+ * cursor, the interactive mode and card payments take turns, so that nothing is shown twice or paid twice.
  */
-export async function withChatLock<T>(prepared: PreparedChat, body: () => Promise<T>): Promise<T> {
-  try {
-    return await withFileLock({ file: `${prepared.stateFile}.lock`, timeoutMs: 10_000 }, body);
-  } catch (error) {
+export async function holdChatLock(prepared: PreparedChat): Promise<() => Promise<void>> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let taken = () => {};
+  const held = new Promise<void>((resolve) => {
+    taken = resolve;
+  });
+  const holding = withFileLock({ file: `${prepared.stateFile}.lock`, timeoutMs: 10_000 }, async () => {
+    taken();
+    await released;
+  }).catch((error: unknown) => {
     if (!(error instanceof LockTimeoutError)) throw error;
     throw new CliError("CHAT_BUSY", "another `gram chat` (an interactive session?) is using this account's chat", {
       hint: `close it and try again; if none is running, remove ${prepared.stateFile}.lock`,
     });
+  });
+  // Taken, or the reason it could not be.
+  await Promise.race([held, holding]);
+  return async () => {
+    release();
+    await holding;
+  };
+}
+
+/** Runs `body` holding the chat lock (see `holdChatLock`). */
+export async function withChatLock<T>(prepared: PreparedChat, body: () => Promise<T>): Promise<T> {
+  const release = await holdChatLock(prepared);
+  try {
+    return await body();
+  } finally {
+    await release();
   }
 }
 
@@ -90,7 +119,8 @@ export async function signInChat(cli: Cli, prepared: PreparedChat, options: Sign
     account,
     chainId: client.chainId,
     escrow: client.contracts.escrow,
-    stateFile: prepared.stateFile,
+    state: fileChatStateStore(prepared.stateFile),
+    webSocket: nodeWebSocket,
     sync: options.sync ?? false,
     autoSave: options.autoSave ?? false,
     reconnect: options.reconnect ?? false,
@@ -99,4 +129,13 @@ export async function signInChat(cli: Cli, prepared: PreparedChat, options: Sign
   const names = await createNameBook(chat, cli.home);
   const payments = createPaymentTracker({ client, state: chat.state, fromBlock: BigInt(deployment.deployBlock) });
   return { ...prepared, chat, names, payments, me: account.address, close: () => chat.close() };
+}
+
+/** Runs `body` in `session`, then closes it. */
+export async function withSession<T>(session: ChatSession, body: (session: ChatSession) => Promise<T>): Promise<T> {
+  try {
+    return await body(session);
+  } finally {
+    await session.close();
+  }
 }
