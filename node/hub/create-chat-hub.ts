@@ -13,6 +13,7 @@ import {
   type ClientOp,
   parseClientFrameValue,
 } from "../../protocol/chat/frames.ts";
+import { ROUTES } from "../../protocol/routes.ts";
 import type { IndexerEvents } from "../api/indexer-events.ts";
 import { GramNodeError } from "../errors.ts";
 import { type Log, silentLog } from "../indexer/context.ts";
@@ -34,7 +35,7 @@ import { createVerifier } from "./verifier.ts";
 import { createWriter, type HubDb } from "./writer.ts";
 
 /** The route the hub serves. */
-export const CHAT_PATH = "/v1/chat";
+export const CHAT_PATH = ROUTES.chat;
 
 export type CreateChatHubParameters = {
   chainId: number;

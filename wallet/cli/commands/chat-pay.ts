@@ -11,7 +11,7 @@ import { payCard } from "../../chat/payCard.ts";
 import type { ResolvedPeer } from "../../chat/resolvePeer.ts";
 import { sendChatTransfer } from "../../chat/sendChatTransfer.ts";
 import type { SafetyWarning } from "../../summary/checkPaymentSafety.ts";
-import { requireNode } from "../context.ts";
+import { requireNode } from "../config.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
 import type { ChatSession } from "./chat-session.ts";
