@@ -1,6 +1,6 @@
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import { API_ERROR_STATUS as STATUS, type ApiErrorCode } from "../../protocol/api.ts";
+import { type ApiErrorCode, API_ERROR_STATUS as STATUS } from "../../protocol/api.ts";
 import { GramNodeError } from "../errors.ts";
 
 /** An answer the API gives on purpose: `{ error: { code, message } }` with the code's HTTP status. */
