@@ -47,5 +47,7 @@ export {
   type RelayTransferRequest,
   type RelayTransferRequestJson,
   relayPayRequestSchema,
+  relayResponseSchema,
   relayTransferRequestSchema,
 } from "./relay.ts";
+export { ROUTES, type Route, type RouteParams, routePath } from "./routes.ts";

@@ -270,11 +270,60 @@ export class AuthorizationUsedError extends WalletError {
   readonly code = "AUTHORIZATION_USED";
 }
 
-/** The node could not be reached or answered something that is not the relayer's JSON. */
+/** What the node said when it refused a request: the HTTP status and its `{ error: { code, message } }`. */
+export interface NodeAnswerParameters {
+  status?: number | undefined;
+  /** The node's own code (`UNAVAILABLE`, `RELAYER_UNAVAILABLE`, …), when it answered with one. */
+  nodeCode?: string | undefined;
+  /** The node's own message, when it answered with one. */
+  nodeMessage?: string | undefined;
+}
+
+/**
+ * The node could not be reached, did not answer in time, failed (HTTP 5xx), or answered something that is
+ * not what its API says. A failure: try again later, or check `--node`.
+ */
 export class NodeUnavailableError extends WalletError {
   override name = "NodeUnavailableError";
   readonly code = "NODE_UNAVAILABLE";
   override readonly kind = "failure";
+  /** The HTTP status, when the node answered. */
+  readonly status: number | undefined;
+  readonly nodeCode: string | undefined;
+  readonly nodeMessage: string | undefined;
+
+  constructor(shortMessage: string, parameters: WalletErrorParameters & NodeAnswerParameters = {}) {
+    super(shortMessage, parameters);
+    this.status = parameters.status;
+    this.nodeCode = parameters.nodeCode;
+    this.nodeMessage = parameters.nodeMessage;
+  }
+}
+
+/**
+ * The node refused a request (HTTP 4xx): `code` is `NODE_` and the node's code (`NODE_BAD_REQUEST`,
+ * `NODE_NOT_FOUND`, `NODE_RATE_LIMITED`). A rate limit is a failure (try again later); the rest are the
+ * request's fault.
+ */
+export class NodeRequestError extends WalletError {
+  override name = "NodeRequestError";
+  readonly code: string;
+  override readonly kind;
+  readonly status: number;
+  readonly nodeCode: string;
+  readonly nodeMessage: string;
+
+  constructor(
+    shortMessage: string,
+    parameters: WalletErrorParameters & { status: number; nodeCode: string; nodeMessage: string },
+  ) {
+    super(shortMessage, parameters);
+    this.status = parameters.status;
+    this.nodeCode = parameters.nodeCode;
+    this.nodeMessage = parameters.nodeMessage;
+    this.code = `NODE_${parameters.nodeCode}`;
+    this.kind = parameters.status === 429 ? ("failure" as const) : ("user" as const);
+  }
 }
 
 export class InvoiceNotFoundError extends WalletError {

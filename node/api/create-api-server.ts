@@ -9,6 +9,7 @@ import Fastify, {
 import type { Registry } from "prom-client";
 import type { Address } from "viem";
 import { STREAM_LIMITS } from "../../protocol/api.ts";
+import { ROUTES } from "../../protocol/routes.ts";
 import type { IndexerStatus } from "../indexer/create-indexer.ts";
 import type { IndexerEvents } from "../internal/indexer-events.ts";
 import { type Log, silentLog } from "../internal/logger.ts";
@@ -169,7 +170,7 @@ export async function createApiServer(params: CreateApiServerParameters): Promis
     registerCheckedGate(scope, indexer);
     accountRoutes(scope, ctx);
     invoiceRoutes(scope, ctx);
-    scope.get("/v1/stream", { websocket: true }, (socket) => hub.connect(socket));
+    scope.get(ROUTES.stream, { websocket: true }, (socket) => hub.connect(socket));
   });
   for (const plugin of params.plugins ?? []) await app.register(plugin);
   return app;

@@ -1,20 +1,8 @@
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { ApiErrorCode } from "../../protocol/api.ts";
+import { type ApiErrorCode, API_ERROR_STATUS as STATUS } from "../../protocol/api.ts";
 import { statusKind } from "../../protocol/errors.ts";
 import { GramNodeError } from "../errors.ts";
-
-const STATUS: Record<ApiErrorCode, number> = {
-  BAD_REQUEST: 400,
-  NOT_FOUND: 404,
-  REQUEST_TIMEOUT: 408,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  RATE_LIMITED: 429,
-  HEADERS_TOO_LARGE: 431,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-};
 
 /** An answer the API gives on purpose: `{ error: { code, message } }` with the code's HTTP status. */
 export class ApiError extends GramNodeError {

@@ -14,6 +14,7 @@ import {
   parseClientFrameValue,
 } from "../../protocol/chat/frames.ts";
 import { quote } from "../../protocol/errors.ts";
+import { ROUTES } from "../../protocol/routes.ts";
 import { GramNodeError } from "../errors.ts";
 import type { IndexerEvents } from "../internal/indexer-events.ts";
 import { type Log, silentLog } from "../internal/logger.ts";
@@ -36,7 +37,7 @@ import { createVerifier } from "./verifier.ts";
 import { createWriter, type HubDb } from "./writer.ts";
 
 /** The route the hub serves. */
-export const CHAT_PATH = "/v1/chat";
+export const CHAT_PATH = ROUTES.chat;
 
 export type CreateChatHubParameters = {
   chainId: number;

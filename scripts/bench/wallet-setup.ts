@@ -9,6 +9,9 @@ import { artifacts, network } from "hardhat";
 import { type Address, createPublicClient, getAddress, type Hash, type Hex, http, parseEther, parseUnits } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { gramTokenAbi } from "../../protocol/abis.ts";
+import { createNodeClient } from "../../wallet/node/createNodeClient.ts";
+import { getStatus } from "../../wallet/node/getStatus.ts";
+import { http as nodeHttp } from "../../wallet/node/http.ts";
 import { deployContracts } from "../lib/deploy-contracts.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -193,12 +196,11 @@ export async function startGramNode(
 /** Waits until the node's /v1/status shows the chain's head block (number and hash). */
 export async function waitSynced(chain: WalletBenchChain, nodeUrl: string, timeoutMs = 30_000) {
   const deadline = performance.now() + timeoutMs;
+  const node = createNodeClient({ transport: nodeHttp(nodeUrl) });
   for (;;) {
     const head = await chain.rpc<{ number: Hex; hash: Hex }>("eth_getBlockByNumber", ["latest", false]);
-    const status = await fetch(`${nodeUrl}/v1/status`)
-      .then(async (res) => (res.ok ? ((await res.json()) as { indexedBlock?: number; indexedHash?: string }) : {}))
-      .catch(() => ({}) as { indexedBlock?: number; indexedHash?: string });
-    if (status.indexedBlock === Number(head.number) && status.indexedHash === head.hash) return;
+    const status = await getStatus(node).catch(() => undefined);
+    if (status?.indexedBlock === Number(head.number) && status.indexedHash === head.hash) return;
     if (performance.now() > deadline) {
       throw new Error(`the node did not index block ${Number(head.number)} within ${timeoutMs} ms`);
     }

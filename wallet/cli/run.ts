@@ -4,7 +4,8 @@
 import type { Command } from "commander";
 import { gramHome } from "../home.ts";
 import { report } from "./errors.ts";
-import type { Cli, GlobalOptions } from "./options.ts";
+import type { GlobalOptions } from "./flags.ts";
+import type { Cli } from "./options.ts";
 import { type CommandResult, createOutput, toJson } from "./output.ts";
 
 export async function runCommand(command: Command, body: (cli: Cli) => Promise<CommandResult>): Promise<void> {

@@ -20,7 +20,7 @@ import { InvalidAmountError } from "../../../errors.ts";
 import { createInvoice } from "../../../invoices/createInvoice.ts";
 import type { SafetyWarning } from "../../../summary/checkPaymentSafety.ts";
 import type { TransactionSummary } from "../../../summary/types.ts";
-import { requireNode } from "../../context.ts";
+import { requireNode } from "../../config.ts";
 import type { Cli } from "../../options.ts";
 import { type CommandResult, result } from "../../output.ts";
 import { time } from "../../render.ts";

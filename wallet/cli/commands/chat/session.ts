@@ -12,7 +12,8 @@ import { createPaymentTracker, type PaymentTracker } from "../../../chat/trackPa
 import { LockTimeoutError } from "../../../errors.ts";
 import type { AccountInfo } from "../../../keys/listAccounts.ts";
 import { withFileLock } from "../../../nonce/fileLock.ts";
-import { type Connection, connect, nodeUrl, requireNode, selectAccount, unlock, useAccount } from "../../context.ts";
+import { nodeUrl, requireNode } from "../../config.ts";
+import { type Connection, connect, selectAccount, unlock, useAccount } from "../../context.ts";
 import { CliError } from "../../errors.ts";
 import type { Cli } from "../../options.ts";
 
