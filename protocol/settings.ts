@@ -4,6 +4,8 @@
 // empty variable counts as unset), then the default. A value that does not fit is a `SettingError`
 // naming where it came from: "--rpc: got 'foo', expected an http(s) or ws(s) URL".
 
+import { BaseError } from "./errors.ts";
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A setting: the flag that gives it, its environment variable, and its value when neither is given. */
@@ -29,8 +31,9 @@ export const URL_KINDS = {
 export type UrlKind = keyof typeof URL_KINDS;
 
 /** A flag or environment value that does not fit. */
-export class SettingError extends Error {
+export class SettingError extends BaseError {
   override name = "SettingError";
+  readonly code = "INVALID_SETTING";
 }
 
 /** "--flag: got 'value', expected …", with the value cut short. */
