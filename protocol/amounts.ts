@@ -4,6 +4,7 @@
  * Strict on purpose: an amount is money, so anything a reader could take two ways ("1,000", "1e3",
  * " 5", "٥") is refused with a message that says what was expected, never guessed at.
  */
+import { BaseError } from "./errors.ts";
 
 /** The most decimals a token may declare here: uint256 holds 77 digits, so 36 leaves 41 whole digits. */
 export const MAX_DECIMALS = 36;
@@ -44,19 +45,16 @@ export type AmountErrorReason =
 
 /**
  * A malformed amount. `shortMessage` says what was wrong and what was expected, `hint` what to type
- * instead; `reason` tells the cases apart without parsing the message.
+ * instead; `reason` tells the cases apart without parsing the message (and is the error's `details`).
  */
-export class AmountError extends Error {
+export class AmountError extends BaseError {
   override name = "AmountError";
+  readonly code = "INVALID_AMOUNT";
   readonly reason: AmountErrorReason;
-  readonly shortMessage: string;
-  readonly hint: string | undefined;
 
   constructor(reason: AmountErrorReason, shortMessage: string, hint?: string) {
-    super(hint ? `${shortMessage}\n\nHint: ${hint}` : shortMessage);
+    super(shortMessage, { details: reason, hint });
     this.reason = reason;
-    this.shortMessage = shortMessage;
-    this.hint = hint;
   }
 }
 

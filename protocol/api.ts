@@ -4,6 +4,7 @@
 // says how deep it is: `confirmations` (1 = in the head block) and `confirmed` (at least the node's
 // configured depth). See docs/API.md for every route with an example.
 import { z } from "zod";
+import { INVOICE_CHANGES, INVOICE_RECORD_STATUSES } from "./invoice-state.ts";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const hash = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -12,16 +13,18 @@ const block = z.number().int().nonnegative();
 const depth = { confirmations: z.number().int().nonnegative(), confirmed: z.boolean() };
 
 /** Errors are `{ error: { code, message } }`; the HTTP status goes with the code. */
-export type ApiErrorCode =
-  | "BAD_REQUEST" // 400
-  | "NOT_FOUND" // 404
-  | "REQUEST_TIMEOUT" // 408
-  | "PAYLOAD_TOO_LARGE" // 413
-  | "UNSUPPORTED_MEDIA_TYPE" // 415
-  | "RATE_LIMITED" // 429
-  | "HEADERS_TOO_LARGE" // 431
-  | "INTERNAL" // 500
-  | "UNAVAILABLE"; // 503
+export const API_ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
@@ -100,7 +103,7 @@ export const historyItemSchema = z.discriminatedUnion("type", [
   }),
   z.object({
     type: z.literal("invoice"),
-    event: z.enum(["paid", "captured", "voided", "reclaimed", "refunded", "disputed", "resolved"]),
+    event: z.enum(INVOICE_CHANGES),
     id: hash,
     token: address,
     amount,
@@ -119,20 +122,10 @@ export const historyResponseSchema = z.object({
 });
 export type HistoryResponse = z.infer<typeof historyResponseSchema>;
 
-export const invoiceStatuses = [
-  "paid",
-  "partially_captured",
-  "disputed",
-  "captured",
-  "refunded",
-  "voided",
-  "reclaimed",
-] as const;
-
 /** `GET /v1/invoices/:id`: a paid invoice's lifecycle. Depth counts from its last change. */
 export const invoiceResponseSchema = z.object({
   id: hash,
-  status: z.enum(invoiceStatuses),
+  status: z.enum(INVOICE_RECORD_STATUSES),
   merchant: address,
   payer: address,
   token: address,
@@ -193,25 +186,31 @@ export type StreamClientMessage = z.infer<typeof streamClientMessageSchema>;
  * An indexed event as the stream sends it: where it happened, then what it says (amounts as decimal
  * strings). Invoice events carry the invoice's merchant and payer when the node knows them.
  */
-export interface StreamEvent {
-  kind: string;
-  block: number;
-  blockHash: string;
-  logIndex: number;
-  tx: string;
-  /** The emitting contract. */
-  contract: string;
-  [field: string]: string | number | boolean | null;
-}
+export const streamEventSchema = z
+  .object({
+    kind: z.string(),
+    block,
+    blockHash: hash,
+    logIndex: z.number().int().nonnegative(),
+    tx: hash,
+    /** The emitting contract. */
+    contract: address,
+  })
+  .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export type StreamEvent = z.infer<typeof streamEventSchema>;
+
+const blockRef = z.object({ number: block, hash });
 
 /** What the node sends on `/v1/stream`. */
-export type StreamServerMessage =
-  | { type: "subscribed"; addresses: string[]; invoices: string[] }
-  | { type: "event"; event: StreamEvent; confirmations: number; confirmed: boolean }
-  | {
-      type: "reverted";
-      event: StreamEvent;
-      /** The reorg that removed it: the store went back from `from` to `to` (the common ancestor). */
-      reorg: { from: { number: number; hash: string }; to: { number: number; hash: string } };
-    }
-  | { type: "error"; error: { code: ApiErrorCode; message: string } };
+export const streamServerMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("subscribed"), addresses: z.array(address), invoices: z.array(hash) }),
+  z.object({ type: z.literal("event"), event: streamEventSchema, ...depth }),
+  z.object({
+    type: z.literal("reverted"),
+    event: streamEventSchema,
+    /** The reorg that removed it: the store went back from `from` to `to` (the common ancestor). */
+    reorg: z.object({ from: blockRef, to: blockRef }),
+  }),
+  z.object({ type: z.literal("error"), error: apiErrorSchema.shape.error }),
+]);
+export type StreamServerMessage = z.infer<typeof streamServerMessageSchema>;

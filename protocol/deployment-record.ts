@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Address } from "viem";
 import { z } from "zod";
 import { addressSchema } from "./checksum.ts";
+import { BaseError } from "./errors.ts";
 
 const contract = z.object({ address: addressSchema, blockNumber: z.number().int().nonnegative() });
 
@@ -29,8 +30,17 @@ export interface Deployment {
   };
 }
 
-export class DeploymentError extends Error {
+/** A deployment record that is missing, unreadable or for another chain: the CLI and the node exit 1. */
+export class DeploymentError extends BaseError {
   override name = "DeploymentError";
+  readonly code = "DEPLOYMENT";
+
+  constructor(shortMessage: string) {
+    // The wallet and the node take the same flag and variable.
+    super(shortMessage, {
+      hint: "pass --deployments <dir> (or GRAM_DEPLOYMENTS_DIR) holding <chainId>.json, or check --rpc",
+    });
+  }
 }
 
 /** Parses and checks a deployment record; addresses come back checksummed (EIP-55). */

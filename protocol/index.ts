@@ -25,7 +25,18 @@ export {
   receiveWithAuthorizationTypes,
   transferWithAuthorizationTypes,
 } from "./eip712.ts";
+export { BaseError, type BaseErrorParameters, type ErrorKind, ProtocolError } from "./errors.ts";
 export { type Invoice, type InvoiceIdParameters, invoiceId } from "./invoice.ts";
+export {
+  INVOICE_CHAIN_STATUSES,
+  INVOICE_CHANGES,
+  INVOICE_RECORD_STATUSES,
+  type InvoiceChainStatus,
+  type InvoiceChange,
+  type InvoiceRecordStatus,
+  STATUS_UPDATE_STATES,
+  type StatusUpdateState,
+} from "./invoice-state.ts";
 export * from "./links/index.ts";
 export {
   invoiceJsonSchema,
@@ -36,5 +47,7 @@ export {
   type RelayTransferRequest,
   type RelayTransferRequestJson,
   relayPayRequestSchema,
+  relayResponseSchema,
   relayTransferRequestSchema,
 } from "./relay.ts";
+export { ROUTES, type Route, type RouteParams, routePath } from "./routes.ts";

@@ -98,13 +98,14 @@ export type RelayPayRequestJson = z.input<typeof relayPayRequestSchema>;
  * gets the revert (`REVERTED`). The client checks `txHash` on the chain: after a fee bump by the
  * relayer's watchdog, a copy's answer names the replacement.
  */
-export interface RelayResponse {
+export const relayResponseSchema = z.object({
   /** The relayer's transaction carrying the authorization. */
-  txHash: Hex;
-  duplicate: boolean;
+  txHash: bytes32,
+  duplicate: z.boolean(),
   /** `transfer`: keccak256 of (from, nonce); `pay`: the invoice id. */
-  id: Hex;
-}
+  id: bytes32,
+});
+export type RelayResponse = z.output<typeof relayResponseSchema>;
 
 /** Errors are `{ error: { code, message } }` with these codes (HTTP 400 unless noted). */
 export type RelayErrorCode =

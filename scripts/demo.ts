@@ -16,6 +16,8 @@
 // balances are checked as changes from those at the start, since the accounts may have been used before.
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { BaseError } from "../protocol/errors.ts";
+import { deploymentsDir, NODE_URL_EXPECTED, nodeUrl, rpcUrl, settingError } from "../protocol/settings.ts";
 import { BalanceMismatchError } from "./lib/demo-check.ts";
 import { playStory } from "./lib/demo-play.ts";
 import { type Endpoints, startEmbeddedStack, tail } from "./lib/demo-stack.ts";
@@ -33,12 +35,14 @@ const USAGE = `usage: npm run demo [-- --node <url> --rpc <url> [--home <dir>] [
   with --node: --rpc, its chain (or GRAM_RPC); --home, its demo wallet (GRAM_HOME, default .demo/gram);
     --deployments, its records (GRAM_DEPLOYMENTS_DIR, default deployments)`;
 
-class UsageError extends Error {
+class UsageError extends BaseError {
   override name = "UsageError";
+  readonly code = "USAGE";
 }
 
-class InterruptedError extends Error {
+class InterruptedError extends BaseError {
   override name = "InterruptedError";
+  readonly code = "INTERRUPTED";
 }
 
 export interface DemoOptions {
@@ -81,8 +85,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): DemoOption
     }
     return { help: false, endpoints: undefined, password: DEMO_PASSWORD };
   }
-  httpUrl("--node", node);
-  const rpc = given("rpc", "GRAM_RPC");
+  // The node from the flag alone (an empty environment): GRAM_NODE never chooses a stack to play on.
+  if (nodeUrl({ given: node, env: {} }) === undefined) throw settingError("--node", node, NODE_URL_EXPECTED);
+  const rpc = rpcUrl({ given: values.rpc as string | undefined, env, kind: "http", fallback: false });
   if (rpc === undefined) {
     throw new UsageError("--rpc: missing; expected the chain's http(s) URL that `npm start` printed (or GRAM_RPC)");
   }
@@ -90,20 +95,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): DemoOption
     help: false,
     endpoints: {
       node,
-      rpc: httpUrl("--rpc", rpc),
+      rpc,
       home: given("home", "GRAM_HOME") ?? ".demo/gram",
-      deployments: given("deployments", "GRAM_DEPLOYMENTS_DIR") ?? "deployments",
+      deployments: deploymentsDir({ given: values.deployments as string | undefined, env }),
     },
     password: env.GRAM_PASSWORD || DEMO_PASSWORD,
   };
-}
-
-function httpUrl(flag: string, value: string): string {
-  const url = URL.parse(value);
-  if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new UsageError(`${flag}: got '${value.slice(0, 80)}', expected an http(s) URL`);
-  }
-  return value;
 }
 
 async function requireFolder(flag: string, path: string) {

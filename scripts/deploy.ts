@@ -2,6 +2,7 @@
 // and records it in deployments/<chainId>.json (GRAM_DEPLOYMENTS_DIR overrides the folder).
 // Env: GRAM_TREASURY, GRAM_ARBITER (default: the deployer), GRAM_WITHDRAW_FEE_BPS (default 50, at most 100).
 import { artifacts, network } from "hardhat";
+import { deploymentsDir } from "../protocol/settings.ts";
 import { DeployConfigError } from "./lib/deploy-config.ts";
 import { DeployError, deployContracts } from "./lib/deploy-contracts.ts";
 
@@ -10,7 +11,7 @@ try {
   const { status, file, deployment } = await deployContracts({
     viem: connection.viem,
     artifacts,
-    dir: process.env.GRAM_DEPLOYMENTS_DIR || "deployments",
+    dir: deploymentsDir({ env: process.env }),
     env: process.env,
     log: (line) => console.log(line),
   });

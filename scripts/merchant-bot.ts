@@ -26,15 +26,23 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { formatAmount, parseAmount } from "../protocol/amounts.ts";
-import { type InvoiceResponse, invoiceResponseSchema } from "../protocol/api.ts";
 import { loadDeployment } from "../protocol/deployments.ts";
 import type { Invoice } from "../protocol/invoice.ts";
+import { deploymentsDir, nodeUrl, rpcUrl } from "../protocol/settings.ts";
 import { capturePayment } from "../wallet/actions/capturePayment.ts";
 import { createGramClient, type GramClient } from "../wallet/actions/client.ts";
 import { readTokenInfo } from "../wallet/actions/readTokenInfo.ts";
 import { refundPayment } from "../wallet/actions/refundPayment.ts";
 import { parseAddress } from "../wallet/address.ts";
-import { type ChatConnection, type ChatEvent, chatStateFile, chatUrlOf, connectChat } from "../wallet/chat/index.ts";
+import {
+  type ChatConnection,
+  type ChatEvent,
+  chatStateFile,
+  chatUrlOf,
+  connectChat,
+  fileChatStateStore,
+  nodeWebSocket,
+} from "../wallet/chat/index.ts";
 import { sendInvoice } from "../wallet/chat/sendInvoice.ts";
 import { sendText } from "../wallet/chat/sendText.ts";
 import { resolveRecipient } from "../wallet/contacts/resolveRecipient.ts";
@@ -44,6 +52,9 @@ import { createInvoice } from "../wallet/invoices/createInvoice.ts";
 import { readInvoice } from "../wallet/invoices/invoiceStore.ts";
 import { listAccounts } from "../wallet/keys/listAccounts.ts";
 import { unlockAccount } from "../wallet/keys/unlockAccount.ts";
+import { createNodeClient, type NodeClient } from "../wallet/node/createNodeClient.ts";
+import { getInvoice } from "../wallet/node/getInvoice.ts";
+import { http as nodeHttp } from "../wallet/node/http.ts";
 
 /** What the shop sells: prices in whole tokens, as the merchant would type them. */
 export interface CatalogueItem {
@@ -63,8 +74,8 @@ const MAX_QUANTITY = 99;
 export interface MerchantBotParameters {
   client: GramClient;
   chat: ChatConnection;
-  /** The node's base URL: payments are checked there before they are captured. */
-  node: string;
+  /** The node: payments are checked there before they are captured. */
+  node: NodeClient;
   shop?: string;
   catalogue?: readonly CatalogueItem[];
   /** Everything the bot does, one line each. */
@@ -84,7 +95,8 @@ interface Order {
  * `stop`. Every step that moves money is checked against the node first (a status is only a hint).
  *
  * @example
- * const bot = startMerchantBot({ client, chat, node: "http://127.0.0.1:8787" });
+ * const node = createNodeClient({ transport: http("http://127.0.0.1:8787") });
+ * const bot = startMerchantBot({ client, chat, node });
  */
 export function startMerchantBot({
   client,
@@ -177,19 +189,11 @@ export function startMerchantBot({
     return recovered;
   }
 
-  /** The node's view of a paid invoice; undefined while it has not indexed the payment. */
-  async function indexed(id: Hex): Promise<InvoiceResponse | undefined> {
-    const url = new URL(`v1/invoices/${id}`, node.endsWith("/") ? node : `${node}/`);
-    const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
-    if (response.status === 404) return undefined;
-    if (!response.ok) throw new Error(`node: GET /v1/invoices/${id} answered ${response.status}`);
-    return invoiceResponseSchema.parse(await response.json());
-  }
-
   async function paid(id: Hex) {
     const order = await orderOf(id);
     if (order === undefined || order.state !== "invoiced") return;
-    const seen = await indexed(id);
+    // The node's view of the payment: undefined while it has not indexed it.
+    const seen = await getInvoice(node, { id });
     const decimals = await units();
     // The status said paid; the node must agree: paid by the buyer, the whole amount held (not captured yet).
     if (
@@ -276,16 +280,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A flag's http(s) URL, checked at start-up: "--node: got 'foo', expected an http(s) URL". */
-function httpUrl(flag: string, value: string | undefined): string {
-  if (value === undefined || value === "") throw new Error(`${flag}: missing; expected an http(s) URL`);
-  const url = URL.parse(value);
-  if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new Error(`${flag}: got '${value.slice(0, 80)}', expected an http(s) URL`);
-  }
-  return value;
-}
-
 /** `--account` as the CLI reads it: a number in `gram accounts`, an address, or a contact's name. */
 async function selectAccount(home: string, wanted: string | undefined): Promise<Address> {
   const { accounts } = await listAccounts({ home });
@@ -323,8 +317,9 @@ async function main() {
   const env = process.env;
   // Everything that can be checked without the network or the password, first.
   const home = gramHome({ home: values.home, env });
-  const node = httpUrl("--node (or GRAM_NODE)", values.node ?? env.GRAM_NODE);
-  const rpc = httpUrl("--rpc (or GRAM_RPC)", values.rpc ?? (env.GRAM_RPC || "http://127.0.0.1:8545"));
+  const node = nodeUrl({ given: values.node, env, label: "--node (or GRAM_NODE)" });
+  if (node === undefined) throw new Error("--node (or GRAM_NODE): missing; expected an http(s) URL of a gram node");
+  const rpc = rpcUrl({ given: values.rpc, env, label: "--rpc (or GRAM_RPC)", kind: "http" }) as string;
   const chatGiven = values.chat ?? (env.GRAM_CHAT || node);
   let chatUrl: string;
   try {
@@ -342,7 +337,7 @@ async function main() {
 
   const publicClient = createPublicClient({ transport: http(rpc) });
   const chainId = await publicClient.getChainId();
-  const deployment = await loadDeployment(chainId, values.deployments ?? (env.GRAM_DEPLOYMENTS_DIR || "deployments"));
+  const deployment = await loadDeployment(chainId, deploymentsDir({ given: values.deployments, env }));
   const account = privateKeyToAccount((await unlockAccount({ home, address, password })).privateKey);
   const contracts = {
     token: deployment.contracts.GramToken.address,
@@ -361,11 +356,18 @@ async function main() {
     chainId,
     escrow: contracts.escrow,
     // The same state as `gram chat` for this account and hub: one cursor, one list of seen messages.
-    stateFile: chatStateFile(home, { chainId, address: account.address, url: chatUrl }),
+    state: fileChatStateStore(chatStateFile(home, { chainId, address: account.address, url: chatUrl })),
+    webSocket: nodeWebSocket,
     reconnect: true,
   });
   // Started right after connecting, before any answer of the inbox's sync can arrive: nothing is missed.
-  const bot = startMerchantBot({ client, chat, node, shop: values.shop, log: (line) => console.log(line) });
+  const bot = startMerchantBot({
+    client,
+    chat,
+    node: createNodeClient({ transport: nodeHttp(node) }),
+    shop: values.shop,
+    log: (line) => console.log(line),
+  });
   console.log(`${values.shop} is open: ${account.address} on ${chatUrl}. Ctrl-C closes it.`);
 
   let closing = false;

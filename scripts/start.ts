@@ -16,6 +16,11 @@ import { artifacts, network } from "hardhat";
 import { createPublicClient, formatUnits, getAddress, http, parseUnits } from "viem";
 import { watchParent } from "../node/cli/watch-parent.ts";
 import { gramTokenAbi } from "../protocol/abis.ts";
+import { deploymentsDir } from "../protocol/settings.ts";
+import { chatUrlOf } from "../wallet/chat/chatUrl.ts";
+import { createNodeClient } from "../wallet/node/createNodeClient.ts";
+import { getStatus } from "../wallet/node/getStatus.ts";
+import { http as nodeHttp } from "../wallet/node/http.ts";
 import { DEMO_PASSWORD, hardhatKey, prepareDemoWallet } from "./lib/demo-wallet.ts";
 import { deployContracts } from "./lib/deploy-contracts.ts";
 
@@ -23,6 +28,8 @@ const DEMO_ACCOUNTS = ["alice", "bob", "merchant", "arbiter"] as const;
 /** Hardhat's account #5 relays gasless payments (the demo accounts are #1–#4, #0 deploys). */
 const RELAYER_INDEX = 5;
 const DEMO_FUNDS = parseUnits("1000", 9);
+/** Where the deployment records are: the node is handed the absolute path, the environment line too. */
+const deployments = resolve(deploymentsDir({ env: process.env }));
 
 function fail(message: string): never {
   console.error(`gram start: ${message}`);
@@ -140,7 +147,7 @@ const demo = Object.fromEntries(DEMO_ACCOUNTS.map((name, i) => [name, getAddress
 const { deployment, file, status } = await deployContracts({
   viem: connection.viem,
   artifacts,
-  dir: process.env.GRAM_DEPLOYMENTS_DIR || "deployments",
+  dir: deployments,
   env: { GRAM_ARBITER: demo.arbiter, GRAM_TREASURY: deployer.account.address },
 });
 const token = deployment.contracts.GramToken.address;
@@ -196,7 +203,7 @@ await writeFile(relayerKeyFile, `${hardhatKey(RELAYER_INDEX).privateKey}\n`, { m
 const nodeArgs = [
   "--rpc", rpc ?? url.replace(/^http/, "ws"),
   "--data-dir", dataDir,
-  "--deployments", resolve(process.env.GRAM_DEPLOYMENTS_DIR || "deployments"),
+  "--deployments", deployments,
   "--host", listening?.address ?? values.host,
   "--port", String(nodePort),
   "--confirmations", "1",
@@ -243,7 +250,6 @@ node.once("exit", (code) => {
 
 // Inside this folder, paths are shown relative to it; the environment line is absolute, to paste anywhere.
 const shown = (path: string) => (path.startsWith(process.cwd()) ? relative(process.cwd(), path) : path);
-const deployments = resolve(process.env.GRAM_DEPLOYMENTS_DIR || "deployments");
 const nodeUrl = serving.url;
 await indexed(nodeUrl, await publicClient.getBlockNumber());
 
@@ -254,10 +260,9 @@ await indexed(nodeUrl, await publicClient.getBlockNumber());
  */
 async function indexed(url: string, block: bigint) {
   const until = Date.now() + 60_000;
+  const node = createNodeClient({ transport: nodeHttp(url) });
   while (Date.now() < until) {
-    const status = (await fetch(`${url}/v1/status`)
-      .then((response) => response.json())
-      .catch(() => undefined)) as { indexedBlock?: number | null } | undefined;
+    const status = await getStatus(node).catch(() => undefined);
     if (typeof status?.indexedBlock === "number" && BigInt(status.indexedBlock) >= block) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -279,7 +284,7 @@ const lines = [
   "Gram is running: a local chain, the contracts, a node with its chat hub and relayer.",
   "",
   `  chain (RPC)     ${url}  (chain id ${chainId}, ${rpc === undefined ? "embedded, in memory" : "--rpc"})`,
-  `  node (API)      ${nodeUrl}  (chat: ${nodeUrl.replace(/^http/, "ws")}/v1/chat)`,
+  `  node (API)      ${nodeUrl}  (chat: ${chatUrlOf(nodeUrl)})`,
   `  GramToken       ${token}`,
   `  MerchantEscrow  ${deployment.contracts.MerchantEscrow.address}`,
   `  deployment      ${shown(file)}  (${status})`,

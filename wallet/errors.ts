@@ -1,55 +1,19 @@
 import { AmountError } from "../protocol/amounts.ts";
+import { BaseError, type BaseErrorParameters, type ErrorKind, statusKind } from "../protocol/errors.ts";
 /**
- * The wallet's errors: one base class, subclasses with fixed names and stable codes.
+ * The wallet's errors: one family on the base of protocol/errors.ts, subclasses with fixed names and
+ * stable codes. `kind` is `user` (the CLI exits 1) unless a subclass says `failure` (exit 2).
  *
  * Messages never carry key material: no private key, mnemonic word or password is ever put into a
  * message, a detail or a cause (a mnemonic word that is not in the list is named by its position).
  */
 
-export interface WalletErrorParameters {
-  /** More about what happened, for a reader who wants it. */
-  details?: string | undefined;
-  /** What to do about it. */
-  hint?: string | undefined;
-  cause?: unknown;
-}
+export type WalletErrorParameters = BaseErrorParameters;
+export type WalletErrorKind = ErrorKind;
 
-/**
- * `user`: the input or the local files are wrong; the CLI exits 1. `failure`: something outside the
- * user's hands failed (disk, chain, node); the CLI exits 2.
- */
-export type WalletErrorKind = "user" | "failure";
-
-export abstract class WalletError extends Error {
-  /** Stable across releases: `--json` output and scripts match on it. */
-  abstract readonly code: string;
-  readonly kind: WalletErrorKind = "user";
-  readonly shortMessage: string;
-  readonly details: string | undefined;
-  readonly hint: string | undefined;
-
-  constructor(shortMessage: string, parameters: WalletErrorParameters = {}) {
-    const message = [
-      shortMessage,
-      ...(parameters.details ? [`Details: ${parameters.details}`] : []),
-      ...(parameters.hint ? [`Hint: ${parameters.hint}`] : []),
-    ].join("\n");
-    super(message, parameters.cause === undefined ? undefined : { cause: parameters.cause });
-    this.shortMessage = shortMessage;
-    this.details = parameters.details;
-    this.hint = parameters.hint;
-  }
-
-  /** The error as `--json` prints it. */
-  toJSON() {
-    return {
-      code: this.code,
-      name: this.name,
-      message: this.shortMessage,
-      ...(this.details ? { details: this.details } : {}),
-      ...(this.hint ? { hint: this.hint } : {}),
-    };
-  }
+/** Every error of the wallet library and its CLI. */
+export abstract class WalletError extends BaseError {
+  override name = "WalletError";
 }
 
 // --- keys -------------------------------------------------------------------------------------------
@@ -244,16 +208,14 @@ export class InvalidInvoiceError extends WalletError {
 export class RelayError extends WalletError {
   override name = "RelayError";
   readonly code: string;
-  override readonly kind;
   readonly status: number;
   readonly relayCode: string;
 
   constructor(relayCode: string, status: number, shortMessage: string, parameters: WalletErrorParameters = {}) {
-    super(shortMessage, parameters);
+    super(shortMessage, { ...parameters, kind: statusKind(status) });
     this.relayCode = relayCode;
     this.code = `RELAY_${relayCode}`;
     this.status = status;
-    this.kind = status === 429 || status >= 500 ? ("failure" as const) : ("user" as const);
   }
 }
 
@@ -308,11 +270,60 @@ export class AuthorizationUsedError extends WalletError {
   readonly code = "AUTHORIZATION_USED";
 }
 
-/** The node could not be reached or answered something that is not the relayer's JSON. */
+/** What the node said when it refused a request: the HTTP status and its `{ error: { code, message } }`. */
+export interface NodeAnswerParameters {
+  status?: number | undefined;
+  /** The node's own code (`UNAVAILABLE`, `RELAYER_UNAVAILABLE`, …), when it answered with one. */
+  nodeCode?: string | undefined;
+  /** The node's own message, when it answered with one. */
+  nodeMessage?: string | undefined;
+}
+
+/**
+ * The node could not be reached, did not answer in time, failed (HTTP 5xx), or answered something that is
+ * not what its API says. A failure: try again later, or check `--node`.
+ */
 export class NodeUnavailableError extends WalletError {
   override name = "NodeUnavailableError";
   readonly code = "NODE_UNAVAILABLE";
   override readonly kind = "failure";
+  /** The HTTP status, when the node answered. */
+  readonly status: number | undefined;
+  readonly nodeCode: string | undefined;
+  readonly nodeMessage: string | undefined;
+
+  constructor(shortMessage: string, parameters: WalletErrorParameters & NodeAnswerParameters = {}) {
+    super(shortMessage, parameters);
+    this.status = parameters.status;
+    this.nodeCode = parameters.nodeCode;
+    this.nodeMessage = parameters.nodeMessage;
+  }
+}
+
+/**
+ * The node refused a request (HTTP 4xx): `code` is `NODE_` and the node's code (`NODE_BAD_REQUEST`,
+ * `NODE_NOT_FOUND`, `NODE_RATE_LIMITED`). A rate limit is a failure (try again later); the rest are the
+ * request's fault.
+ */
+export class NodeRequestError extends WalletError {
+  override name = "NodeRequestError";
+  readonly code: string;
+  override readonly kind;
+  readonly status: number;
+  readonly nodeCode: string;
+  readonly nodeMessage: string;
+
+  constructor(
+    shortMessage: string,
+    parameters: WalletErrorParameters & { status: number; nodeCode: string; nodeMessage: string },
+  ) {
+    super(shortMessage, parameters);
+    this.status = parameters.status;
+    this.nodeCode = parameters.nodeCode;
+    this.nodeMessage = parameters.nodeMessage;
+    this.code = `NODE_${parameters.nodeCode}`;
+    this.kind = parameters.status === 429 ? ("failure" as const) : ("user" as const);
+  }
 }
 
 export class InvoiceNotFoundError extends WalletError {

@@ -9,15 +9,16 @@ import Fastify, {
 import type { Registry } from "prom-client";
 import type { Address } from "viem";
 import { STREAM_LIMITS } from "../../protocol/api.ts";
-import { type Log, silentLog } from "../indexer/context.ts";
+import { ROUTES } from "../../protocol/routes.ts";
 import type { IndexerStatus } from "../indexer/create-indexer.ts";
+import type { IndexerEvents } from "../internal/indexer-events.ts";
+import { type Log, silentLog } from "../internal/logger.ts";
 import type { Store } from "../store/open-store.ts";
 import { PendingChanges } from "../store/read-balances.ts";
 import { ResponseCache } from "./balance-cache.ts";
 import { registerCheckedGate } from "./checked-gate.ts";
 import type { ApiContext } from "./context.ts";
 import { ApiError, answerClientError, errorReply } from "./errors.ts";
-import type { IndexerEvents } from "./indexer-events.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { registerRateLimit } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
@@ -138,7 +139,7 @@ export async function createApiServer(params: CreateApiServerParameters): Promis
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.length > 200 ? `${request.url.slice(0, 200)}…` : request.url;
-    reply.code(404).send(new ApiError("NOT_FOUND", `no route ${request.method} ${path}`).toJSON());
+    reply.code(404).send(new ApiError("NOT_FOUND", `no route ${request.method} ${path}`).body());
   });
   // One histogram child per method, route and status, found by a string key: cheaper than labelling each time.
   const durations = new Map<string, { observe(seconds: number): void }>();
@@ -169,7 +170,7 @@ export async function createApiServer(params: CreateApiServerParameters): Promis
     registerCheckedGate(scope, indexer);
     accountRoutes(scope, ctx);
     invoiceRoutes(scope, ctx);
-    scope.get("/v1/stream", { websocket: true }, (socket) => hub.connect(socket));
+    scope.get(ROUTES.stream, { websocket: true }, (socket) => hub.connect(socket));
   });
   for (const plugin of params.plugins ?? []) await app.register(plugin);
   return app;

@@ -1,33 +1,23 @@
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { ApiErrorCode } from "../../protocol/api.ts";
+import { type ApiErrorCode, API_ERROR_STATUS as STATUS } from "../../protocol/api.ts";
+import { statusKind } from "../../protocol/errors.ts";
 import { GramNodeError } from "../errors.ts";
-
-const STATUS: Record<ApiErrorCode, number> = {
-  BAD_REQUEST: 400,
-  NOT_FOUND: 404,
-  REQUEST_TIMEOUT: 408,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  RATE_LIMITED: 429,
-  HEADERS_TOO_LARGE: 431,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-};
 
 /** An answer the API gives on purpose: `{ error: { code, message } }` with the code's HTTP status. */
 export class ApiError extends GramNodeError {
   override name = "ApiError";
-  readonly code: ApiErrorCode;
+  override readonly code: ApiErrorCode;
   readonly statusCode: number;
 
   constructor(code: ApiErrorCode, message: string) {
-    super(message);
+    super(message, { kind: statusKind(STATUS[code]) });
     this.code = code;
     this.statusCode = STATUS[code];
   }
 
-  toJSON() {
+  /** The response body: `{ error: { code, message } }`. */
+  body(): ErrorReply["body"] {
     return { error: { code: this.code, message: this.shortMessage } };
   }
 }
@@ -44,7 +34,7 @@ export interface ErrorReply {
  */
 export function errorReply(error: unknown): ErrorReply {
   const api = asApiError(error);
-  if (api !== undefined) return { statusCode: api.statusCode, body: api.toJSON() };
+  if (api !== undefined) return { statusCode: api.statusCode, body: api.body() };
   const { statusCode, code, message } = error as { statusCode: number; code: string; message: unknown };
   return { statusCode, body: { error: { code, message: typeof message === "string" ? message : code } } };
 }
@@ -88,7 +78,7 @@ export function clientErrorReply(error: { code?: unknown; reason?: unknown }): E
             "BAD_REQUEST",
             `malformed HTTP request: ${typeof error.reason === "string" ? error.reason : "unreadable"} (${String(error.code)}); expected HTTP/1.1 such as "GET /v1/status HTTP/1.1"`,
           );
-  return { statusCode: api.statusCode, body: api.toJSON() };
+  return { statusCode: api.statusCode, body: api.body() };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { IndexerStatus } from "../indexer/create-indexer.ts";
+import type { IndexerEvents } from "../internal/indexer-events.ts";
 import type { Store } from "../store/open-store.ts";
 import { readEventCount } from "../store/read-state.ts";
-import type { IndexerEvents } from "./indexer-events.ts";
 
 export interface ApiMetrics {
   registry: Registry;

@@ -2,7 +2,7 @@
 // into trusted values, or refused with a 400 that says what was got and what was expected.
 import { type Address, getAddress, type Hex } from "viem";
 import { z } from "zod";
-import { invoiceStatuses } from "../../protocol/api.ts";
+import { INVOICE_RECORD_STATUSES } from "../../protocol/invoice-state.ts";
 import { ApiError } from "./errors.ts";
 
 const MAX_LIMIT = 1_000;
@@ -86,8 +86,8 @@ export const merchantInvoicesQuerySchema = (position: RegExp) =>
   z.strictObject(
     {
       status: z
-        .enum(invoiceStatuses, {
-          error: (issue) => `${got(issue.input)}, expected one of ${invoiceStatuses.join(", ")}`,
+        .enum(INVOICE_RECORD_STATUSES, {
+          error: (issue) => `${got(issue.input)}, expected one of ${INVOICE_RECORD_STATUSES.join(", ")}`,
         })
         .optional(),
       limit: limitSchema,

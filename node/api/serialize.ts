@@ -2,7 +2,7 @@
 // checksummed addresses, amounts as decimal strings, and how deep each one is.
 import { getAddress, type Hex } from "viem";
 import type { HistoryItem as ApiHistoryItem, InvoiceResponse, StreamEvent } from "../../protocol/api.ts";
-import type { ChainEvent } from "../indexer/events.ts";
+import type { ChainEvent } from "../internal/chain-events.ts";
 import { type HistoryItem, type InvoiceRecord, invoiceStatus } from "../store/records.ts";
 import type { TokenInfo } from "./tokens.ts";
 

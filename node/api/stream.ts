@@ -9,13 +9,13 @@ import {
   type StreamServerMessage,
   streamClientMessageSchema,
 } from "../../protocol/api.ts";
-import type { Log } from "../indexer/context.ts";
-import type { ChainEvent } from "../indexer/events.ts";
-import { createSerial } from "../serial.ts";
+import type { ChainEvent } from "../internal/chain-events.ts";
+import type { IndexerEvents } from "../internal/indexer-events.ts";
+import type { Log } from "../internal/logger.ts";
+import { createSerial } from "../internal/serial.ts";
 import { createInvoiceParties, type InvoiceParties } from "../store/invoice-parties.ts";
 import type { Store } from "../store/open-store.ts";
 import { ApiError } from "./errors.ts";
-import type { IndexerEvents } from "./indexer-events.ts";
 import type { ApiMetrics } from "./metrics.ts";
 import { addressSchema, got, invoiceIdSchema, parseInput } from "./params.ts";
 import { checksum, type Depth, depthOf, streamEventJson } from "./serialize.ts";

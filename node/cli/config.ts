@@ -2,8 +2,9 @@ import { readFile, stat } from "node:fs/promises";
 import { Command, CommanderError, Option } from "commander";
 import { type Address, formatEther, getAddress, type Hex, isAddress, parseEther } from "viem";
 import { z } from "zod";
+import { isUrlOf, resolveSetting, SETTINGS, URL_KINDS } from "../../protocol/settings.ts";
 import { GramNodeError } from "../errors.ts";
-import { DEFAULT_HUB_LIMITS, type HubLimits } from "../hub/context.ts";
+import { DEFAULT_HUB_LIMITS, type HubLimits } from "../hub/limits.ts";
 import { DEFAULT_RELAYER_LIMITS as RELAY, type RelayerLimits } from "../relayer/limits.ts";
 
 /** The node's configuration, built once at start-up from flags and environment (a flag wins). */
@@ -54,6 +55,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** A flag or environment value that does not fit: the node exits with code 1 before touching anything. */
 export class ConfigError extends GramNodeError {
   override name = "ConfigError";
+  override readonly code = "CONFIG_INVALID";
+  override readonly kind = "user";
 }
 
 /** Asked for `--help` or `--version`: printed, and the process exits 0. */
@@ -80,13 +83,37 @@ type RelayKey =
 /** Flags that may be given several times (the environment variable: comma-separated). */
 const REPEATABLE: ReadonlySet<Key> = new Set<Key>(["extraTokens", "relayMinAmount"]);
 
-/** Every flag: its environment variable, its default, and what it expects (the second half of every error). */
-const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected: string; describe: string }> = {
+/** An integer flag: its range, written once for the check and for what the error says was expected. */
+const integer = (min: number, max: number, unit?: string) => ({
+  expected: `an integer ${min}..${max}${unit === undefined ? "" : ` (${unit})`}`,
+  schema: z
+    .string()
+    .refine((value) => /^\d{1,10}$/.test(value) && Number(value) >= min && Number(value) <= max)
+    .transform(Number),
+});
+const nonEmpty = z.string().refine((value) => value.trim().length > 0);
+const HOST = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*|[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?)$/;
+
+interface Flag {
+  flag: string;
+  env: string;
+  default?: string;
+  /** What the flag takes: the second half of every error about it. */
+  expected: string;
+  describe: string;
+  /** Checks the value (a string, or the strings of a repeatable flag) and turns it into the config's. */
+  schema: z.ZodType;
+}
+
+/** Every flag: its environment variable, its default, what it expects, and the check of that. */
+const FLAGS = {
   rpc: {
+    // No default: a node follows the chain it is pointed at, never one it guessed.
     flag: "--rpc <url>",
-    env: "GRAM_RPC",
-    expected: "an http(s) or ws(s) URL",
+    env: SETTINGS.rpc.env,
+    expected: URL_KINDS.rpc.expected,
     describe: "JSON-RPC endpoint of the chain to follow; its chain id selects <deployments>/<chainId>.json",
+    schema: z.string().refine((value) => isUrlOf("rpc", value)),
   },
   dataDir: {
     flag: "--data-dir <path>",
@@ -94,12 +121,13 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     default: "./.gram-node",
     expected: "a folder path",
     describe: "LevelDB folder (created when missing)",
+    schema: nonEmpty,
   },
   port: {
     flag: "--port <n>",
     env: "GRAM_NODE_PORT",
     default: "8787",
-    expected: "an integer 0..65535",
+    ...integer(0, 65_535),
     describe: "HTTP/WebSocket port (0 picks a free one)",
   },
   host: {
@@ -108,47 +136,49 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     default: "127.0.0.1",
     expected: "an IP address or host name",
     describe: "interface to listen on",
+    schema: z.string().regex(HOST),
   },
   deploymentsDir: {
     flag: "--deployments <dir>",
-    env: "GRAM_DEPLOYMENTS_DIR",
-    default: "deployments",
+    env: SETTINGS.deployments.env,
+    default: SETTINGS.deployments.default,
     expected: "a folder of <chainId>.json deployment records",
     describe: "where the contracts' deployment records are",
+    schema: nonEmpty,
   },
   confirmations: {
     flag: "--confirmations <n>",
     env: "GRAM_CONFIRMATIONS",
     default: "2",
-    expected: "an integer 1..1000",
+    ...integer(1, 1_000),
     describe: "depth from which the API marks entries confirmed",
   },
   finality: {
     flag: "--finality <n>",
     env: "GRAM_FINALITY",
     default: "64",
-    expected: "an integer 1..100000",
+    ...integer(1, 100_000),
     describe: "blocks behind the head treated as final; a deeper reorg stops the node (exit 2)",
   },
   pollIntervalMs: {
     flag: "--poll-interval-ms <ms>",
     env: "GRAM_POLL_INTERVAL_MS",
     default: "1000",
-    expected: "an integer 1..3600000 (milliseconds)",
+    ...integer(1, 3_600_000, "milliseconds"),
     describe: "how often to look for a new head once synced",
   },
   maxLogRange: {
     flag: "--max-log-range <blocks>",
     env: "GRAM_MAX_LOG_RANGE",
     default: "100000",
-    expected: "an integer 1..1000000 (blocks)",
+    ...integer(1, 1_000_000, "blocks"),
     describe: "largest block range of one eth_getLogs request",
   },
   rpcTimeoutMs: {
     flag: "--rpc-timeout-ms <ms>",
     env: "GRAM_RPC_TIMEOUT_MS",
     default: "5000",
-    expected: "an integer 100..600000 (milliseconds)",
+    ...integer(100, 600_000, "milliseconds"),
     describe:
       "how long one RPC request of the indexer may take before it counts as failed (the indexer retries it; the transport itself does not)",
   },
@@ -157,19 +187,20 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     env: "GRAM_RELAYER_KEY_FILE",
     expected: "a file holding a 0x-prefixed 32-byte private key",
     describe: "the relayer's private key (0x + 64 hex digits, mode 600); without it no relay routes are served",
+    schema: nonEmpty.optional(),
   },
   relayRateLimit: {
     flag: "--relay-rate-limit <n>",
     env: "GRAM_RELAY_RATE_LIMIT",
     default: String(RELAY.perPayerPerMinute),
-    expected: "an integer 1..100000 (relays per payer per minute)",
+    ...integer(1, 100_000, "relays per payer per minute"),
     describe: "relays accepted per payer per minute, counted once the payer's signature verifies",
   },
   relayIpRateLimit: {
     flag: "--relay-ip-rate-limit <n>",
     env: "GRAM_RELAY_IP_RATE_LIMIT",
     default: String(RELAY.perIpPerMinute),
-    expected: "an integer 1..1000000 (relay requests per IP per minute)",
+    ...integer(1, 1_000_000, "relay requests per IP per minute"),
     describe: "relay requests accepted per client IP per minute, counted before any work",
   },
   relayMinAmount: {
@@ -178,33 +209,39 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     expected: "a whole number of base units, or <token address>=<base units>",
     describe:
       "smallest amount relayed, in base units: for every token, or for one (repeatable; env: comma-separated); default a thousandth of one token (GRAM: 1000000)",
+    schema: z.array(
+      z
+        .string()
+        .regex(/^(0x[0-9a-fA-F]{40}=)?\d{1,78}$/)
+        .refine((value) => !value.includes("=") || isAddress(value.slice(0, 42))),
+    ),
   },
   relayTransferMaxGas: {
     flag: "--relay-transfer-max-gas <gas>",
     env: "GRAM_RELAY_TRANSFER_MAX_GAS",
     default: String(RELAY.maxGas.transfer),
-    expected: "an integer 21000..30000000 (gas)",
+    ...integer(21_000, 30_000_000, "gas"),
     describe: "most gas a relayed transfer may take (estimate); more is refused",
   },
   relayPayMaxGas: {
     flag: "--relay-pay-max-gas <gas>",
     env: "GRAM_RELAY_PAY_MAX_GAS",
     default: String(RELAY.maxGas.pay),
-    expected: "an integer 21000..30000000 (gas)",
+    ...integer(21_000, 30_000_000, "gas"),
     describe: "most gas a relayed invoice payment may take (estimate); more is refused",
   },
   relayContractSignerGas: {
     flag: "--relay-contract-signer-gas <gas>",
     env: "GRAM_RELAY_CONTRACT_SIGNER_GAS",
     default: String(RELAY.contractSignerGas),
-    expected: "an integer 0..30000000 (gas)",
+    ...integer(0, 30_000_000, "gas"),
     describe: "gas each contract (ERC-1271) signer may add to a route's ceiling, and use in its isValidSignature",
   },
   relayMaxTxPerHour: {
     flag: "--relay-max-tx-per-hour <n>",
     env: "GRAM_RELAY_MAX_TX_PER_HOUR",
     default: String(RELAY.maxTransactionsPerHour),
-    expected: "an integer 1..10000000 (transactions)",
+    ...integer(1, 10_000_000, "transactions"),
     describe: "relayed transactions in any hour; past it relays answer 503",
   },
   relayMaxEthPerHour: {
@@ -213,26 +250,31 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     default: formatEther(RELAY.maxWeiPerHour),
     expected: "a positive amount of ETH, at most 18 decimals (e.g. 0.1)",
     describe: "ETH committed to gas in any hour (gas limit × max fee); past it relays answer 503",
+    schema: z
+      .string()
+      .regex(/^\d{1,12}(\.\d{1,18})?$/)
+      .transform((value) => parseEther(value))
+      .refine((wei) => wei > 0n),
   },
   relayMaxQueue: {
     flag: "--relay-max-queue <n>",
     env: "GRAM_RELAY_MAX_QUEUE",
     default: String(RELAY.maxQueue),
-    expected: "an integer 1..10000 (transactions)",
+    ...integer(1, 10_000, "transactions"),
     describe: "relayer transactions waiting to be mined beyond which relays answer 503",
   },
   relayWatchdogIntervalMs: {
     flag: "--relay-watchdog-interval-ms <ms>",
     env: "GRAM_RELAY_WATCHDOG_INTERVAL_MS",
     default: String(RELAY.watchdogIntervalMs),
-    expected: "an integer 10..3600000 (milliseconds)",
+    ...integer(10, 3_600_000, "milliseconds"),
     describe: "how often the relayer's watchdog checks its transactions against the chain",
   },
   relayStuckAfterMs: {
     flag: "--relay-stuck-after-ms <ms>",
     env: "GRAM_RELAY_STUCK_AFTER_MS",
     default: String(RELAY.stuckAfterMs),
-    expected: "an integer 1000..86400000 (milliseconds)",
+    ...integer(1_000, 86_400_000, "milliseconds"),
     describe: "how long a relayer transaction may wait in the mempool before it is replaced with a higher fee",
   },
   extraTokens: {
@@ -240,6 +282,12 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     env: "GRAM_EXTRA_TOKENS",
     expected: "a 0x-prefixed 20-byte address",
     describe: "another ERC-20 to index (repeatable; env: comma-separated)",
+    schema: z.array(
+      z
+        .string()
+        .refine((value) => isAddress(value))
+        .transform((value) => getAddress(value)),
+    ),
   },
   publicUrl: {
     flag: "--public-url <url>",
@@ -247,112 +295,7 @@ const FLAGS: Record<Key, { flag: string; env: string; default?: string; expected
     expected: "an http(s) URL with no path",
     describe:
       "the URL clients reach this node at, behind a proxy (chat sign-in messages must name it); default http://<host>:<port>",
-  },
-  hubConnections: {
-    flag: "--hub-connections <n>",
-    env: "GRAM_HUB_CONNECTIONS",
-    default: String(DEFAULT_HUB_LIMITS.connections),
-    expected: "an integer 1..1000000",
-    describe: "signed-in chat connections, all addresses together",
-  },
-  hubUnsignedConnections: {
-    flag: "--hub-unsigned-connections <n>",
-    env: "GRAM_HUB_UNSIGNED_CONNECTIONS",
-    default: String(DEFAULT_HUB_LIMITS.unsignedConnections),
-    expected: "an integer 1..1000000",
-    describe: "chat connections waiting to sign in; past it the one waiting longest is closed",
-  },
-  hubConnectionsPerIp: {
-    flag: "--hub-connections-per-ip <n>",
-    env: "GRAM_HUB_CONNECTIONS_PER_IP",
-    default: String(DEFAULT_HUB_LIMITS.connectionsPerIp),
-    expected: "an integer 1..1000000",
-    describe: "chat connections from one IP address (an IPv6 /64), signed in or not",
-  },
-  hubConnectionsPerAddress: {
-    flag: "--hub-connections-per-address <n>",
-    env: "GRAM_HUB_CONNECTIONS_PER_ADDRESS",
-    default: String(DEFAULT_HUB_LIMITS.connectionsPerAddress),
-    expected: "an integer 1..10000",
-    describe: "signed-in chat connections of one wallet address (its devices)",
-  },
-  hubSignInTimeoutMs: {
-    flag: "--hub-sign-in-timeout-ms <ms>",
-    env: "GRAM_HUB_SIGN_IN_TIMEOUT_MS",
-    default: String(DEFAULT_HUB_LIMITS.signInTimeoutMs),
-    expected: "an integer 100..600000 (milliseconds)",
-    describe: "a chat connection not signed in by then is closed",
-  },
-  hubUsernameCooldownMs: {
-    flag: "--hub-username-cooldown-ms <ms>",
-    env: "GRAM_HUB_USERNAME_COOLDOWN_MS",
-    default: String(DEFAULT_HUB_LIMITS.usernameCooldownMs),
-    expected: "an integer 0..7776000000 (milliseconds, at most 90 days)",
-    describe: "how long a username given up stays held for its owner (7 days by default)",
-  },
-  logLevel: {
-    flag: "--log-level <level>",
-    env: "GRAM_LOG_LEVEL",
-    default: "info",
-    expected: `one of ${LOG_LEVELS.join(", ")}`,
-    describe: "log verbosity",
-  },
-};
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .refine((value) => /^\d{1,10}$/.test(value) && Number(value) >= min && Number(value) <= max)
-    .transform(Number);
-const nonEmpty = z.string().refine((value) => value.trim().length > 0);
-const HOST = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*|[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?)$/;
-
-const schema = z
-  .object({
-    rpc: z.string().refine((value) => {
-      try {
-        return ["http:", "https:", "ws:", "wss:"].includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }),
-    dataDir: nonEmpty,
-    port: integer(0, 65_535),
-    host: z.string().regex(HOST),
-    deploymentsDir: nonEmpty,
-    confirmations: integer(1, 1_000),
-    finality: integer(1, 100_000),
-    pollIntervalMs: integer(1, 3_600_000),
-    maxLogRange: integer(1, 1_000_000),
-    rpcTimeoutMs: integer(100, 600_000),
-    relayerKeyFile: nonEmpty.optional(),
-    relayRateLimit: integer(1, 100_000),
-    relayIpRateLimit: integer(1, 1_000_000),
-    relayMinAmount: z.array(
-      z
-        .string()
-        .regex(/^(0x[0-9a-fA-F]{40}=)?\d{1,78}$/)
-        .refine((value) => !value.includes("=") || isAddress(value.slice(0, 42))),
-    ),
-    relayTransferMaxGas: integer(21_000, 30_000_000),
-    relayPayMaxGas: integer(21_000, 30_000_000),
-    relayContractSignerGas: integer(0, 30_000_000),
-    relayMaxTxPerHour: integer(1, 10_000_000),
-    relayMaxEthPerHour: z
-      .string()
-      .regex(/^\d{1,12}(\.\d{1,18})?$/)
-      .transform((value) => parseEther(value))
-      .refine((wei) => wei > 0n),
-    relayMaxQueue: integer(1, 10_000),
-    relayWatchdogIntervalMs: integer(10, 3_600_000),
-    relayStuckAfterMs: integer(1_000, 86_400_000),
-    extraTokens: z.array(
-      z
-        .string()
-        .refine((value) => isAddress(value))
-        .transform((value) => getAddress(value)),
-    ),
-    publicUrl: z
+    schema: z
       .string()
       .refine((value) => {
         try {
@@ -363,14 +306,62 @@ const schema = z
         }
       })
       .optional(),
-    hubConnections: integer(1, 1_000_000),
-    hubUnsignedConnections: integer(1, 1_000_000),
-    hubConnectionsPerIp: integer(1, 1_000_000),
-    hubConnectionsPerAddress: integer(1, 10_000),
-    hubSignInTimeoutMs: integer(100, 600_000),
-    hubUsernameCooldownMs: integer(0, 90 * 24 * 60 * 60 * 1000),
-    logLevel: z.enum(LOG_LEVELS),
-  })
+  },
+  hubConnections: {
+    flag: "--hub-connections <n>",
+    env: "GRAM_HUB_CONNECTIONS",
+    default: String(DEFAULT_HUB_LIMITS.connections),
+    ...integer(1, 1_000_000),
+    describe: "signed-in chat connections, all addresses together",
+  },
+  hubUnsignedConnections: {
+    flag: "--hub-unsigned-connections <n>",
+    env: "GRAM_HUB_UNSIGNED_CONNECTIONS",
+    default: String(DEFAULT_HUB_LIMITS.unsignedConnections),
+    ...integer(1, 1_000_000),
+    describe: "chat connections waiting to sign in; past it the one waiting longest is closed",
+  },
+  hubConnectionsPerIp: {
+    flag: "--hub-connections-per-ip <n>",
+    env: "GRAM_HUB_CONNECTIONS_PER_IP",
+    default: String(DEFAULT_HUB_LIMITS.connectionsPerIp),
+    ...integer(1, 1_000_000),
+    describe: "chat connections from one IP address (an IPv6 /64), signed in or not",
+  },
+  hubConnectionsPerAddress: {
+    flag: "--hub-connections-per-address <n>",
+    env: "GRAM_HUB_CONNECTIONS_PER_ADDRESS",
+    default: String(DEFAULT_HUB_LIMITS.connectionsPerAddress),
+    ...integer(1, 10_000),
+    describe: "signed-in chat connections of one wallet address (its devices)",
+  },
+  hubSignInTimeoutMs: {
+    flag: "--hub-sign-in-timeout-ms <ms>",
+    env: "GRAM_HUB_SIGN_IN_TIMEOUT_MS",
+    default: String(DEFAULT_HUB_LIMITS.signInTimeoutMs),
+    ...integer(100, 600_000, "milliseconds"),
+    describe: "a chat connection not signed in by then is closed",
+  },
+  hubUsernameCooldownMs: {
+    flag: "--hub-username-cooldown-ms <ms>",
+    env: "GRAM_HUB_USERNAME_COOLDOWN_MS",
+    default: String(DEFAULT_HUB_LIMITS.usernameCooldownMs),
+    ...integer(0, 7_776_000_000, "milliseconds, at most 90 days"),
+    describe: "how long a username given up stays held for its owner (7 days by default)",
+  },
+  logLevel: {
+    flag: "--log-level <level>",
+    env: "GRAM_LOG_LEVEL",
+    default: "info",
+    expected: `one of ${LOG_LEVELS.join(", ")}`,
+    describe: "log verbosity",
+    schema: z.enum(LOG_LEVELS),
+  },
+} satisfies Record<Key, Flag>;
+type Shape = { [K in Key]: (typeof FLAGS)[K]["schema"] };
+
+const schema = z
+  .object(Object.fromEntries(Object.entries(FLAGS).map(([key, spec]) => [key, spec.schema])) as Shape)
   // Counting confirmations past the depth where blocks are final and pruned would mean nothing.
   .refine((config) => config.confirmations <= config.finality, { path: ["confirmations"] });
 
@@ -399,18 +390,18 @@ export async function loadConfig({
   const flags = parseFlags(argv, write, version);
   const raw: Record<string, unknown> = {};
   const source: Record<string, string> = {};
-  for (const [key, spec] of Object.entries(FLAGS) as [Key, (typeof FLAGS)[Key]][]) {
+  for (const [key, spec] of Object.entries(FLAGS) as [Key, Flag][]) {
     const name = spec.flag.split(" ")[0] as string;
-    const fromEnv = env[spec.env];
     if (REPEATABLE.has(key)) {
       const given = flags[key] as string[] | undefined;
+      const fromEnv = env[spec.env];
       raw[key] = given ?? (fromEnv ? fromEnv.split(",").map((token) => token.trim()) : []);
       source[key] = given === undefined && fromEnv ? spec.env : name;
       continue;
     }
-    const given = flags[key] as string | undefined;
-    raw[key] = given ?? (fromEnv === undefined || fromEnv === "" ? spec.default : fromEnv);
-    source[key] = given === undefined && fromEnv !== undefined && fromEnv !== "" ? spec.env : name;
+    const resolved = resolveSetting({ ...spec, flag: name }, flags[key] as string | undefined, env);
+    raw[key] = resolved.value;
+    source[key] = resolved.source;
   }
 
   const result = schema.safeParse(raw);
@@ -419,9 +410,9 @@ export async function loadConfig({
     const key = (issue?.path[0] ?? "rpc") as Key;
     const index = issue?.path[1];
     const got = typeof index === "number" ? (raw[key] as string[])[index] : raw[key];
-    let expected = FLAGS[key].expected;
+    let expected: string = FLAGS[key].expected;
     if (key === "confirmations" && issue?.code === "custom" && issue.path.length === 1 && got !== undefined) {
-      const valid = integer(1, 1_000).safeParse(got).success;
+      const valid = FLAGS.confirmations.schema.safeParse(got).success;
       if (valid) expected = `at most --finality (${String(raw.finality)})`;
     }
     throw fail(source[key] ?? key, got, expected);
@@ -477,7 +468,7 @@ function parseFlags(argv: readonly string[], write: (text: string) => void, vers
     .configureOutput({ writeOut: write, writeErr: () => {} })
     .allowExcessArguments(false);
   const attributes: [Key, string][] = [];
-  for (const [key, spec] of Object.entries(FLAGS) as [Key, (typeof FLAGS)[Key]][]) {
+  for (const [key, spec] of Object.entries(FLAGS) as [Key, Flag][]) {
     const defaults = spec.default === undefined ? "" : ` (default: ${spec.default})`;
     const option = new Option(spec.flag, `${spec.describe}${defaults} [env ${spec.env}]`);
     if (REPEATABLE.has(key)) option.argParser((value: string, previous: string[] = []) => [...previous, value]);

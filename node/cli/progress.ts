@@ -1,5 +1,5 @@
-import type { IndexerEvents } from "../api/indexer-events.ts";
 import type { IndexerStatus } from "../indexer/create-indexer.ts";
+import type { IndexerEvents } from "../internal/indexer-events.ts";
 import type { StatusLine } from "./log.ts";
 
 export interface ProgressParameters {

@@ -7,13 +7,13 @@ import { type Address, createPublicClient, createWalletClient, http, type Transp
 import { privateKeyToAccount } from "viem/accounts";
 import { type Deployment, DeploymentError, deploymentAbiHash, loadDeployment } from "../../protocol/deployments.ts";
 import { createApiServer } from "../api/create-api-server.ts";
-import { createIndexerEvents } from "../api/indexer-events.ts";
 import { readTokenInfo, type TokenInfo } from "../api/tokens.ts";
 import { CHAT_PATH, createChatHub } from "../hub/index.ts";
-import type { Log } from "../indexer/context.ts";
 import { createIndexer, type Indexer } from "../indexer/create-indexer.ts";
-import { withRetry } from "../indexer/retry.ts";
 import { fetchChainId } from "../indexer/rpc.ts";
+import { createIndexerEvents } from "../internal/indexer-events.ts";
+import type { Log } from "../internal/logger.ts";
+import { withRetry } from "../internal/retry.ts";
 import { createRelayer, relayPlugin } from "../relayer/index.ts";
 import { registerRelayerMetrics } from "../relayer/metrics.ts";
 import { openStore, type Store } from "../store/open-store.ts";
@@ -77,7 +77,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     },
   );
   const deployment = await loadDeployment(chainId, config.deploymentsDir).catch((error: unknown) => {
-    if (error instanceof DeploymentError) throw new ConfigError(`--deployments: ${error.message}`);
+    if (error instanceof DeploymentError) throw new ConfigError(`--deployments: ${error.shortMessage}`);
     throw error;
   });
   if (deployment.abiHash !== deploymentAbiHash) {

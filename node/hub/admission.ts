@@ -8,7 +8,7 @@
 import ipaddr from "ipaddr.js";
 import { getAddress } from "viem";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
-import type { HubLimits } from "./context.ts";
+import type { HubLimits } from "./limits.ts";
 
 export type AdmissionLimits = Pick<
   HubLimits,

@@ -5,7 +5,7 @@ import { ClassicLevel } from "classic-level";
 import type { FastifyPluginAsync } from "fastify";
 import type { Address } from "viem";
 import type { WebSocket } from "ws";
-import { ChatProtocolError, quote } from "../../protocol/chat/errors.ts";
+import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import {
   CLIENT_OPS,
   type ClientFrame,
@@ -13,17 +13,20 @@ import {
   type ClientOp,
   parseClientFrameValue,
 } from "../../protocol/chat/frames.ts";
-import type { IndexerEvents } from "../api/indexer-events.ts";
+import { quote } from "../../protocol/errors.ts";
+import { ROUTES } from "../../protocol/routes.ts";
 import { GramNodeError } from "../errors.ts";
-import { type Log, silentLog } from "../indexer/context.ts";
-import { createRateLimiter } from "../rate-limiter.ts";
-import { createKeyedSerial } from "../serial.ts";
+import type { IndexerEvents } from "../internal/indexer-events.ts";
+import { type Log, silentLog } from "../internal/logger.ts";
+import { createRateLimiter } from "../internal/rate-limiter.ts";
+import { createKeyedSerial } from "../internal/serial.ts";
 import type { Store } from "../store/open-store.ts";
 import { createAdmission } from "./admission.ts";
-import { DEFAULT_HUB_LIMITS, type HubContext, type HubLimits, type Reply } from "./context.ts";
+import type { HubContext, Reply } from "./context.ts";
 import { createGroup, listGroups } from "./groups.ts";
 import { createInboxes } from "./inboxes.ts";
 import { knownPrefix, LAYOUT_VERSION, layoutKey, prefixEnd } from "./keys.ts";
+import { DEFAULT_HUB_LIMITS, type HubLimits } from "./limits.ts";
 import { send } from "./send.ts";
 import { createSessions, type Session } from "./sessions.ts";
 import { challenge, signIn } from "./sign-in.ts";
@@ -34,7 +37,7 @@ import { createVerifier } from "./verifier.ts";
 import { createWriter, type HubDb } from "./writer.ts";
 
 /** The route the hub serves. */
-export const CHAT_PATH = "/v1/chat";
+export const CHAT_PATH = ROUTES.chat;
 
 export type CreateChatHubParameters = {
   chainId: number;
@@ -213,9 +216,9 @@ export async function createChatHub(params: CreateChatHubParameters): Promise<Ch
       await (HANDLERS[frame.op] as Handler)(ctx, session, frame, replyTo(session, ref));
     } catch (error) {
       if (!(error instanceof ChatProtocolError)) log.error({ err: error }, "hub: a frame failed");
-      const { code, message } =
+      const { code, shortMessage } =
         error instanceof ChatProtocolError ? error : new ChatProtocolError("INTERNAL", "the hub failed; try again");
-      replyTo(session, ref)({ type: "error", code, message });
+      replyTo(session, ref)({ type: "error", code, message: shortMessage });
     }
   }
 
@@ -283,6 +286,7 @@ async function checkLayout(db: HubDb) {
     await db.put(layoutKey, LAYOUT_VERSION);
   } else if (layout !== LAYOUT_VERSION) {
     throw new GramNodeError(`the hub's data folder has layout ${layout}, this node reads layout ${LAYOUT_VERSION}`, {
+      code: "HUB_LAYOUT_MISMATCH",
       hint: "Point the hub at another folder, or run the node version that wrote this one.",
     });
   }

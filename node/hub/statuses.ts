@@ -6,9 +6,9 @@
 // so that an indexer rebuilt from scratch does not tell everyone their history again.
 import { getAddress, zeroAddress } from "viem";
 import type { StatusUpdate } from "../../protocol/chat/frames.ts";
-import type { IndexerEvents } from "../api/indexer-events.ts";
-import type { ChainEvent } from "../indexer/events.ts";
-import { createSerial } from "../serial.ts";
+import type { ChainEvent } from "../internal/chain-events.ts";
+import type { IndexerEvents } from "../internal/indexer-events.ts";
+import { createSerial } from "../internal/serial.ts";
 import { createInvoiceParties } from "../store/invoice-parties.ts";
 import type { Store } from "../store/open-store.ts";
 import { appendToInboxes, type HubContext, type InboxEntry } from "./context.ts";

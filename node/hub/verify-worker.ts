@@ -17,7 +17,7 @@ parentPort?.on("message", async ({ id, task }: VerifyRequest) => {
   } catch (error) {
     response =
       error instanceof ChatProtocolError
-        ? { id, ok: false, code: error.code, message: error.message, hint: error.hint }
+        ? { id, ok: false, code: error.code, message: error.shortMessage, hint: error.hint }
         : { id, ok: false, code: "INTERNAL", message: String((error as Error)?.message ?? error), hint: undefined };
   }
   parentPort?.postMessage(response);

@@ -1,5 +1,5 @@
 import type { ClassicLevel } from "classic-level";
-import type { Log } from "../indexer/context.ts";
+import type { Log } from "../internal/logger.ts";
 
 export type HubDb = ClassicLevel<string, string>;
 export type WriteOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };

@@ -1,5 +1,7 @@
 import type { Hex } from "viem";
+import type { InvoiceChange } from "../../protocol/invoice-state.ts";
 import { StoreCorruptError } from "../errors.ts";
+import type { ChainEvent, InvoiceRecordEvent } from "../internal/chain-events.ts";
 import {
   balanceKey,
   canceledInvoiceKey,
@@ -15,7 +17,6 @@ import {
 } from "../store/keys.ts";
 import type { Overlay } from "../store/overlay.ts";
 import { decodeInvoice, encodeInvoice, type HistoryEntry, type InvoiceRecord } from "../store/records.ts";
-import type { ChainEvent, InvoiceRecordEvent } from "./events.ts";
 
 /** What applying reads and writes: the batch's overlay. */
 export type StateAccess = Pick<Overlay, "get" | "set">;
@@ -176,7 +177,7 @@ function applyInvoiceEvent(state: StateAccess, event: Exclude<InvoiceRecordEvent
   const invoice = decodeInvoice(stored);
   const escrow = escrowBalanceKey(invoice.merchant, invoice.token);
   let amount: bigint;
-  let name: Extract<HistoryEntry, { type: "invoice" }>["event"];
+  let name: InvoiceChange;
   switch (event.kind) {
     case "PaymentCaptured":
       invoice.held -= event.amount;
@@ -225,7 +226,7 @@ function applyInvoiceEvent(state: StateAccess, event: Exclude<InvoiceRecordEvent
 function invoiceHistory(
   at: At,
   invoice: InvoiceRecord,
-  { event, amount, tx }: { event: Extract<HistoryEntry, { type: "invoice" }>["event"]; amount: bigint; tx: Hex },
+  { event, amount, tx }: { event: InvoiceChange; amount: bigint; tx: Hex },
 ) {
   const entry = {
     type: "invoice",

@@ -1,8 +1,8 @@
 import type { RpcLog } from "viem";
 import { isRetryable, RangeTooLargeError, RpcError } from "../errors.ts";
+import { withRetry } from "../internal/retry.ts";
 import type { SyncContext } from "./context.ts";
 import { indexBatch } from "./index-batch.ts";
-import { withRetry } from "./retry.ts";
 import { fetchConfirmedBlock, fetchLogs, type RemoteBlock } from "./rpc.ts";
 
 interface FetchedRange {

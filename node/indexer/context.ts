@@ -1,26 +1,11 @@
 import type { Hex } from "viem";
+import type { Contracts } from "../internal/chain-events.ts";
+import type { IndexerHooks } from "../internal/indexer-events.ts";
+import type { Log } from "../internal/logger.ts";
 import type { Cursor } from "../store/block.ts";
 import type { Store } from "../store/open-store.ts";
-import type { RollbackReturnType } from "../store/rollback.ts";
-import type { ChainEvent, Contracts } from "./events.ts";
 import type { RangeSizer } from "./range-sizer.ts";
 import type { IndexerClient } from "./rpc.ts";
-
-/** The subset of a pino logger the indexer uses. */
-export interface Log {
-  debug(object: object, message: string): void;
-  info(object: object, message: string): void;
-  warn(object: object, message: string): void;
-  error(object: object, message: string): void;
-}
-
-export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** Called after each committed batch and each rollback: the API's stream listens here. */
-export interface IndexerHooks {
-  onBatch?(batch: { cursor: Cursor; events: readonly ChainEvent[]; final: boolean }): void;
-  onReorg?(reorg: RollbackReturnType & { from: Cursor }): void;
-}
 
 /** What one sync step needs; `cursor` is the store's, kept in memory between steps. */
 export interface SyncContext {

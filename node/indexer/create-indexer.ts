@@ -1,17 +1,19 @@
 import type { Address, Hex } from "viem";
 import { ChainMismatchError, isRetryable, RpcError, StoreMismatchError } from "../errors.ts";
+import type { Contracts } from "../internal/chain-events.ts";
+import type { IndexerHooks } from "../internal/indexer-events.ts";
+import { type Log, silentLog } from "../internal/logger.ts";
+import { backoffDelay, sleep, withRetry } from "../internal/retry.ts";
 import { type Cursor, encodeCursor, encodeHeader } from "../store/block.ts";
 import { chainKey, cursorKey, headerKey } from "../store/keys.ts";
 import type { Store } from "../store/open-store.ts";
 import { readCursor } from "../store/read-cursor.ts";
 import { backfill } from "./backfill.ts";
-import { type IndexerHooks, type Log, type SyncContext, silentLog } from "./context.ts";
-import type { Contracts } from "./events.ts";
+import type { SyncContext } from "./context.ts";
 import { followHead } from "./follow-head.ts";
 import { HeadSignal } from "./head-signal.ts";
 import { HealthTracker, type IndexerHealth } from "./health.ts";
 import { RangeSizer, type RangeSizerOptions } from "./range-sizer.ts";
-import { backoffDelay, sleep, withRetry } from "./retry.ts";
 import { fetchBlock, fetchChainId, fetchConfirmedBlock, type IndexerClient, type RemoteBlock } from "./rpc.ts";
 
 export interface CreateIndexerParameters {

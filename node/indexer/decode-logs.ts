@@ -1,7 +1,7 @@
 import { decodeEventLog, type Hex, type RpcLog, toEventSelector } from "viem";
 import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
 import { InconsistentResponseError } from "../errors.ts";
-import type { ChainEvent, Contracts, EventBody, EventMeta } from "./events.ts";
+import type { ChainEvent, Contracts, EventBody, EventMeta } from "../internal/chain-events.ts";
 
 const TRANSFER = toEventSelector("event Transfer(address indexed from, address indexed to, uint256 value)");
 

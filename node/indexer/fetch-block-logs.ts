@@ -1,7 +1,7 @@
 import type { RpcLog } from "viem";
+import { sleep } from "../internal/retry.ts";
 import { bloomMayContain } from "./bloom.ts";
 import type { SyncContext } from "./context.ts";
-import { sleep } from "./retry.ts";
 import { fetchLogs, type RemoteBlock } from "./rpc.ts";
 
 /** Tries in all before an empty answer that the block's bloom contradicts is believed. */

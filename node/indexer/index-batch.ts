@@ -1,11 +1,11 @@
 import type { RpcLog } from "viem";
+import type { ChainEvent, Contracts } from "../internal/chain-events.ts";
 import type { BlockRef } from "../store/block.ts";
 import { commitBatch } from "../store/commit-batch.ts";
 import type { Store } from "../store/open-store.ts";
 import { Overlay } from "../store/overlay.ts";
 import { applyEvents, loadEventState } from "./apply-events.ts";
 import { decodeLogs } from "./decode-logs.ts";
-import type { ChainEvent, Contracts } from "./events.ts";
 
 export interface IndexBatchParameters {
   contracts: Contracts;

@@ -1,23 +1,12 @@
-import type {
-  Account,
-  Address,
-  Chain,
-  LocalAccount,
-  PublicClient,
-  Transport,
-  TypedDataDomain,
-  WalletClient,
-} from "viem";
-import type { Log } from "../indexer/context.ts";
-import type { RateLimiter } from "../rate-limiter.ts";
-import type { createKeyedSerial } from "../serial.ts";
+import type { Address, LocalAccount, TypedDataDomain } from "viem";
+import type { Log } from "../internal/logger.ts";
+import type { RateLimiter } from "../internal/rate-limiter.ts";
+import type { createKeyedSerial } from "../internal/serial.ts";
 import type { Budget } from "./budget.ts";
+import type { RelayerPublicClient, RelayerWalletClient } from "./clients.ts";
 import type { RelayerLimits } from "./limits.ts";
 import type { RelayRecords } from "./records.ts";
 import type { Submitter } from "./submit.ts";
-
-export type RelayerPublicClient = PublicClient<Transport, Chain | undefined>;
-export type RelayerWalletClient = WalletClient<Transport, Chain | undefined, Account>;
 
 /** What each relay action needs; built once by `createRelayer`. */
 export interface RelayerContext {

@@ -3,11 +3,12 @@ import { type Address, BaseError, getAddress, type TypedDataDomain } from "viem"
 import { gramTokenAbi } from "../../protocol/abis.ts";
 import type { RelayPayRequest, RelayResponse, RelayTransferRequest } from "../../protocol/relay.ts";
 import { GramNodeError } from "../errors.ts";
-import { type Log, silentLog } from "../indexer/context.ts";
-import { createRateLimiter } from "../rate-limiter.ts";
-import { createKeyedSerial } from "../serial.ts";
+import { type Log, silentLog } from "../internal/logger.ts";
+import { createRateLimiter } from "../internal/rate-limiter.ts";
+import { createKeyedSerial } from "../internal/serial.ts";
 import { type BudgetStatus, createBudget } from "./budget.ts";
-import type { RelayerContext, RelayerPublicClient, RelayerWalletClient } from "./context.ts";
+import type { RelayerPublicClient, RelayerWalletClient } from "./clients.ts";
+import type { RelayerContext } from "./context.ts";
 import { RelayError, RelayerUnavailableError } from "./errors.ts";
 import { DEFAULT_RELAYER_LIMITS, defaultMinAmount, type RelayerLimits } from "./limits.ts";
 import { openRelayRecords } from "./records.ts";
@@ -74,13 +75,16 @@ export async function createRelayer(params: CreateRelayerParameters): Promise<Re
   const account = walletClient.account;
   if (account.type !== "local") {
     throw new GramNodeError("the relayer needs its own key", {
+      code: "RELAYER_KEY_NOT_LOCAL",
       details: `the wallet client's account ${account.address} is a ${account.type} account`,
       hint: "pass a wallet client made with privateKeyToAccount(key)",
     });
   }
   const served = await publicClient.getChainId();
   if (served !== chainId) {
-    throw new GramNodeError(`the RPC endpoint serves chain ${served}, the relayer was configured for ${chainId}`);
+    throw new GramNodeError(`the RPC endpoint serves chain ${served}, the relayer was configured for ${chainId}`, {
+      code: "CHAIN_MISMATCH",
+    });
   }
   const limits: RelayerLimits = { ...DEFAULT_RELAYER_LIMITS, ...params.limits };
   const tokens = params.tokens.map((token) => getAddress(token));

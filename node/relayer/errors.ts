@@ -1,3 +1,4 @@
+import { statusKind } from "../../protocol/errors.ts";
 import type { RelayErrorCode } from "../../protocol/relay.ts";
 import { GramNodeError, type GramNodeErrorParameters } from "../errors.ts";
 
@@ -9,7 +10,7 @@ const STATUS: Partial<Record<RelayErrorCode, number>> = { RATE_LIMITED: 429, REL
  */
 export class RelayError extends GramNodeError {
   override name = "RelayError";
-  readonly code: RelayErrorCode;
+  override readonly code: RelayErrorCode;
   readonly statusCode: number;
   /** For `RATE_LIMITED` and a spent budget: seconds until the client may try again (`Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
@@ -23,9 +24,10 @@ export class RelayError extends GramNodeError {
       ...rest
     }: GramNodeErrorParameters & { retryAfterSeconds?: number; status?: number } = {},
   ) {
-    super(shortMessage, rest);
+    const statusCode = status ?? STATUS[code] ?? 400;
+    super(shortMessage, { ...rest, kind: statusKind(statusCode) });
     this.code = code;
-    this.statusCode = status ?? STATUS[code] ?? 400;
+    this.statusCode = statusCode;
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -1,5 +1,5 @@
 import { Eip1559FeesNotSupportedError, type TransactionSerializable } from "viem";
-import type { RelayerPublicClient } from "./context.ts";
+import type { RelayerPublicClient } from "./clients.ts";
 
 /** A transaction's fee fields: EIP-1559 where the chain has a base fee, a gas price elsewhere. */
 export type Fees =

@@ -6,7 +6,8 @@ import {
   relayPayRequestSchema,
   relayTransferRequestSchema,
 } from "../../protocol/relay.ts";
-import { createRateLimiter } from "../rate-limiter.ts";
+import { ROUTES } from "../../protocol/routes.ts";
+import { createRateLimiter } from "../internal/rate-limiter.ts";
 import type { Relayer } from "./create-relayer.ts";
 import { RelayError } from "./errors.ts";
 
@@ -82,10 +83,10 @@ export const relayRoutes: FastifyPluginAsync<RelayRoutesOptions> = async (app, {
       return action(parsed.data);
     });
 
-  route("/v1/relay/transfer", relayTransferRequestSchema, (request) => relayer.relayTransfer(request));
-  route("/v1/relay/pay", relayPayRequestSchema, (request) => relayer.relayPay(request));
+  route(ROUTES.relayTransfer, relayTransferRequestSchema, (request) => relayer.relayTransfer(request));
+  route(ROUTES.relayPay, relayPayRequestSchema, (request) => relayer.relayPay(request));
   // Amounts of wei and gas as decimal strings, as everywhere in the API.
-  app.get("/v1/relay/status", async () =>
+  app.get(ROUTES.relayStatus, async () =>
     JSON.parse(JSON.stringify(relayer.status(), (_key, value) => (typeof value === "bigint" ? String(value) : value))),
   );
 };

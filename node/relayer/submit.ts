@@ -7,10 +7,10 @@ import {
   type LocalAccount,
   NonceTooLowError,
 } from "viem";
-import type { Log } from "../indexer/context.ts";
-import { createSerial } from "../serial.ts";
+import type { Log } from "../internal/logger.ts";
+import { createSerial } from "../internal/serial.ts";
 import type { Budget } from "./budget.ts";
-import type { RelayerPublicClient, RelayerWalletClient } from "./context.ts";
+import type { RelayerPublicClient, RelayerWalletClient } from "./clients.ts";
 import { RelayerUnavailableError } from "./errors.ts";
 import { type Fees, maxCost, readFees } from "./fees.ts";
 import type { PendingTransaction, RelayRecord, RelayRecords } from "./records.ts";

@@ -1,14 +1,15 @@
 import type { Address } from "viem";
+import type { InvoiceRecordStatus } from "../../protocol/invoice-state.ts";
 import { invoiceKey, merchantInvoicePrefix, prefixEnd } from "./keys.ts";
 import type { Store } from "./open-store.ts";
-import { decodeInvoice, type InvoiceRecord, type InvoiceStatus, invoiceStatus } from "./records.ts";
+import { decodeInvoice, type InvoiceRecord, invoiceStatus } from "./records.ts";
 
 export interface ReadMerchantInvoicesParameters {
   merchant: Address;
   limit: number;
   /** Continue strictly after (older than) this position: the `next` of the previous page. */
   after?: string | undefined;
-  status?: InvoiceStatus | undefined;
+  status?: InvoiceRecordStatus | undefined;
   /** Stop after reading this many invoices, matching or not. */
   maxScan?: number;
 }

@@ -1,4 +1,5 @@
 import type { Hex } from "viem";
+import type { InvoiceChange, InvoiceRecordStatus } from "../../protocol/invoice-state.ts";
 
 /** An invoice's lifecycle as the events tell it. Amounts in the token's base units. */
 export interface InvoiceRecord {
@@ -25,16 +26,8 @@ export interface InvoiceRecord {
   updatedBlock: number;
 }
 
-export type InvoiceStatus =
-  | "paid"
-  | "partially_captured"
-  | "disputed"
-  | "captured"
-  | "refunded"
-  | "voided"
-  | "reclaimed";
-
-export function invoiceStatus(invoice: InvoiceRecord): InvoiceStatus {
+/** Where the invoice stands, from its record: see `INVOICE_RECORD_STATUSES`. */
+export function invoiceStatus(invoice: InvoiceRecord): InvoiceRecordStatus {
   if (invoice.held > 0n) {
     if (invoice.disputed) return "disputed";
     return invoice.captured > 0n ? "partially_captured" : "paid";
@@ -63,7 +56,7 @@ export type HistoryEntry =
   | { type: "authorization"; state: "used" | "canceled"; token: Hex; nonce: Hex; tx: Hex }
   | {
       type: "invoice";
-      event: "paid" | "captured" | "voided" | "reclaimed" | "refunded" | "disputed" | "resolved";
+      event: InvoiceChange;
       id: Hex;
       token: Hex;
       /** The event's amount (paid, captured, returned, refunded; for resolved: to the merchant). */

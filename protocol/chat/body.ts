@@ -4,9 +4,10 @@
 // question, and opening one never signs anything; an `invoice` carries the merchant's signed invoice as a
 // `gram:invoice/` link, which is what a wallet pays, never the text around it.
 import { z } from "zod";
+import { quote } from "../errors.ts";
 import { INVOICE_LINK_PREFIX } from "../links/invoice-link.ts";
 import { invoiceMetadataSchema, METADATA_LIMITS } from "../links/metadata.ts";
-import { ChatProtocolError, quote } from "./errors.ts";
+import { ChatProtocolError } from "./errors.ts";
 import {
   addressField,
   amountField,

@@ -14,9 +14,10 @@
 // Every field is required and no other is allowed; the whole envelope is at most 16 KiB of UTF-8 JSON.
 import { type Address, concat, type Hex, keccak256 } from "viem";
 import { z } from "zod";
+import { quote } from "../errors.ts";
 import { type Body, bodySchema, parseBody } from "./body.ts";
 import { checkDepth } from "./depth.ts";
-import { ChatProtocolError, quote } from "./errors.ts";
+import { ChatProtocolError } from "./errors.ts";
 import { addressField, bytes32Field, parseWith, safeUint, unixMsField } from "./fields.ts";
 
 /** The envelope version this code writes and reads. */

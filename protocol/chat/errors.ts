@@ -1,3 +1,5 @@
+import { type ErrorKind, ProtocolError } from "../errors.ts";
+
 /**
  * Why a chat envelope, frame, username or sign-in was refused. Stable: the hub sends it in `error`
  * frames, the client branches on it, tests assert it.
@@ -40,29 +42,15 @@ export type ChatErrorCode =
   /** The hub failed on its side (disk); the frame may be sent again. */
   | "INTERNAL";
 
-export interface ChatProtocolErrorOptions {
-  /** What the user or the client can do about it. */
-  hint?: string;
-  cause?: unknown;
-}
+/** Codes that say the hub is busy or failed, not that the request was wrong: a client may try again later. */
+export const CHAT_FAILURE_CODES: ReadonlySet<string> = new Set<ChatErrorCode>([
+  "RATE_LIMITED",
+  "TOO_MANY_CONNECTIONS",
+  "INTERNAL",
+]);
 
 /** Every refusal in the chat protocol; `code` says which rule failed, the message what was expected. */
-export class ChatProtocolError extends Error {
+export class ChatProtocolError extends ProtocolError<ChatErrorCode> {
   override name = "ChatProtocolError";
-  readonly code: ChatErrorCode;
-  readonly hint: string | undefined;
-
-  constructor(code: ChatErrorCode, message: string, { hint, cause }: ChatProtocolErrorOptions = {}) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.code = code;
-    this.hint = hint;
-  }
-}
-
-/** Quotes untrusted input in an error without echoing a whole frame back: `"abc"`, `42`, `{"a":1…`. */
-export function quote(value: unknown, max = 80): string {
-  const cut = (text: string) => (text.length > max ? `${text.slice(0, max)}…` : text);
-  if (typeof value === "string") return JSON.stringify(cut(value));
-  const text = JSON.stringify(value);
-  return text === undefined ? "nothing" : cut(text);
+  override readonly kind: ErrorKind = CHAT_FAILURE_CODES.has(this.code) ? "failure" : "user";
 }

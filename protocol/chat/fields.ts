@@ -75,7 +75,7 @@ export const lineField = (max: number) =>
       checkDisplayText(value, "text", max);
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
-      ctx.addIssue({ code: "custom", message: error.message.replace(/^text: /, "") });
+      ctx.addIssue({ code: "custom", message: error.shortMessage.replace(/^text: /, "") });
     }
   });
 

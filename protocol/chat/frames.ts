@@ -34,9 +34,11 @@
 // indexer saw on-chain (an invoice paid, captured, refunded…; a transfer; `reverted` when a reorg
 // removed one). A client treats them as hints and confirms against the node or the chain.
 import { z } from "zod";
+import { quote } from "../errors.ts";
+import { STATUS_UPDATE_STATES } from "../invoice-state.ts";
 import { checkDepth } from "./depth.ts";
 import { conversationTargetSchema, envelopeSchema, parseEnvelopeValue, utf8Length } from "./envelope.ts";
-import { type ChatErrorCode, ChatProtocolError, quote } from "./errors.ts";
+import { type ChatErrorCode, ChatProtocolError } from "./errors.ts";
 import { addressField, bytes32Field, lineField, parseWith, safeUint } from "./fields.ts";
 
 /** The largest frame a client sends, as UTF-8. */
@@ -161,20 +163,6 @@ function parseJsonFrame(text: string, discriminator: "op" | "type", maxBytes: nu
   return json;
 }
 
-/** What an on-chain event did, as a `status` frame says it. */
-export const STATUS_STATES = [
-  "paid",
-  "captured",
-  "refunded",
-  "voided",
-  "reclaimed",
-  "disputed",
-  "resolved",
-  "transfer",
-  "reverted",
-] as const;
-export type StatusState = (typeof STATUS_STATES)[number];
-
 const decimal = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a whole number as a decimal string");
 const position = z.strictObject({ number: safeUint, hash: bytes32Field });
 
@@ -185,8 +173,8 @@ const position = z.strictObject({ number: safeUint, hash: bytes32Field });
  * repeats the fields of the event a reorg removed, with `reverts` (its state) and `reorg`.
  */
 export const statusUpdateSchema = z.strictObject({
-  state: z.enum(STATUS_STATES),
-  reverts: z.enum(STATUS_STATES).exclude(["reverted"]).optional(),
+  state: z.enum(STATUS_UPDATE_STATES),
+  reverts: z.enum(STATUS_UPDATE_STATES).exclude(["reverted"]).optional(),
   tx: bytes32Field,
   block: safeUint,
   blockHash: bytes32Field,

@@ -32,7 +32,7 @@ export {
   parseEnvelope,
   parseEnvelopeValue,
 } from "./envelope.ts";
-export { type ChatErrorCode, ChatProtocolError, type ChatProtocolErrorOptions } from "./errors.ts";
+export { CHAT_FAILURE_CODES, type ChatErrorCode, ChatProtocolError } from "./errors.ts";
 export {
   CLIENT_OPS,
   type ClientFrame,
@@ -55,8 +55,6 @@ export {
   parseClientFrame,
   parseClientFrameValue,
   parseHubFrame,
-  STATUS_STATES,
-  type StatusState,
   type StatusUpdate,
   SYNC_MAX_LIMIT,
   statusUpdateSchema,

@@ -184,7 +184,7 @@ async function checkInvoice(
     decoded = await decodeInvoiceLink(body.link, { chainId: domain.chainId, escrow: domain.escrow });
   } catch (error) {
     if (!(error instanceof LinkError)) throw error;
-    throw new ChatProtocolError("INVOICE_INVALID", `envelope.body.link: ${error.message}`, {
+    throw new ChatProtocolError("INVOICE_INVALID", `envelope.body.link: ${error.shortMessage}`, {
       cause: error,
       ...(error.hint === undefined ? {} : { hint: error.hint }),
     });

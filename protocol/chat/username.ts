@@ -4,7 +4,8 @@
 // ASCII letters, digits and underscore is accepted at all, so "аlice" with a Cyrillic а, "alice\u200b"
 // with a zero-width space or "al.ice" cannot be registered beside "alice". NFKC first lets fullwidth
 // "ａｌｉｃｅ" or "Alice" name the same account as "alice" rather than be refused or become another name.
-import { ChatProtocolError, quote } from "./errors.ts";
+import { quote } from "../errors.ts";
+import { ChatProtocolError } from "./errors.ts";
 
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;

@@ -1,7 +1,8 @@
 // The binary pieces shared by `gram:` links: a byte writer and reader for the layouts, strict base64url,
 // and the 4-byte keccak checksum that makes a mangled or truncated link fail before anything is read.
 import { type Address, bytesToHex, getAddress, type Hex, hexToBytes, isAddress, isHex, keccak256 } from "viem";
-import { LinkError, preview } from "./errors.ts";
+import { quote } from "../errors.ts";
+import { LinkError } from "./errors.ts";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const INDEX = new Map([...ALPHABET].map((char, index) => [char, index]));
@@ -28,7 +29,7 @@ export function base64UrlEncode(bytes: Uint8Array): string {
  */
 export function base64UrlDecode(text: string, what: string): Uint8Array {
   if (text.length % 4 === 1) {
-    throw new LinkError("damaged", `${what} is damaged: ${text.length} characters is not a possible length`, {
+    throw new LinkError("DAMAGED", `${what} is damaged: ${text.length} characters is not a possible length`, {
       hint: "The link was probably cut short; ask for it again.",
     });
   }
@@ -40,8 +41,8 @@ export function base64UrlDecode(text: string, what: string): Uint8Array {
     const value = INDEX.get(text[i] as string);
     if (value === undefined) {
       throw new LinkError(
-        "damaged",
-        `${what} is damaged: ${preview(text[i] as string)} at position ${i} is not base64url`,
+        "DAMAGED",
+        `${what} is damaged: ${quote(text[i] as string)} at position ${i} is not base64url`,
       );
     }
     buffer = ((buffer << 6) | value) & 0xffff;
@@ -52,7 +53,7 @@ export function base64UrlDecode(text: string, what: string): Uint8Array {
     }
   }
   if ((buffer & ((1 << bits) - 1)) !== 0) {
-    throw new LinkError("damaged", `${what} is damaged: its last character is not canonical base64url`);
+    throw new LinkError("DAMAGED", `${what} is damaged: its last character is not canonical base64url`);
   }
   return bytes;
 }
@@ -70,11 +71,11 @@ export function sealLink(prefix: string, payload: Uint8Array): string {
 export function unsealLink(link: string, prefix: string, what: string): Uint8Array {
   const text = link.trim();
   if (!text.startsWith(prefix)) {
-    throw new LinkError("invalid-prefix", `not ${article(what)} ${what}: expected "${prefix}…", got ${preview(text)}`);
+    throw new LinkError("INVALID_PREFIX", `not ${article(what)} ${what}: expected "${prefix}…", got ${quote(text)}`);
   }
   const sealed = base64UrlDecode(text.slice(prefix.length), what);
   if (sealed.length <= CHECKSUM_BYTES) {
-    throw new LinkError("damaged", `${what} is damaged: only ${sealed.length} bytes`, {
+    throw new LinkError("DAMAGED", `${what} is damaged: only ${sealed.length} bytes`, {
       hint: "The link was probably cut short; ask for it again.",
     });
   }
@@ -82,7 +83,7 @@ export function unsealLink(link: string, prefix: string, what: string): Uint8Arr
   const expected = keccak256(payload, "bytes").subarray(0, CHECKSUM_BYTES);
   const actual = sealed.subarray(sealed.length - CHECKSUM_BYTES);
   if (!expected.every((byte, i) => byte === actual[i])) {
-    throw new LinkError("damaged", `${what} is damaged: checksum mismatch`, {
+    throw new LinkError("DAMAGED", `${what} is damaged: checksum mismatch`, {
       hint: "A character was changed or the link was cut short; ask for it again.",
     });
   }
@@ -111,7 +112,7 @@ export class ByteWriter {
   uint(value: bigint | number, width: number, field: string): this {
     const big = BigInt(value);
     if (big < 0n || big >= 1n << BigInt(8 * width)) {
-      throw new LinkError("malformed", `${field}: ${big} does not fit in ${8 * width} bits`);
+      throw new LinkError("MALFORMED", `${field}: ${big} does not fit in ${8 * width} bits`);
     }
     for (let i = width - 1; i >= 0; i--) this.#bytes.push(Number((big >> BigInt(8 * i)) & 0xffn));
     return this;
@@ -120,7 +121,7 @@ export class ByteWriter {
   /** A uint256 as a length byte (0–32) and that many big-endian bytes, with no leading zero byte. */
   varUint(value: bigint | number, field: string): this {
     const big = BigInt(value);
-    if (big < 0n || big > UINT256_MAX) throw new LinkError("malformed", `${field}: ${big} is not a uint256`);
+    if (big < 0n || big > UINT256_MAX) throw new LinkError("MALFORMED", `${field}: ${big} is not a uint256`);
     const hex = big === 0n ? "" : big.toString(16);
     const length = Math.ceil(hex.length / 2);
     this.#bytes.push(length);
@@ -139,13 +140,13 @@ export class ByteWriter {
   }
 
   address(value: Address, field: string): this {
-    if (!isAddress(value, { strict: false })) throw new LinkError("invalid-address", `${field}: not an address`);
+    if (!isAddress(value, { strict: false })) throw new LinkError("INVALID_ADDRESS", `${field}: not an address`);
     return this.raw(hexToBytes(value));
   }
 
   bytes32(value: Hex, field: string): this {
     if (!isHex(value, { strict: true }) || value.length !== 66) {
-      throw new LinkError("malformed", `${field}: expected 32 bytes of hex`);
+      throw new LinkError("MALFORMED", `${field}: expected 32 bytes of hex`);
     }
     return this.raw(hexToBytes(value));
   }
@@ -173,7 +174,7 @@ export class ByteReader {
   }
 
   fail(message: string): never {
-    throw new LinkError("malformed", `${this.#what} is malformed: ${message}`);
+    throw new LinkError("MALFORMED", `${this.#what} is malformed: ${message}`);
   }
 
   take(length: number, field: string): Uint8Array {
@@ -246,7 +247,7 @@ export function readHeader(data: ByteReader, kind: number, version: number, what
   if (actualKind !== kind) {
     const known = KINDS[actualKind];
     throw new LinkError(
-      "unsupported-version",
+      "UNSUPPORTED_VERSION",
       known === undefined
         ? `${what}: unknown kind byte 0x${actualKind.toString(16).padStart(2, "0")}`
         : `${what}: the payload is ${known}, not ${article(what)} ${what}`,
@@ -255,7 +256,7 @@ export function readHeader(data: ByteReader, kind: number, version: number, what
   const actualVersion = data.byte("version");
   if (actualVersion !== version) {
     throw new LinkError(
-      "unsupported-version",
+      "UNSUPPORTED_VERSION",
       `${what}: layout version ${actualVersion} is not supported (this wallet reads version ${version})`,
       { hint: "The link may come from a newer wallet; update Gram." },
     );

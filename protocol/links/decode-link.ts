@@ -1,5 +1,6 @@
+import { quote } from "../errors.ts";
 import { type Eip681Request, parseEip681 } from "./eip681.ts";
-import { LinkError, preview } from "./errors.ts";
+import { LinkError } from "./errors.ts";
 import {
   type DecodedInvoiceLink,
   type DecodeInvoiceLinkOptions,
@@ -28,7 +29,7 @@ export async function decodeLink(link: string, options: DecodeInvoiceLinkOptions
   if (text.startsWith(REQUEST_LINK_PREFIX)) return { kind: "request", request: decodeRequestLink(text, target) };
   if (text.startsWith(INVOICE_LINK_PREFIX)) return { kind: "invoice", invoice: await decodeInvoiceLink(text, options) };
   throw new LinkError(
-    "invalid-prefix",
-    `not a payment link: expected "ethereum:…", "${REQUEST_LINK_PREFIX}…" or "${INVOICE_LINK_PREFIX}…", got ${preview(text)}`,
+    "INVALID_PREFIX",
+    `not a payment link: expected "ethereum:…", "${REQUEST_LINK_PREFIX}…" or "${INVOICE_LINK_PREFIX}…", got ${quote(text)}`,
   );
 }

@@ -4,7 +4,8 @@
 // wallets in the manner of BIP-21). Parsing is strict: anything this wallet would have to guess about is
 // refused with the reason.
 import { type Address, formatUnits, getAddress, isAddress } from "viem";
-import { LinkError, preview } from "./errors.ts";
+import { quote } from "../errors.ts";
+import { LinkError } from "./errors.ts";
 import { MEMO_MAX_LENGTH } from "./request-link.ts";
 import { checkChainId, checkLinkTarget, type LinkTargetOptions } from "./target.ts";
 import { checkDisplayText } from "./text.ts";
@@ -46,7 +47,7 @@ export interface EncodeEip681Options {
  */
 export function encodeEip681(request: Eip681Request, { decimals }: EncodeEip681Options = {}): string {
   const number = (value: bigint, field: string) => {
-    if (value < 0n || value > UINT256_MAX) throw new LinkError("invalid-amount", `${field}: ${value} is not a uint256`);
+    if (value < 0n || value > UINT256_MAX) throw new LinkError("INVALID_AMOUNT", `${field}: ${value} is not a uint256`);
     if (decimals === undefined || decimals === 0 || value === 0n) return value.toString();
     return `${formatUnits(value, decimals)}e${decimals}`;
   };
@@ -80,9 +81,9 @@ export function encodeEip681(request: Eip681Request, { decimals }: EncodeEip681O
 export function parseEip681(link: string, options: LinkTargetOptions = {}): Eip681Request {
   const text = link.trim();
   if (!/^ethereum:/i.test(text)) {
-    throw new LinkError("invalid-prefix", `not an EIP-681 link: expected "ethereum:…", got ${preview(text)}`);
+    throw new LinkError("INVALID_PREFIX", `not an EIP-681 link: expected "ethereum:…", got ${quote(text)}`);
   }
-  if (text.includes("#")) throw new LinkError("invalid-parameter", "EIP-681 link: a fragment (#) is not allowed");
+  if (text.includes("#")) throw new LinkError("INVALID_PARAMETER", "EIP-681 link: a fragment (#) is not allowed");
   const rest = text.slice("ethereum:".length).replace(/^pay-/, "");
   const question = rest.indexOf("?");
   const path = question === -1 ? rest : rest.slice(0, question);
@@ -93,14 +94,14 @@ export function parseEip681(link: string, options: LinkTargetOptions = {}): Eip6
   const targetAddress = parseAddress(target, "target address");
   const chainId = parseLinkChainId(chainText, options.chainId);
   if (functionName !== undefined && functionName !== "transfer") {
-    throw new LinkError("unknown-function", `EIP-681 link: unknown function ${preview(functionName)}`, {
+    throw new LinkError("UNKNOWN_FUNCTION", `EIP-681 link: unknown function ${quote(functionName)}`, {
       hint: "Gram reads native payments and ERC-20 transfer links only.",
     });
   }
   const kind = functionName === undefined ? "native" : "transfer";
   const parameters = parseQuery(query, PARAMETERS[kind]);
   if (parameters.has("gas") && parameters.has("gasLimit")) {
-    throw new LinkError("invalid-parameter", "EIP-681 link: gas and gasLimit are the same parameter; give one");
+    throw new LinkError("INVALID_PARAMETER", "EIP-681 link: gas and gasLimit are the same parameter; give one");
   }
 
   const optionalNumber = (key: string) => {
@@ -115,7 +116,7 @@ export function parseEip681(link: string, options: LinkTargetOptions = {}): Eip6
     request = { chainId, to: targetAddress, amount: optionalNumber("value") };
   } else {
     const to = parameters.get("address");
-    if (to === undefined) throw new LinkError("invalid-parameter", "EIP-681 transfer: missing address= (the payee)");
+    if (to === undefined) throw new LinkError("INVALID_PARAMETER", "EIP-681 transfer: missing address= (the payee)");
     request = { chainId, token: targetAddress, to: parseAddress(to, "address"), amount: optionalNumber("uint256") };
   }
   if (memo !== undefined) request.memo = checkDisplayText(memo, "message", MEMO_MAX_LENGTH);
@@ -129,14 +130,14 @@ export function parseEip681(link: string, options: LinkTargetOptions = {}): Eip6
 function parseAddress(value: string, field: string): Address {
   if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
     const hint = value.includes(".") ? "ENS names are not resolved: ask for the 0x address." : undefined;
-    throw new LinkError("invalid-address", `${field}: ${preview(value)} is not a 0x address of 40 hex digits`, {
+    throw new LinkError("INVALID_ADDRESS", `${field}: ${quote(value)} is not a 0x address of 40 hex digits`, {
       ...(hint === undefined ? {} : { hint }),
     });
   }
   const digits = value.slice(2);
   const uncased = digits === digits.toLowerCase() || digits === digits.toUpperCase();
   if (!uncased && !isAddress(value, { strict: true })) {
-    throw new LinkError("invalid-address", `${field}: ${value} fails its EIP-55 checksum`, {
+    throw new LinkError("INVALID_ADDRESS", `${field}: ${value} fails its EIP-55 checksum`, {
       hint: "A character of the address was changed; ask for the link again.",
     });
   }
@@ -146,12 +147,12 @@ function parseAddress(value: string, field: string): Address {
 function parseLinkChainId(text: string | undefined, walletChainId: number | undefined): number {
   if (text === undefined) {
     if (walletChainId !== undefined) return walletChainId;
-    throw new LinkError("missing-chain-id", "EIP-681 link: missing chain id (@<chainId>)", {
+    throw new LinkError("MISSING_CHAIN_ID", "EIP-681 link: missing chain id (@<chainId>)", {
       hint: "The link means the current chain: pass the wallet's chain id.",
     });
   }
   if (!/^[1-9][0-9]*$/.test(text)) {
-    throw new LinkError("invalid-chain-id", `EIP-681 link: chain id ${preview(text)} is not a decimal number`);
+    throw new LinkError("INVALID_CHAIN_ID", `EIP-681 link: chain id ${quote(text)} is not a decimal number`);
   }
   return checkChainId(Number(text), "EIP-681 link: chain id");
 }
@@ -161,19 +162,19 @@ function parseQuery(query: string | undefined, allowed: readonly string[]): Map<
   if (query === undefined) return parameters;
   for (const parameter of query.split("&")) {
     const equals = parameter.indexOf("=");
-    if (equals <= 0) throw new LinkError("invalid-parameter", `EIP-681 link: ${preview(parameter)} is not key=value`);
+    if (equals <= 0) throw new LinkError("INVALID_PARAMETER", `EIP-681 link: ${quote(parameter)} is not key=value`);
     const key = parameter.slice(0, equals);
     if (!allowed.includes(key)) {
-      throw new LinkError("invalid-parameter", `EIP-681 link: unknown parameter ${preview(key)}`, {
+      throw new LinkError("INVALID_PARAMETER", `EIP-681 link: unknown parameter ${quote(key)}`, {
         hint: `Expected ${allowed.join(", ")}.`,
       });
     }
-    if (parameters.has(key)) throw new LinkError("invalid-parameter", `EIP-681 link: ${key} given twice`);
+    if (parameters.has(key)) throw new LinkError("INVALID_PARAMETER", `EIP-681 link: ${key} given twice`);
     let value: string;
     try {
       value = decodeURIComponent(parameter.slice(equals + 1));
     } catch (cause) {
-      throw new LinkError("invalid-parameter", `EIP-681 link: ${key} has malformed percent-encoding`, { cause });
+      throw new LinkError("INVALID_PARAMETER", `EIP-681 link: ${key} has malformed percent-encoding`, { cause });
     }
     parameters.set(key, value);
   }
@@ -189,26 +190,26 @@ function parseNumber(text: string, field: string): bigint {
   const match = NUMBER.exec(text);
   const [, whole = "", fraction = "", exponentText] = match ?? [];
   if (match === null || whole + fraction === "") {
-    throw new LinkError("invalid-amount", `${field}=${preview(text)}: expected an integer such as 1000 or 2.014e18`, {
+    throw new LinkError("INVALID_AMOUNT", `${field}=${quote(text)}: expected an integer such as 1000 or 2.014e18`, {
       ...(text.startsWith("-") ? { hint: "Amounts cannot be negative." } : {}),
     });
   }
   const digits = (whole + fraction).replace(/^0+/, "");
   if (digits === "") return 0n;
   if (exponentText !== undefined && exponentText.length > 4) {
-    throw new LinkError("invalid-amount", `${field}=${preview(text)}: larger than a uint256`);
+    throw new LinkError("INVALID_AMOUNT", `${field}=${quote(text)}: larger than a uint256`);
   }
   const exponent = Number(exponentText ?? "0");
   if (fraction.length > exponent) {
     throw new LinkError(
-      "invalid-amount",
-      `${field}=${preview(text)} is not an integer: ${fraction.length} digits after the point need an exponent of at least ${fraction.length}`,
+      "INVALID_AMOUNT",
+      `${field}=${quote(text)} is not an integer: ${fraction.length} digits after the point need an exponent of at least ${fraction.length}`,
     );
   }
   const scale = exponent - fraction.length;
   if (digits.length + scale > 78)
-    throw new LinkError("invalid-amount", `${field}=${preview(text)}: larger than a uint256`);
+    throw new LinkError("INVALID_AMOUNT", `${field}=${quote(text)}: larger than a uint256`);
   const value = BigInt(digits) * 10n ** BigInt(scale);
-  if (value > UINT256_MAX) throw new LinkError("invalid-amount", `${field}=${preview(text)}: larger than a uint256`);
+  if (value > UINT256_MAX) throw new LinkError("INVALID_AMOUNT", `${field}=${quote(text)}: larger than a uint256`);
   return value;
 }

@@ -1,49 +1,38 @@
-/** What was wrong with a link, stable for the CLI's `--json` output and for tests. */
+import { ProtocolError } from "../errors.ts";
+
+/** What was wrong with a link, stable for the CLI's `--json` output (as `LINK_` and the code) and for tests. */
 export type LinkErrorCode =
   /** Not a link of the expected kind: another scheme or path. */
-  | "invalid-prefix"
+  | "INVALID_PREFIX"
   /** The payload was changed or cut short: bad base64url, wrong length or checksum mismatch. */
-  | "damaged"
+  | "DAMAGED"
   /** A `gram:` payload of another kind (a request under `gram:invoice/`) or a layout version this code does not read. */
-  | "unsupported-version"
+  | "UNSUPPORTED_VERSION"
   /** The checksum holds but the layout does not parse: only a faulty encoder makes these. */
-  | "malformed"
-  | "invalid-address"
-  | "missing-chain-id"
-  | "invalid-chain-id"
+  | "MALFORMED"
+  | "INVALID_ADDRESS"
+  | "MISSING_CHAIN_ID"
+  | "INVALID_CHAIN_ID"
   /** The link is for another chain, escrow or token than the wallet's. */
-  | "wrong-chain"
-  | "wrong-escrow"
-  | "wrong-token"
-  | "invalid-amount"
-  | "unknown-function"
-  | "invalid-parameter"
-  | "invalid-text"
-  | "invalid-metadata"
+  | "WRONG_CHAIN"
+  | "WRONG_ESCROW"
+  | "WRONG_TOKEN"
+  | "INVALID_AMOUNT"
+  | "UNKNOWN_FUNCTION"
+  | "INVALID_PARAMETER"
+  | "INVALID_TEXT"
+  | "INVALID_METADATA"
   /** The metadata carried by an invoice link does not hash to the invoice's `metadataHash`. */
-  | "metadata-mismatch";
+  | "METADATA_MISMATCH";
 
-export interface LinkErrorOptions {
-  /** What the user can do about it. */
-  hint?: string;
-  cause?: unknown;
-}
-
-/** Every refusal of a link or of what goes into one; `code` says which rule failed. */
-export class LinkError extends Error {
+/**
+ * Every refusal of a link or of what goes into one; `code` says which rule failed. Outside this family
+ * (`--json`, a report) the code reads `LINK_` and it: a link's `WRONG_CHAIN` is not the wallet's.
+ */
+export class LinkError extends ProtocolError<LinkErrorCode> {
   override name = "LinkError";
-  readonly code: LinkErrorCode;
-  readonly hint: string | undefined;
 
-  constructor(code: LinkErrorCode, message: string, { hint, cause }: LinkErrorOptions = {}) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.code = code;
-    this.hint = hint;
+  override toJSON() {
+    return { ...super.toJSON(), code: `LINK_${this.code}` };
   }
-}
-
-/** Quotes untrusted input in an error without echoing a whole pasted paragraph. */
-export function preview(text: string, max = 80): string {
-  const shown = text.length > max ? `${text.slice(0, max)}…` : text;
-  return JSON.stringify(shown);
 }

@@ -1,7 +1,7 @@
 export { base64UrlDecode, base64UrlEncode } from "./codec.ts";
 export { type DecodedLink, decodeLink } from "./decode-link.ts";
 export { type Eip681Request, type EncodeEip681Options, encodeEip681, parseEip681 } from "./eip681.ts";
-export { LinkError, type LinkErrorCode, type LinkErrorOptions } from "./errors.ts";
+export { LinkError, type LinkErrorCode } from "./errors.ts";
 export {
   type DecodedInvoiceLink,
   type DecodeInvoiceLinkOptions,

@@ -76,7 +76,7 @@ export function encodeInvoiceLink({
 }: EncodeInvoiceLinkParameters): string {
   if (metadata !== undefined) checkMetadata(metadata, invoice.metadataHash, "the metadata to encode");
   if (!isHex(signature, { strict: true }) || signature.length % 2 !== 0) {
-    throw new LinkError("malformed", "signature: expected hex bytes");
+    throw new LinkError("MALFORMED", "signature: expected hex bytes");
   }
   const signatureBytes = (signature.length - 2) / 2;
   const payerPresent = !isAddressEqual(invoice.payer, zeroAddress);
@@ -105,7 +105,7 @@ export function encodeInvoiceLink({
     .bytes32(invoice.metadataHash, "metadataHash");
   if (signatureBytes !== 65) {
     if (signatureBytes > MAX_SIGNATURE_BYTES) {
-      throw new LinkError("malformed", `signature: ${signatureBytes} bytes, at most ${MAX_SIGNATURE_BYTES}`);
+      throw new LinkError("MALFORMED", `signature: ${signatureBytes} bytes, at most ${MAX_SIGNATURE_BYTES}`);
     }
     out.leb128(signatureBytes);
   }
@@ -193,7 +193,7 @@ export async function decodeInvoiceLink(
 
   checkLinkTarget(WHAT, { chainId, token }, options);
   if (options.escrow !== undefined && !isAddressEqual(options.escrow, escrow)) {
-    throw new LinkError("wrong-escrow", `link is for escrow ${escrow}, wallet uses escrow ${options.escrow}`, {
+    throw new LinkError("WRONG_ESCROW", `link is for escrow ${escrow}, wallet uses escrow ${options.escrow}`, {
       hint: "Only pay invoices through the escrow your wallet is configured with.",
     });
   }
@@ -220,7 +220,7 @@ function readMetadata(data: ByteReader): InvoiceMetadata {
 function checkMetadata(metadata: InvoiceMetadata, expected: Hex, what: string) {
   const actual = metadataHash(metadata);
   if (actual.toLowerCase() !== expected.toLowerCase()) {
-    throw new LinkError("metadata-mismatch", `${what}: metadata hashes to ${actual}, the invoice signs ${expected}`, {
+    throw new LinkError("METADATA_MISMATCH", `${what}: metadata hashes to ${actual}, the invoice signs ${expected}`, {
       hint: "The title and items do not match what the merchant signed; do not pay on the strength of them.",
     });
   }

@@ -49,7 +49,7 @@ export function parseInvoiceMetadata(value: unknown): InvoiceMetadata {
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    throw new LinkError("invalid-metadata", `metadata: ${where}${issue?.message ?? "invalid"}`);
+    throw new LinkError("INVALID_METADATA", `metadata: ${where}${issue?.message ?? "invalid"}`);
   }
   const { title, items, memo } = result.data;
   checkDisplayText(title, "metadata: title", METADATA_LIMITS.title);

@@ -93,8 +93,8 @@ export function decodeRequestLink(link: string, options: LinkTargetOptions = {})
 }
 
 function checkRequest(amount: bigint, memo: string | undefined) {
-  if (amount <= 0n) throw new LinkError("invalid-amount", `amount: got ${amount}, expected at least 1 base unit`);
+  if (amount <= 0n) throw new LinkError("INVALID_AMOUNT", `amount: got ${amount}, expected at least 1 base unit`);
   if (memo === undefined) return;
-  if (memo === "") throw new LinkError("invalid-text", "memo: must be absent rather than empty");
+  if (memo === "") throw new LinkError("INVALID_TEXT", "memo: must be absent rather than empty");
   checkDisplayText(memo, "memo", MEMO_MAX_LENGTH);
 }

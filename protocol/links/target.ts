@@ -10,7 +10,7 @@ export interface LinkTargetOptions {
 
 export function checkChainId(chainId: number, field = "chain id"): number {
   if (!Number.isSafeInteger(chainId) || chainId <= 0) {
-    throw new LinkError("invalid-chain-id", `${field}: got ${chainId}, expected a positive integer below 2^53`);
+    throw new LinkError("INVALID_CHAIN_ID", `${field}: got ${chainId}, expected a positive integer below 2^53`);
   }
   return chainId;
 }
@@ -32,18 +32,18 @@ export function checkLinkTarget(
   wallet: LinkTargetOptions,
 ) {
   if (wallet.chainId !== undefined && wallet.chainId !== link.chainId) {
-    throw new LinkError("wrong-chain", `link is for chain ${link.chainId}, wallet is on chain ${wallet.chainId}`, {
+    throw new LinkError("WRONG_CHAIN", `link is for chain ${link.chainId}, wallet is on chain ${wallet.chainId}`, {
       hint: `Switch the wallet to chain ${link.chainId} only if you meant to pay there.`,
     });
   }
   if (wallet.token === undefined) return;
   if (link.token === undefined) {
     throw new LinkError(
-      "wrong-token",
+      "WRONG_TOKEN",
       `${what} asks for the chain's native coin, wallet pays in token ${wallet.token}`,
     );
   }
   if (!isAddressEqual(link.token, wallet.token)) {
-    throw new LinkError("wrong-token", `link is for token ${link.token}, wallet uses token ${wallet.token}`);
+    throw new LinkError("WRONG_TOKEN", `link is for token ${link.token}, wallet uses token ${wallet.token}`);
   }
 }

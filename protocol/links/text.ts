@@ -44,21 +44,21 @@ export function findForbiddenCharacter(
  * Throws a `LinkError` naming `field`.
  */
 export function checkDisplayText(value: string, field: string, maxLength: number): string {
-  if (LONE_SURROGATE.test(value)) throw new LinkError("invalid-text", `${field}: not well-formed Unicode`);
+  if (LONE_SURROGATE.test(value)) throw new LinkError("INVALID_TEXT", `${field}: not well-formed Unicode`);
   const forbidden = findForbiddenCharacter(value);
   if (forbidden !== undefined) {
     throw new LinkError(
-      "invalid-text",
+      "INVALID_TEXT",
       `${field}: contains ${forbidden.codePoint} at position ${forbidden.index}, a control or formatting character`,
       { hint: "Text shown before signing may not contain control, bidirectional or invisible characters." },
     );
   }
   if (value.normalize("NFC") !== value) {
-    throw new LinkError("invalid-text", `${field}: not in Unicode normalization form C (NFC)`);
+    throw new LinkError("INVALID_TEXT", `${field}: not in Unicode normalization form C (NFC)`);
   }
   const length = [...value].length;
   if (length > maxLength) {
-    throw new LinkError("invalid-text", `${field}: ${length} characters, at most ${maxLength} allowed`);
+    throw new LinkError("INVALID_TEXT", `${field}: ${length} characters, at most ${maxLength} allowed`);
   }
   return value;
 }

@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createGramClient } from "../../wallet/actions/client.ts";
+import { chatUrlOf } from "../../wallet/chat/chatUrl.ts";
 import { connectChat } from "../../wallet/chat/connectChat.ts";
 import { sendChatTransfer } from "../../wallet/chat/sendChatTransfer.ts";
 import { createPaymentTracker } from "../../wallet/chat/trackPayments.ts";
@@ -194,7 +195,7 @@ async function main() {
   // Every client connects from 127.0.0.1: the hub's per-IP cap (64 by default, for a public node) is
   // raised to let the load generator's clients and the pay clients all in.
   node = await startBenchNode(chain, temp, ["--hub-connections-per-ip", String(clients + 64)]);
-  const wsUrl = `${node.url.replace(/^http/, "ws")}/v1/chat`;
+  const wsUrl = chatUrlOf(node.url);
 
   console.log(`fan-out: ${clients} clients in groups of ${groupSize}, phases of ${phaseSeconds} s`);
   const { signInSeconds, results } = await fanOut({

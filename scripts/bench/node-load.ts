@@ -3,6 +3,7 @@
 // holders. Configuration: the first IPC message, `{ type: "config", config: LoadConfig }` (a thousand
 // addresses are too long for a command line); the result goes back as one IPC message.
 import { createRequire } from "node:module";
+import { ROUTES, routePath } from "../../protocol/routes.ts";
 
 // autocannon ships no types: the little of its API used here, typed locally.
 interface Histogram {
@@ -63,7 +64,7 @@ function pick(): string {
   t = Math.imul(t ^ (t >>> 15), t | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   const index = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * config.addresses.length);
-  return `/v1/accounts/${config.addresses[index]}`;
+  return routePath(ROUTES.account, { address: config.addresses[index] as string });
 }
 
 async function run(durationSeconds: number): Promise<AutocannonResult> {

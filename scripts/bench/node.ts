@@ -23,6 +23,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Address, encodeFunctionData, type Hex, toHex } from "viem";
 import { gramTokenAbi } from "../../protocol/abis.ts";
+import { createNodeClient, type NodeClient } from "../../wallet/node/createNodeClient.ts";
+import { getAccount } from "../../wallet/node/getAccount.ts";
+import { http } from "../../wallet/node/http.ts";
+import { type StreamSubscription, subscribeStream } from "../../wallet/node/subscribeStream.ts";
 import { random } from "../lib/random.ts";
 import { type BenchChain, startBenchChain, type Transfer } from "./node-chain.ts";
 import type { LoadConfig, LoadResult } from "./node-load.ts";
@@ -209,10 +213,19 @@ async function startNode(c: BenchChain, dataDir: string, profileDir?: string) {
 }
 
 async function getBalance(api: string, holder: Address): Promise<bigint> {
-  const res = await fetch(`${api}/v1/accounts/${holder}`);
-  if (res.status !== 200) throw new Error(`GET /v1/accounts/${holder}: HTTP ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { balances: { balance: string }[] };
-  return BigInt(body.balances[0]?.balance ?? "x");
+  const { balances } = await getAccount(nodeOf(api), { address: holder });
+  return BigInt(balances[0]?.balance ?? "x");
+}
+
+const clients = new Map<string, NodeClient>();
+/** One client per node URL: the bench reads through the wallet's client, as a wallet would. */
+function nodeOf(api: string): NodeClient {
+  let client = clients.get(api);
+  if (client === undefined) {
+    client = createNodeClient({ transport: http(api) });
+    clients.set(api, client);
+  }
+  return client;
 }
 
 /** The API's balances equal `balanceOf` on the chain for `count` random holders. */
@@ -265,19 +278,7 @@ async function measureVisibility(c: BenchChain, api: string, seed: number) {
   const rng = random(seed);
   const watched = c.holders[0] as Address;
   const arrivals = new Map<string, number>();
-  const socket = new WebSocket(`${api.replace("http", "ws")}/v1/stream`);
-  let subscribed = false;
   let failure: string | undefined;
-  socket.onmessage = (message) => {
-    const at = performance.now();
-    const data = JSON.parse(String(message.data)) as { type: string; event?: { tx: string } };
-    if (data.type === "subscribed") subscribed = true;
-    else if (data.type === "event" && data.event !== undefined) arrivals.set(data.event.tx.toLowerCase(), at);
-    else if (data.type === "error") failure = JSON.stringify(data);
-  };
-  socket.onerror = () => {
-    failure ??= "the stream's WebSocket failed";
-  };
   const until = async (what: string, done: () => boolean, timeoutMs = 10_000) => {
     const deadline = performance.now() + timeoutMs;
     while (!done()) {
@@ -288,10 +289,16 @@ async function measureVisibility(c: BenchChain, api: string, seed: number) {
   };
   const stream: number[] = [];
   const visible: number[] = [];
+  const subscription: StreamSubscription = await subscribeStream(nodeOf(api), {
+    addresses: [watched],
+    onUpdate: (update) => {
+      if (update.type === "event") arrivals.set(update.event.tx.toLowerCase(), performance.now());
+    },
+    onError: (error) => {
+      failure ??= error.shortMessage;
+    },
+  });
   try {
-    await until("the stream to open", () => socket.readyState === WebSocket.OPEN);
-    socket.send(JSON.stringify({ subscribe: { addresses: [watched] } }));
-    await until("the subscription", () => subscribed);
     await c.rpc("evm_setAutomine", [true]);
     for (let k = 0; k < SAMPLES; k++) {
       const before = await getBalance(api, watched);
@@ -315,7 +322,7 @@ async function measureVisibility(c: BenchChain, api: string, seed: number) {
       visible.push(shown - mined);
     }
   } finally {
-    socket.close();
+    subscription.close();
     await c.rpc("evm_setAutomine", [false]);
   }
   return { stream, visible };

@@ -42,10 +42,19 @@ import {
   transferWithAuthorizationTypes,
 } from "../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
+import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../protocol/relay.ts";
+import { ROUTES } from "../../protocol/routes.ts";
+import { RelayError } from "../../wallet/errors.ts";
+import { createNodeClient } from "../../wallet/node/createNodeClient.ts";
+import { http as nodeHttp } from "../../wallet/node/http.ts";
+import { relayPay } from "../../wallet/node/relayPay.ts";
+import { relayTransfer } from "../../wallet/node/relayTransfer.ts";
 import { random } from "../lib/random.ts";
 import { killAll } from "../lib/spawn-gram-node.ts";
 import { describeMachine, percentile } from "./report.ts";
 import { type GramNode, startBenchNode, startWalletBenchChain, type WalletBenchChain } from "./wallet-setup.ts";
+
+type RelayRoute = typeof ROUTES.relayTransfer | typeof ROUTES.relayPay;
 
 const { values } = (() => {
   try {
@@ -162,13 +171,19 @@ try {
       signature,
     };
   };
-  const post = async (node: GramNode, path: string, body: unknown) => {
-    const response = await fetch(`${node.url}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, json: (await response.json()) as { txHash?: Hex; error?: { code: string } } };
+  /** A relay through the wallet's node client: the status and, for a refusal, the relayer's code. */
+  const post = async (node: GramNode, path: RelayRoute, body: unknown) => {
+    const client = createNodeClient({ transport: nodeHttp(node.url) });
+    try {
+      const { txHash } =
+        path === ROUTES.relayPay
+          ? await relayPay(client, { request: body as RelayPayRequestJson })
+          : await relayTransfer(client, { request: body as RelayTransferRequestJson });
+      return { status: 200, txHash, code: undefined };
+    } catch (error) {
+      if (!(error instanceof RelayError)) throw error;
+      return { status: error.status, txHash: undefined, code: error.relayCode };
+    }
   };
   const spend = async () => ({
     eth: await client.getBalance({ address: relayer }),
@@ -257,14 +272,14 @@ try {
     flags: string[];
     /** Done before the measured requests (not counted): e.g. one relay that fills the queue. */
     before?: (node: GramNode) => Promise<void>;
-    request: (i: number) => Promise<[path: string, body: unknown]>;
+    request: (i: number) => Promise<[path: RelayRoute, body: unknown]>;
     after?: () => Promise<void>;
   }
   const rich = await payer();
   const poor = await payer(1_000n);
   const mallory = privateKeyToAccount(generatePrivateKey());
   const paidInvoice = await signInvoice();
-  const transfer = (body: unknown): [string, unknown] => ["/v1/relay/transfer", body];
+  const transfer = (body: unknown): [RelayRoute, unknown] => [ROUTES.relayTransfer, body];
   const kinds: Kind[] = [
     {
       name: "bad signature",
@@ -302,16 +317,16 @@ try {
       name: "another payer of a paid invoice",
       flags: [],
       before: async (node) => {
-        const first = await post(node, "/v1/relay/pay", await signPay(rich, paidInvoice));
-        if (first.status !== 200) throw new Error(`the first payment was refused: ${JSON.stringify(first.json)}`);
+        const first = await post(node, ROUTES.relayPay, await signPay(rich, paidInvoice));
+        if (first.status !== 200) throw new Error(`the first payment was refused: ${JSON.stringify(first)}`);
       },
-      request: async () => ["/v1/relay/pay", await signPay(privateKeyToAccount(generatePrivateKey()), paidInvoice)],
+      request: async () => [ROUTES.relayPay, await signPay(privateKeyToAccount(generatePrivateKey()), paidInvoice)],
     },
     {
       name: "payer rate limit (1 a minute)",
       flags: ["--relay-rate-limit", "1"],
       before: async (node) => {
-        await post(node, "/v1/relay/transfer", await signTransfer(rich, { value: 10n ** 9n }));
+        await post(node, ROUTES.relayTransfer, await signTransfer(rich, { value: 10n ** 9n }));
       },
       request: async () => transfer(await signTransfer(rich, { value: 10n ** 9n })),
     },
@@ -319,7 +334,7 @@ try {
       name: "IP rate limit (1 a minute)",
       flags: ["--relay-ip-rate-limit", "1"],
       before: async (node) => {
-        await post(node, "/v1/relay/transfer", await signTransfer(rich, { value: 10n ** 9n }));
+        await post(node, ROUTES.relayTransfer, await signTransfer(rich, { value: 10n ** 9n }));
       },
       request: async () => transfer(await signTransfer(rich, { value: 10n ** 9n })),
     },
@@ -327,7 +342,7 @@ try {
       name: "hourly budget spent (1 transaction)",
       flags: ["--relay-max-tx-per-hour", "1"],
       before: async (node) => {
-        await post(node, "/v1/relay/transfer", await signTransfer(rich, { value: 10n ** 9n }));
+        await post(node, ROUTES.relayTransfer, await signTransfer(rich, { value: 10n ** 9n }));
       },
       request: async () => transfer(await signTransfer(rich, { value: 10n ** 9n })),
     },
@@ -336,7 +351,7 @@ try {
       flags: ["--relay-max-queue", "1"],
       before: async (node) => {
         await bench.rpc("evm_setAutomine", [false]);
-        await post(node, "/v1/relay/transfer", await signTransfer(rich, { value: 10n ** 9n }));
+        await post(node, ROUTES.relayTransfer, await signTransfer(rich, { value: 10n ** 9n }));
       },
       request: async () => transfer(await signTransfer(rich, { value: 10n ** 9n })),
       after: async () => {
@@ -355,7 +370,7 @@ try {
     const answers: string[] = [];
     for (const [path, body] of bodies) {
       const answer = await post(node, path, body);
-      answers.push(`${answer.status} ${answer.json.error?.code ?? "relayed"}`);
+      answers.push(`${answer.status} ${answer.code ?? "relayed"}`);
     }
     const after = await spend();
     await kind.after?.();
@@ -388,16 +403,16 @@ try {
       await bench.rpc("evm_setAutomine", [false]);
       await bench.rpc("evm_setIntervalMining", [0]);
       await new Promise((done) => setTimeout(done, phase.next() * intervalMs));
-      const dropped = await post(node, "/v1/relay/transfer", a);
-      if (!(await bench.rpc<boolean>("hardhat_dropTransaction", [dropped.json.txHash]))) throw new Error("drop failed");
+      const dropped = await post(node, ROUTES.relayTransfer, a);
+      if (!(await bench.rpc<boolean>("hardhat_dropTransaction", [dropped.txHash]))) throw new Error("drop failed");
       const droppedAt = performance.now();
-      const next = await post(node, "/v1/relay/transfer", b);
-      if (next.status !== 200) throw new Error(`the next relay was refused: ${JSON.stringify(next.json)}`);
+      const next = await post(node, ROUTES.relayTransfer, b);
+      if (next.status !== 200) throw new Error(`the next relay was refused: ${JSON.stringify(next)}`);
       await bench.rpc("evm_setIntervalMining", [BLOCK_MS]);
       const deadline = droppedAt + 60_000;
       let landedAt: number | undefined;
       while (landedAt === undefined && performance.now() < deadline) {
-        const receipt = await client.getTransactionReceipt({ hash: next.json.txHash as Hex }).catch(() => undefined);
+        const receipt = await client.getTransactionReceipt({ hash: next.txHash as Hex }).catch(() => undefined);
         if (receipt?.status === "success") landedAt = performance.now();
         else await new Promise((done) => setTimeout(done, 10));
       }

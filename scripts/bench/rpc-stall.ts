@@ -15,6 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Hex } from "viem";
+import { ROUTES } from "../../protocol/routes.ts";
+import { createNodeClient } from "../../wallet/node/createNodeClient.ts";
+import { getStatus } from "../../wallet/node/getStatus.ts";
+import { http } from "../../wallet/node/http.ts";
 import { random } from "../lib/random.ts";
 import { type NodeProcess, spawnGramNode } from "../lib/spawn-gram-node.ts";
 import { type FaultProxy, startFaultProxy } from "../lib/start-fault-proxy.ts";
@@ -61,8 +65,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url);
+/** `/healthz` as an operator's probe sees it, status and body: what this bench measures. */
+async function healthz(url: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${url}${ROUTES.healthz}`);
   return { status: response.status, body: await response.json() };
 }
 
@@ -90,8 +95,7 @@ async function startNode(rpc: string, deployments: string, dataDir: string): Pro
 
 async function synced(url: string): Promise<boolean> {
   const head = await (chain as BenchChain).rpc<{ number: Hex; hash: Hex }>("eth_getBlockByNumber", ["latest", false]);
-  const { body } = await getJson(`${url}/v1/status`);
-  const status = body as { indexedBlock?: number; indexedHash?: string };
+  const status = await getStatus(createNodeClient({ transport: http(url) }));
   return status.indexedBlock === Number(head.number) && status.indexedHash === head.hash;
 }
 
@@ -123,21 +127,21 @@ try {
   let firstStall: { healthz: unknown; status: unknown } | undefined;
   for (let round = 0; round < rounds; round++) {
     await until("a synced node", () => synced(url));
-    await until("/healthz 200", async () => (await getJson(`${url}/healthz`)).status === 200);
+    await until("/healthz 200", async () => (await healthz(url)).status === 200);
     const headBefore = Number(await chain.rpc<Hex>("eth_blockNumber"));
     await proxy.control({ stall: true });
-    const to503 = await until("/healthz 503", async () => (await getJson(`${url}/healthz`)).status === 503);
+    const to503 = await until("/healthz 503", async () => (await healthz(url)).status === 503);
     if (firstStall === undefined) {
       firstStall = {
-        healthz: (await getJson(`${url}/healthz`)).body,
-        status: (await getJson(`${url}/v1/status`)).body,
+        healthz: (await healthz(url)).body,
+        status: await getStatus(createNodeClient({ transport: http(url) })),
       };
     }
     await sleep(STALL_AFTER_503_MS);
     const blocks = Number(await chain.rpc<Hex>("eth_blockNumber")) - headBefore;
     await proxy.control({ stall: false });
     const back = performance.now();
-    const to200 = await until("/healthz 200", async () => (await getJson(`${url}/healthz`)).status === 200);
+    const to200 = await until("/healthz 200", async () => (await healthz(url)).status === 200);
     await until("a synced node", () => synced(url));
     const toSynced = performance.now() - back;
     results.push({ to503, to200, toSynced, blocks });

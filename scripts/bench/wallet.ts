@@ -8,7 +8,7 @@
 //   4. sign-and-submit of a direct transfer after unlock (`sendTransfer`: amount, balance, gas and fee
 //      estimates, summary, nonce, sign, eth_sendRawTransaction), from the call to the hash (30 runs;
 //      automine on, so the chain mines it before it answers);
-//   5. sign-and-submit of a gasless transfer (`signGaslessTransfer` then `submitGaslessTransfer` to the
+//   5. sign-and-submit of a gasless transfer (`signGaslessTransfer` then `relayTransfer` to the
 //      node's relayer, which checks, simulates and sends it from its own key), call to hash (30 runs);
 //   6. EIP-712 ERC-3009 authorizations signed per second with a local account, for 2 s.
 // Each series starts with one run that is not counted (disk cache, token info cache, JIT). Prints a
@@ -34,9 +34,11 @@ import { gramTokenDomain, transferWithAuthorizationTypes } from "../../protocol/
 import { createGramClient, type GramClient } from "../../wallet/actions/client.ts";
 import { sendTransfer } from "../../wallet/actions/sendTransfer.ts";
 import { signGaslessTransfer } from "../../wallet/actions/signGaslessTransfer.ts";
-import { submitGaslessTransfer } from "../../wallet/actions/submitGaslessTransfer.ts";
 import { unlockAccount } from "../../wallet/keys/unlockAccount.ts";
 import { DEFAULT_SCRYPT_N, writeKeystore } from "../../wallet/keys/writeKeystore.ts";
+import { createNodeClient } from "../../wallet/node/createNodeClient.ts";
+import { http as nodeHttp } from "../../wallet/node/http.ts";
+import { relayTransfer } from "../../wallet/node/relayTransfer.ts";
 import { GRAM_BIN, type Run, runGram } from "../lib/run-gram.ts";
 import { killAll } from "../lib/spawn-gram-node.ts";
 import { describeMachine, percentile } from "./report.ts";
@@ -249,11 +251,12 @@ async function main() {
 
   // 5. Gasless transfers through the node's relayer.
   const signPart: number[] = [];
+  const relayer = createNodeClient({ transport: nodeHttp(node?.url as string) });
   const gaslessMs = await series(SEND_RUNS, async (i) => {
     const t0 = performance.now();
     const { request } = await signGaslessTransfer(client, { to: recipient, amount: AMOUNT });
     const t1 = performance.now();
-    const { txHash, duplicate } = await submitGaslessTransfer(node?.url as string, { request });
+    const { txHash, duplicate } = await relayTransfer(relayer, { request });
     const t2 = performance.now();
     if (duplicate || !/^0x[0-9a-f]{64}$/.test(txHash)) throw new Error(`the relayer answered ${txHash}, duplicate`);
     if (i >= 0) signPart.push(t1 - t0);

@@ -5,9 +5,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Address, PublicClient } from "viem";
 import { type CreateApiServerParameters, createApiServer } from "../../node/api/create-api-server.ts";
-import { createIndexerEvents, type IndexerEvents } from "../../node/api/indexer-events.ts";
 import { readTokenInfo, type TokenInfo } from "../../node/api/tokens.ts";
 import { type CreateIndexerParameters, createIndexer, type Indexer } from "../../node/indexer/create-indexer.ts";
+import { createIndexerEvents, type IndexerEvents } from "../../node/internal/indexer-events.ts";
 import type { Store } from "../../node/store/open-store.ts";
 
 export interface ComposeNodeParameters

@@ -3,19 +3,20 @@
 // equal what the story's own books expect. A difference is reported row by row, never smoothed over.
 import { type Address, type Chain, formatUnits, type Hex, type PublicClient, type Transport } from "viem";
 import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
-import {
-  accountResponseSchema,
-  invoiceResponseSchema,
-  merchantBalancesResponseSchema,
-  statusResponseSchema,
-  type TokenBalance,
-} from "../../protocol/api.ts";
+import type { TokenBalance } from "../../protocol/api.ts";
+import { BaseError } from "../../protocol/errors.ts";
+import { createNodeClient, type NodeClient } from "../../wallet/node/createNodeClient.ts";
+import { getAccount } from "../../wallet/node/getAccount.ts";
+import { getInvoice } from "../../wallet/node/getInvoice.ts";
+import { getMerchantBalances } from "../../wallet/node/getMerchantBalances.ts";
+import { getStatus } from "../../wallet/node/getStatus.ts";
+import { http } from "../../wallet/node/http.ts";
 import { type Balances, LABELS, ROWS, type Row, type TokenFormat } from "./demo-ledger.ts";
 
 /** Who and what the checks read: the accounts behind the rows and the invoices the story paid. */
 export interface Observer {
   publicClient: PublicClient<Transport, Chain | undefined>;
-  /** The node's base URL. */
+  /** The node's base URL (a path prefix is kept: `https://host/gram`). */
   node: string;
   token: Address;
   escrow: Address;
@@ -37,23 +38,24 @@ export interface Mismatch {
   node: bigint | undefined;
 }
 
-export class BalanceMismatchError extends Error {
+export class BalanceMismatchError extends BaseError {
   override name = "BalanceMismatchError";
+  readonly code = "BALANCE_MISMATCH";
   readonly mismatches: Mismatch[];
 
   constructor(what: string, block: bigint, mismatches: Mismatch[], token: TokenFormat) {
     // viem's formatUnits, not the wallet's formatAmount: what the chain or the node says may be anything.
     const amount = (units: bigint | undefined) =>
       (units === undefined ? "—" : formatUnits(units, token.decimals)).padStart(20);
-    super(
-      [
-        `balances differ from the story after ${what} (block ${block}, amounts in ${token.symbol}):`,
+    super(`balances differ from the story after ${what} (block ${block}, amounts in ${token.symbol}):`, {
+      kind: "failure",
+      metaMessages: [
         `    ${"account".padEnd(30)}${"expected".padStart(20)}${"chain".padStart(20)}${"node".padStart(20)}`,
         ...mismatches.map(
           (m) => `    ${LABELS[m.row].padEnd(30)}${amount(m.expected)}${amount(m.chain)}${amount(m.node)}`,
         ),
-      ].join("\n"),
-    );
+      ],
+    });
     this.mismatches = mismatches;
   }
 }
@@ -115,20 +117,18 @@ export async function readChain(observer: Observer): Promise<{ block: bigint; ba
  * a difference, which is the honest report.
  */
 export async function readNode(observer: Observer, block: bigint): Promise<NodeBalances> {
-  await waitForIndex(observer, block);
+  const node = createNodeClient({ transport: http(observer.node) });
+  await waitForIndex(observer, node, block);
   const { accounts, token } = observer;
-  const account = async (address: Address) =>
-    balanceOf(accountResponseSchema.parse(await get(observer.node, `v1/accounts/${address}`)).balances, token);
+  const account = async (address: Address) => balanceOf((await getAccount(node, { address })).balances, token);
   const [alice, bob, merchant, arbiter, treasury, escrow, held] = await Promise.all([
     account(accounts.alice),
     account(accounts.bob),
     account(accounts.merchant),
     account(accounts.arbiter),
     account(accounts.treasury),
-    get(observer.node, `v1/merchants/${accounts.merchant}/balances`).then((json) =>
-      balanceOf(merchantBalancesResponseSchema.parse(json).balances, token),
-    ),
-    heldByNode(observer),
+    getMerchantBalances(node, { merchant: accounts.merchant }).then(({ balances }) => balanceOf(balances, token)),
+    heldByNode(observer, node),
   ]);
   return { alice, bob, merchant, escrow, held, arbiter, treasury };
 }
@@ -139,21 +139,21 @@ function balanceOf(balances: TokenBalance[], token: Address): bigint | undefined
 }
 
 /** What the node says the story's invoices still hold; undefined if it does not know one of them. */
-async function heldByNode(observer: Observer): Promise<bigint | undefined> {
+async function heldByNode(observer: Observer, node: NodeClient): Promise<bigint | undefined> {
   let sum = 0n;
   for (const id of observer.invoices) {
-    const json = await get(observer.node, `v1/invoices/${id}`, { allowMissing: true });
-    if (json === undefined) return undefined;
-    sum += BigInt(invoiceResponseSchema.parse(json).held);
+    const invoice = await getInvoice(node, { id });
+    if (invoice === undefined) return undefined;
+    sum += BigInt(invoice.held);
   }
   return sum;
 }
 
 /** Polls `/v1/status` until the node has indexed `block`; a clear error when it has not in time. */
-async function waitForIndex(observer: Observer, block: bigint) {
+async function waitForIndex(observer: Observer, node: NodeClient, block: bigint) {
   const deadline = Date.now() + observer.indexTimeoutMs;
   for (;;) {
-    const status = statusResponseSchema.parse(await get(observer.node, "v1/status"));
+    const status = await getStatus(node);
     if (status.indexedBlock !== null && BigInt(status.indexedBlock) >= block) return;
     if (Date.now() > deadline) {
       throw new Error(
@@ -162,24 +162,6 @@ async function waitForIndex(observer: Observer, block: bigint) {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/**
- * A GET of the node's API as JSON; with `allowMissing`, a 404 is undefined instead of an error. `path` has
- * no leading slash and resolves under `node` with a trailing one, so a node behind a proxy at
- * `https://host/gram` keeps its prefix.
- */
-async function get(node: string, path: string, { allowMissing = false } = {}): Promise<unknown> {
-  const url = new URL(path, node.endsWith("/") ? node : `${node}/`);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  } catch (cause) {
-    throw new Error(`the node did not answer GET ${url}: ${(cause as Error).message}`, { cause });
-  }
-  if (response.status === 404 && allowMissing) return undefined;
-  if (!response.ok) throw new Error(`the node answered GET ${url} with ${response.status}: ${await response.text()}`);
-  return response.json();
 }
 
 /** The rows where the chain or the node differ from the books. */

@@ -1,5 +1,6 @@
 import { type Address, getAddress, isAddress } from "viem";
 import { z } from "zod";
+import { BaseError } from "../../protocol/errors.ts";
 
 /** The escrow's constructor caps the withdrawal fee at 1% (`EscrowFeeTooHigh`). */
 export const MAX_WITHDRAW_FEE_BPS = 100;
@@ -15,8 +16,9 @@ export interface DeployConfig {
 
 export type DeployEnv = Readonly<Record<string, string | undefined>>;
 
-export class DeployConfigError extends Error {
+export class DeployConfigError extends BaseError {
   override name = "DeployConfigError";
+  readonly code = "DEPLOY_CONFIG_INVALID";
 }
 
 const addressSchema = z

@@ -11,6 +11,7 @@ import {
   loadDeployment,
   parseDeployment,
 } from "../../protocol/deployments.ts";
+import { BaseError } from "../../protocol/errors.ts";
 import { checkDeployment } from "./check-deployment.ts";
 import { DEFAULT_WITHDRAW_FEE_BPS, type DeployConfig, type DeployEnv, parseDeployConfig } from "./deploy-config.ts";
 
@@ -31,8 +32,9 @@ export interface DeployContractsReturnType {
   deployment: Deployment;
 }
 
-export class DeployError extends Error {
+export class DeployError extends BaseError {
   override name = "DeployError";
+  readonly code = "DEPLOY_FAILED";
 }
 
 /**
@@ -127,7 +129,7 @@ async function readRecorded(chainId: number, dir: string): Promise<{ deployment?
   try {
     return { deployment: await loadDeployment(chainId, dir) };
   } catch (error) {
-    if (error instanceof DeploymentError) return { problem: error.message };
+    if (error instanceof DeploymentError) return { problem: error.shortMessage };
     throw error;
   }
 }

@@ -18,7 +18,6 @@ import {
   toHex,
   zeroAddress,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { expect } from "vitest";
 import { createRelayer, type Relayer } from "../../node/relayer/create-relayer.ts";
 import type { RelayerLimits } from "../../node/relayer/limits.ts";

@@ -30,13 +30,13 @@ async function folderWith(name: string, text: string) {
   return dir;
 }
 
-/** The message of the DeploymentError that `action` rejects with (fails if it resolves or throws another error). */
+/** The short message of the DeploymentError that `action` rejects with (fails if it resolves or throws another error). */
 async function failure(action: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
     await (typeof action === "function" ? action() : action);
   } catch (error) {
     expect(error).toBeInstanceOf(DeploymentError);
-    return (error as Error).message;
+    return (error as DeploymentError).shortMessage;
   }
   throw new Error("expected a DeploymentError, but it succeeded");
 }

@@ -141,7 +141,7 @@ const invoiceCard = (message: Message) => message.type === "invoice";
 
 const balance = (who: Address) => stack.chain.balanceOf(who);
 const escrowBalance = () =>
-  stack.chain.publicClient.readContract({
+  stack.chain.client.readContract({
     address: stack.chain.escrow,
     abi: merchantEscrowAbi,
     functionName: "balanceOf",
@@ -149,14 +149,14 @@ const escrowBalance = () =>
   });
 const held = async (id: Hex) =>
   (
-    await stack.chain.publicClient.readContract({
+    await stack.chain.client.readContract({
       address: stack.chain.escrow,
       abi: merchantEscrowAbi,
       functionName: "paymentOf",
       args: [id],
     })
   ).held;
-const merchantNonce = () => stack.chain.publicClient.getTransactionCount({ address: merchant });
+const merchantNonce = () => stack.chain.client.getTransactionCount({ address: merchant });
 
 describe("the merchant bot, with a buyer in `gram chat`", { timeout: 120_000 }, () => {
   let bot: Bot;

@@ -38,16 +38,6 @@ export {
   signPayWithAuthorization,
 } from "./signPayWithAuthorization.ts";
 export { type SpeedUpParameters, type SpeedUpReturnType, speedUp } from "./speedUp.ts";
-export {
-  type SubmitGaslessPayParameters,
-  type SubmitGaslessPayReturnType,
-  submitGaslessPay,
-} from "./submitGaslessPay.ts";
-export {
-  type SubmitGaslessTransferParameters,
-  type SubmitGaslessTransferReturnType,
-  submitGaslessTransfer,
-} from "./submitGaslessTransfer.ts";
 export { type VoidPaymentParameters, type VoidPaymentReturnType, voidPayment } from "./voidPayment.ts";
 export {
   type WaitForRelayedPaymentParameters,

@@ -33,11 +33,11 @@ export interface SignGaslessTransferReturnType {
 /**
  * Signs an ERC-3009 `TransferWithAuthorization` for the node's relayer to submit (it pays the gas): a
  * random bytes32 nonce, valid from now for `validForSeconds`. Nothing is sent; hand the request to
- * `submitGaslessTransfer`.
+ * `relayTransfer` (wallet/node/).
  *
  * @example
  * const { request } = await signGaslessTransfer(client, { to: "@bob", amount: "5" });
- * const { txHash } = await submitGaslessTransfer(nodeUrl, { request });
+ * const { txHash } = await relayTransfer(node, { request });
  */
 export async function signGaslessTransfer(
   client: GramClient,

@@ -33,11 +33,11 @@ export interface SignPayWithAuthorizationReturnType {
 /**
  * Payer, gasless: signs an ERC-3009 `ReceiveWithAuthorization` of amount + tip to the escrow whose nonce
  * is the invoice id, so that it can pay this invoice and nothing else, and builds the relayer's request.
- * Hand it to `submitGaslessPay`.
+ * Hand it to `relayPay` (wallet/node/).
  *
  * @example
  * const { request } = await signPayWithAuthorization(client, { invoice, merchantSignature, tip: "1" });
- * await submitGaslessPay(nodeUrl, { request });
+ * await relayPay(node, { request });
  */
 export async function signPayWithAuthorization(
   client: GramClient,

@@ -12,7 +12,7 @@ import type { GramClient } from "./client.ts";
 import { authorizationOf, lookUpRelayed, relayedPaymentError } from "./internal/relayed.ts";
 
 export interface WaitForRelayedPaymentParameters {
-  /** The transaction the relayer answered with (`submitGaslessTransfer`, `submitGaslessPay`). */
+  /** The transaction the relayer answered with (`relayTransfer`, `relayPay`). */
   txHash: Hash;
   /** What was signed and handed to the relayer. */
   request: RelayTransferRequestJson | RelayPayRequestJson;
@@ -38,7 +38,7 @@ export type WaitForRelayedPaymentReturnType = TransactionReceipt;
  *
  * @example
  * const { request } = await signGaslessTransfer(client, { to: "@bob", amount: "5" });
- * const { txHash } = await submitGaslessTransfer(nodeUrl, { request });
+ * const { txHash } = await relayTransfer(node, { request });
  * const receipt = await waitForRelayedPayment(client, { txHash, request });
  */
 export async function waitForRelayedPayment(

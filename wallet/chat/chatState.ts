@@ -4,14 +4,10 @@
 // (re-checked until the chain settles them), messages read from the hub but not shown yet (a read
 // filtered to one conversation), groups, and which on-chain log already confirmed which payment message (a
 // transfer proves at most one payment). Envelopes are kept as received and verified again on use.
-import { createHash } from "node:crypto";
-import { join } from "node:path";
-import type { Address } from "viem";
+//
+// Where it is kept is a `ChatStateStore`: a file for the CLI (`fileChatStateStore.ts`, the one part of the
+// state that needs Node), memory here, IndexedDB in a page. This file runs anywhere.
 import { z } from "zod";
-import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
-import { readFileIfExists } from "../internal/readFileIfExists.ts";
-import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
-import { ChatStateFileError } from "./errors.ts";
 
 export const CHAT_STATE_VERSION = 1;
 
@@ -48,7 +44,8 @@ export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
 const paymentClaimSchema = z.object({ log: z.string(), by: z.string() });
 export type PaymentClaim = z.infer<typeof paymentClaimSchema>;
 
-const chatStateSchema = z.object({
+/** The state as a store reads it back: a store checks what it loads with this. */
+export const chatStateSchema = z.object({
   version: z.literal(CHAT_STATE_VERSION),
   lastSeq: seq,
   seen: z.array(z.string()),
@@ -63,9 +60,14 @@ const chatStateSchema = z.object({
 /** A chat client's memory of one hub, for one account. */
 export type ChatState = z.infer<typeof chatStateSchema>;
 
-/** Where the state lives: a file for the CLI, memory for a page or a test. */
+/**
+ * Where the state lives, for one account and one hub: a file for the CLI (`fileChatStateStore`), memory
+ * for a bot that starts afresh or a test (`memoryChatStateStore`), IndexedDB for a page. `connectChat`
+ * loads it once and saves it whole; a store checks what it loads (`chatStateSchema`) and may cut what it
+ * saves to `CHAT_STATE_LIMITS` (`trim`).
+ */
 export interface ChatStateStore {
-  /** Undefined when nothing was saved yet. */
+  /** Undefined when nothing was saved yet; throws when what was saved is not a chat state. */
   load(): Promise<ChatState | undefined>;
   save(state: ChatState): Promise<void>;
 }
@@ -83,47 +85,7 @@ export function emptyChatState(): ChatState {
   };
 }
 
-/**
- * `$GRAM_HOME/chat/<chainId>-<address>-<hub>.json`, where `<hub>` is a short hash of the hub's URL: seqs
- * are numbered by each hub, so two hubs never share a cursor.
- *
- * @example
- * const file = chatStateFile(home, { chainId: 31337, address, url: "ws://127.0.0.1:8787/v1/chat" });
- */
-export function chatStateFile(
-  home: string,
-  { chainId, address, url }: { chainId: number; address: Address; url: string },
-) {
-  const hub = createHash("sha256").update(url).digest("hex").slice(0, 12);
-  return join(home, "chat", `${chainId}-${address.toLowerCase()}-${hub}.json`);
-}
-
-/** Reads and writes the state as JSON in `file`, atomically, mode 0600 (whom one talks to is private). */
-export function fileChatStateStore(file: string): ChatStateStore {
-  return {
-    async load() {
-      const text = await readFileIfExists(file, FILE_BOUNDS.chatState);
-      if (text === undefined) return undefined;
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw invalid(file, "not valid JSON");
-      }
-      const parsed = chatStateSchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw invalid(file, `${issue?.path.join(".") || "state"}: ${issue?.message ?? "invalid"}`);
-      }
-      return parsed.data;
-    },
-    async save(state) {
-      await writeFileAtomic({ file, data: `${JSON.stringify(trim(state))}\n`, mode: 0o600, dirMode: 0o700 });
-    },
-  };
-}
-
-/** Keeps the state in memory only: a page, a bot that starts afresh, a test. */
+/** Keeps the state in memory only: a bot that starts afresh, a demo, a test. */
 export function memoryChatStateStore(initial?: ChatState): ChatStateStore {
   let saved = initial === undefined ? undefined : structuredClone(initial);
   return {
@@ -146,10 +108,4 @@ export function trim(state: ChatState): ChatState {
     groups: state.groups.slice(-L.groups),
     claims: state.claims.slice(-L.claims),
   };
-}
-
-function invalid(file: string, what: string) {
-  return new ChatStateFileError(`${file}: ${what}`, {
-    hint: "remove the file: the next `gram chat read` syncs from what the hub last recorded as read",
-  });
 }

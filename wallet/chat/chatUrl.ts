@@ -1,7 +1,8 @@
+import { ROUTES } from "../../protocol/routes.ts";
 import { InvalidChatUrlError } from "./errors.ts";
 
 /** The hub's route on a gram node. */
-export const CHAT_ROUTE = "v1/chat";
+export const CHAT_ROUTE = ROUTES.chat.slice(1);
 
 /**
  * The WebSocket URL of the chat hub: a node's base URL (`http://127.0.0.1:8787`) becomes its

@@ -1,10 +1,8 @@
 // The chat client's errors, on the wallet's base class so that the CLI reports them like every other:
 // a stable code, a short message, a hint, and an exit code from `kind` (1 the user's to fix, 2 a failure
 // outside their hands).
-import { WalletError, type WalletErrorKind, type WalletErrorParameters } from "../errors.ts";
-
-/** Hub codes that say the hub is busy or failed, not that the request was wrong: the CLI exits 2. */
-const FAILURES: ReadonlySet<string> = new Set(["RATE_LIMITED", "TOO_MANY_CONNECTIONS", "INTERNAL"]);
+import { CHAT_FAILURE_CODES } from "../../protocol/chat/errors.ts";
+import { WalletError, type WalletErrorParameters } from "../errors.ts";
 
 /** Every chat client error; `code` says which rule failed. */
 export abstract class ChatError extends WalletError {}
@@ -34,13 +32,12 @@ export class ChatRefusedError extends ChatError {
   override name = "ChatRefusedError";
   readonly code: string;
   readonly hubCode: string;
-  override readonly kind: WalletErrorKind;
 
   constructor(hubCode: string, shortMessage: string, parameters: WalletErrorParameters = {}) {
-    super(shortMessage, parameters);
+    // The hub's trouble, rate limits and connection caps (the protocol's failure codes) exit 2.
+    super(shortMessage, { ...parameters, kind: CHAT_FAILURE_CODES.has(hubCode) ? "failure" : "user" });
     this.hubCode = hubCode;
     this.code = `CHAT_${/^[A-Z_]{1,40}$/.test(hubCode) ? hubCode : "REFUSED"}`;
-    this.kind = FAILURES.has(hubCode) ? "failure" : "user";
   }
 }
 

@@ -1,6 +1,7 @@
 // One WebSocket to the hub: frames out as JSON, answers matched to their requests by `ref`, everything
-// else (inbox frames) handed to `onFrame`. Knows nothing of sign-in or inboxes.
-import { WebSocket } from "ws";
+// else (inbox frames) handed to `onFrame`. Knows nothing of sign-in or inboxes, nor of which WebSocket
+// carries the frames: a `WebSocketFactory` opens it (`standardWebSocket` in a browser or Node ≥ 22,
+// `nodeWebSocket` over the `ws` package), so that this file runs anywhere.
 import { HUB_FRAME_MAX_BYTES } from "../../protocol/chat/frames.ts";
 import { ChatRefusedError, ChatUnavailableError } from "./errors.ts";
 
@@ -15,29 +16,65 @@ export interface HubSocket {
   close(): Promise<void>;
 }
 
+/** What a factory reports of its WebSocket. */
+export interface WebSocketEvents {
+  open(): void;
+  /** A text frame (binary frames are not passed on: the hub sends none). */
+  text(data: string): void;
+  /** The connection could not be opened; `status` is the HTTP status of a refused upgrade, when known. */
+  failed(failure: { message: string; status?: number | undefined; cause?: unknown }): void;
+  /** The connection ended, once, whether it had opened or not. */
+  closed(code: number, reason: string): void;
+}
+
+/** An opened (or opening) WebSocket, as a hub socket uses it. */
+export interface WebSocketWire {
+  readonly isOpen: boolean;
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  /** Drops the connection without the closing handshake (a hub that does not answer a close). */
+  terminate(): void;
+}
+
+/**
+ * Opens a WebSocket to `url` and reports its events; `maxBytes` is the largest frame the hub may send,
+ * which a factory that can refuse bigger ones does.
+ */
+export type WebSocketFactory = (url: string, events: WebSocketEvents, limits: { maxBytes: number }) => WebSocketWire;
+
 export interface OpenHubSocketParameters {
   url: string;
   /** How long the connection and each answer may take. */
   timeoutMs: number;
+  webSocket: WebSocketFactory;
   onFrame(frame: RawFrame): void;
-  /** Called once when the connection ends, whoever ended it. */
+  /** Called once when an opened connection ends, whoever ended it. */
   onClose(code: number, reason: string): void;
 }
+
+const HINT = "check --node (or --chat / GRAM_CHAT): the hub is the node's WebSocket /v1/chat";
+/** After a clean close that the hub does not answer, the connection is dropped. */
+const CLOSE_GRACE_MS = 2_000;
 
 let refs = 0;
 
 /**
  * Opens a WebSocket to the hub. Rejects with `ChatUnavailableError` when it cannot be reached or does not
  * serve a hub (a node without one answers 404).
+ *
+ * @example
+ * const socket = await openHubSocket({ url: "ws://127.0.0.1:8787/v1/chat", timeoutMs: 15_000,
+ *   webSocket: nodeWebSocket, onFrame: (frame) => inbox.accept(frame), onClose: () => {} });
+ * const challenge = await socket.request({ op: "challenge" });
  */
-export function openHubSocket({ url, timeoutMs, onFrame, onClose }: OpenHubSocketParameters): Promise<HubSocket> {
+export function openHubSocket({ url, timeoutMs, webSocket, onFrame, onClose }: OpenHubSocketParameters) {
   const pending = new Map<
     string,
-    { resolve(frame: RawFrame): void; reject(error: Error): void; timer: NodeJS.Timeout }
+    { resolve(frame: RawFrame): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }
   >();
-  const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, maxPayload: HUB_FRAME_MAX_BYTES + 1024 });
-  let closed: Promise<void> | undefined;
-  const ended = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  let opened = false;
+  let ended = false;
+  const endWaiters: (() => void)[] = [];
 
   const failAll = (error: Error) => {
     for (const [ref, waiting] of pending) {
@@ -47,91 +84,109 @@ export function openHubSocket({ url, timeoutMs, onFrame, onClose }: OpenHubSocke
     }
   };
 
-  socket.on("message", (data, isBinary) => {
-    if (isBinary) return;
+  const receive = (data: string) => {
     let frame: unknown;
     try {
-      frame = JSON.parse(data.toString());
+      frame = JSON.parse(data);
     } catch {
       return;
     }
     if (typeof frame !== "object" || frame === null || typeof (frame as RawFrame).type !== "string") return;
-    const ref = (frame as RawFrame).ref;
-    const waiting = typeof ref === "string" ? pending.get(ref) : undefined;
-    if (waiting !== undefined) {
-      pending.delete(ref as string);
-      clearTimeout(waiting.timer);
-      const answer = frame as RawFrame;
-      if (answer.type === "error") {
-        const code = typeof answer.code === "string" ? answer.code : "UNKNOWN";
-        const message = typeof answer.message === "string" ? answer.message : "refused";
-        waiting.reject(new ChatRefusedError(code, `the chat hub refused: ${message}`, { details: code }));
-      } else waiting.resolve(answer);
-      return;
-    }
-    onFrame(frame as RawFrame);
-  });
+    const answer = frame as RawFrame;
+    const waiting = typeof answer.ref === "string" ? pending.get(answer.ref) : undefined;
+    if (waiting === undefined) return onFrame(answer);
+    pending.delete(answer.ref as string);
+    clearTimeout(waiting.timer);
+    if (answer.type !== "error") return waiting.resolve(answer);
+    const code = typeof answer.code === "string" ? answer.code : "UNKNOWN";
+    const message = typeof answer.message === "string" ? answer.message : "refused";
+    waiting.reject(new ChatRefusedError(code, `the chat hub refused: ${message}`, { details: code }));
+  };
 
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => {
-      const status = /Unexpected server response: (\d+)/.exec(error.message)?.[1];
+  return new Promise<HubSocket>((resolve, reject) => {
+    let handshake: ReturnType<typeof setTimeout> | undefined;
+    const unreachable = (failure: { message: string; status?: number | undefined; cause?: unknown }) => {
+      clearTimeout(handshake);
       reject(
         new ChatUnavailableError(
-          status === undefined
+          failure.status === undefined
             ? `could not reach the chat hub at ${url}`
-            : `the server at ${url} answered HTTP ${status}: it serves no chat hub there`,
-          {
-            details: error.message,
-            hint: "check --node (or --chat / GRAM_CHAT): the hub is the node's WebSocket /v1/chat",
-            cause: error,
-          },
+            : `the server at ${url} answered HTTP ${failure.status}: it serves no chat hub there`,
+          { details: failure.message, hint: HINT, cause: failure.cause },
         ),
       );
     };
-    socket.once("error", onError);
-    socket.once("open", () => {
-      socket.off("error", onError);
-      // After the handshake an error is followed by `close`, where it is reported.
-      socket.on("error", () => {});
-      socket.once("close", (code, reason) => {
-        failAll(
-          new ChatUnavailableError(`the chat hub closed the connection (${code}${reason.length ? `: ${reason}` : ""})`),
-        );
-        onClose(code, reason.toString());
-      });
-      resolve({
-        get open() {
-          return socket.readyState === socket.OPEN;
+    const wire = webSocket(
+      url,
+      {
+        open() {
+          clearTimeout(handshake);
+          opened = true;
+          resolve(socket);
         },
-        request(frame) {
-          if (socket.readyState !== socket.OPEN) {
-            return Promise.reject(new ChatUnavailableError("the connection to the chat hub is closed"));
-          }
-          const ref = `c${++refs}`;
-          return new Promise<RawFrame>((resolveAnswer, rejectAnswer) => {
-            const timer = setTimeout(() => {
-              pending.delete(ref);
-              rejectAnswer(
-                new ChatUnavailableError(
-                  `the chat hub did not answer "${String(frame.op)}" within ${timeoutMs / 1000} s`,
-                ),
-              );
-            }, timeoutMs);
-            pending.set(ref, { resolve: resolveAnswer, reject: rejectAnswer, timer });
-            socket.send(JSON.stringify({ ...frame, ref }));
+        text(data) {
+          if (opened) receive(data);
+        },
+        failed(failure) {
+          if (!opened) unreachable(failure);
+        },
+        closed(code, reason) {
+          ended = true;
+          for (const wake of endWaiters.splice(0)) wake();
+          if (!opened) return unreachable({ message: `closed before it opened (${code})` });
+          failAll(
+            new ChatUnavailableError(
+              `the chat hub closed the connection (${code}${reason.length ? `: ${reason}` : ""})`,
+            ),
+          );
+          onClose(code, reason);
+        },
+      },
+      { maxBytes: HUB_FRAME_MAX_BYTES + 1024 },
+    );
+    // A browser's WebSocket has no handshake timeout of its own.
+    handshake = setTimeout(() => {
+      unreachable({ message: "Opening handshake has timed out" });
+      wire.terminate();
+    }, timeoutMs);
+
+    let closing: Promise<void> | undefined;
+    const socket: HubSocket = {
+      get open() {
+        return wire.isOpen;
+      },
+      request(frame) {
+        if (!wire.isOpen) return Promise.reject(new ChatUnavailableError("the connection to the chat hub is closed"));
+        const ref = `c${++refs}`;
+        return new Promise<RawFrame>((resolveAnswer, rejectAnswer) => {
+          const timer = setTimeout(() => {
+            pending.delete(ref);
+            rejectAnswer(
+              new ChatUnavailableError(
+                `the chat hub did not answer "${String(frame.op)}" within ${timeoutMs / 1000} s`,
+              ),
+            );
+          }, timeoutMs);
+          pending.set(ref, { resolve: resolveAnswer, reject: rejectAnswer, timer });
+          wire.send(JSON.stringify({ ...frame, ref }));
+        });
+      },
+      close() {
+        closing ??= (async () => {
+          if (ended) return;
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await new Promise<void>((wake) => {
+            endWaiters.push(wake);
+            wire.close(1000, "bye");
+            timer = setTimeout(() => {
+              wire.terminate();
+              wake();
+            }, CLOSE_GRACE_MS);
           });
-        },
-        close() {
-          closed ??= (async () => {
-            if (socket.readyState === socket.CLOSED) return;
-            socket.close(1000, "bye");
-            const timer = setTimeout(() => socket.terminate(), 2_000);
-            await ended;
-            clearTimeout(timer);
-          })();
-          return closed;
-        },
-      });
-    });
+          clearTimeout(timer);
+        })();
+        return closing;
+      },
+    };
   });
 }

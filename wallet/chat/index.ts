@@ -1,6 +1,7 @@
 // The chat client: a signed-in connection to a node's chat hub, messages signed and verified, payments
 // checked on the chain, request and invoice cards paid through the wallet's own actions. Used by
-// `gram chat`, bots and pages alike.
+// `gram chat`, bots and pages alike. Two exports need Node (`fileChatStateStore`, `nodeWebSocket`), and
+// others reach the wallet's files (see README.md, "What runs where").
 export {
   type Card,
   cardOf,
@@ -11,13 +12,13 @@ export {
   type RequestCard,
   rememberCard,
 } from "./cards.ts";
+export type { ChatEvent, ChatListener, InboxEvent } from "./chatEvents.ts";
 export {
   CHAT_STATE_LIMITS,
   type ChatState,
   type ChatStateStore,
-  chatStateFile,
+  chatStateSchema,
   emptyChatState,
-  fileChatStateStore,
   memoryChatStateStore,
   type PaymentClaim,
   type PaymentRecord,
@@ -26,13 +27,11 @@ export { CHAT_ROUTE, chatUrlOf } from "./chatUrl.ts";
 export {
   type ChatAccount,
   type ChatConnection,
-  type ChatEvent,
-  type ChatListener,
   type ConnectChatParameters,
   connectChat,
-  type HistoryPage,
   type SentMessage,
 } from "./connectChat.ts";
+export { type CreateGroupParameters, createGroup } from "./createGroup.ts";
 export {
   ChatCardError,
   ChatError,
@@ -46,8 +45,19 @@ export {
   PaymentMessageNotSentError,
   UnknownChatUserError,
 } from "./errors.ts";
+export { chatStateFile, fileChatStateStore } from "./fileChatStateStore.ts";
+export type { RawFrame, WebSocketEvents, WebSocketFactory, WebSocketWire } from "./hubSocket.ts";
+export { listGroups } from "./listGroups.ts";
+export { type LookupUserParameters, type LookupUserReturnType, lookupUser } from "./lookupUser.ts";
 export { createNameBook, type NameBook } from "./names.ts";
+export { nodeWebSocket } from "./nodeWebSocket.ts";
 export { type PayCardParameters, type PayCardReturnType, payCard } from "./payCard.ts";
+export {
+  type HistoryPage,
+  type ReadChatHistoryParameters,
+  readChatHistory,
+} from "./readChatHistory.ts";
+export { type RegisterUsernameReturnType, registerUsername } from "./registerUsername.ts";
 export { type ResolvedPeer, resolvePeer } from "./resolvePeer.ts";
 export {
   type SendChatTransferParameters,
@@ -58,6 +68,7 @@ export { type SendInvoiceParameters, sendInvoice } from "./sendInvoice.ts";
 export { paymentBody, type SendPaymentParameters, sendPayment } from "./sendPayment.ts";
 export { type SendRequestParameters, sendRequest } from "./sendRequest.ts";
 export { sendText } from "./sendText.ts";
+export { standardWebSocket } from "./standardWebSocket.ts";
 export {
   type CreatePaymentTrackerParameters,
   createPaymentTracker,

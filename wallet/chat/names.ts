@@ -1,6 +1,7 @@
 import type { Address } from "viem";
 import { readContacts } from "../contacts/contactsStore.ts";
 import type { ChatConnection } from "./connectChat.ts";
+import { lookupUser } from "./lookupUser.ts";
 
 export interface NameBook {
   /** `@bob` for a contact, `~bob` for a username from the hub, else the address. Never throws. */
@@ -17,7 +18,7 @@ export interface NameBook {
  * const names = await createNameBook(chat, home);
  * console.log(`${await names.label(envelope.from)}: ${text}`);
  */
-export async function createNameBook(chat: Pick<ChatConnection, "lookup">, home: string): Promise<NameBook> {
+export async function createNameBook(chat: Pick<ChatConnection, "request">, home: string): Promise<NameBook> {
   const contacts = await readContacts(home).catch(() => ({}));
   const labels = new Map<string, string>();
   for (const [name, address] of Object.entries(contacts)) labels.set(address.toLowerCase(), `@${name}`);
@@ -29,8 +30,7 @@ export async function createNameBook(chat: Pick<ChatConnection, "lookup">, home:
       if (known !== undefined) return Promise.resolve(known);
       let answer = asked.get(key);
       if (answer === undefined) {
-        answer = chat
-          .lookup({ address })
+        answer = lookupUser(chat, { address })
           .then(({ username }) => (username === null ? address : `~${username}`))
           .catch(() => address);
         answer.then((label) => labels.set(key, label));

@@ -10,7 +10,9 @@ import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { payInvoice } from "../actions/payInvoice.ts";
 import { readTokenInfo } from "../actions/readTokenInfo.ts";
 import { signPayWithAuthorization } from "../actions/signPayWithAuthorization.ts";
-import { submitGaslessPay } from "../actions/submitGaslessPay.ts";
+import { createNodeClient } from "../node/createNodeClient.ts";
+import { http } from "../node/http.ts";
+import { relayPay } from "../node/relayPay.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import type { Card } from "./cards.ts";
 import type { ChatConnection, SentMessage } from "./connectChat.ts";
@@ -131,7 +133,7 @@ export async function payCard(
       metadata,
       confirm: seen,
     });
-    hash = (await submitGaslessPay(relayer, { request: signed.request })).txHash as Hash;
+    hash = (await relayPay(createNodeClient({ transport: http(relayer) }), { request: signed.request })).txHash;
     await lookUpRelayed(client, { txHash: hash, authorization: authorizationOf(signed.request) });
     authorization = signed.id;
     relayRequest = signed.request;

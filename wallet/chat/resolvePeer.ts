@@ -8,6 +8,7 @@ import { readContacts } from "../contacts/contactsStore.ts";
 import { WalletError } from "../errors.ts";
 import type { ChatConnection } from "./connectChat.ts";
 import { InvalidChatPeerError, UnknownChatUserError } from "./errors.ts";
+import { lookupUser } from "./lookupUser.ts";
 
 export interface ResolvedPeer {
   target: ConversationTarget;
@@ -31,7 +32,7 @@ export interface ResolvedPeer {
  * const { target } = await resolvePeer(chat, { home, peer: "@bob" });
  */
 export async function resolvePeer(
-  chat: Pick<ChatConnection, "lookup">,
+  chat: Pick<ChatConnection, "request">,
   { home, peer }: { home: string; peer: string },
 ): Promise<ResolvedPeer> {
   const folded = foldName(peer);
@@ -53,11 +54,11 @@ export async function resolvePeer(
     } catch (error) {
       if (!(error instanceof ChatProtocolError)) throw error;
       throw new UnknownChatUserError(`${clip(peer)} is not a contact, nor a valid username`, {
-        details: error.message,
+        details: error.shortMessage,
         hint: "`gram contacts list` shows your contacts",
       });
     }
-    const found = await chat.lookup({ username });
+    const found = await lookupUser(chat, { username });
     if (found.address === null) {
       throw new UnknownChatUserError(`@${username} is neither a contact nor a user of this chat hub`, {
         hint: "check the spelling, or add the address with `gram contacts add`",

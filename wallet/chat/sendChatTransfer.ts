@@ -8,8 +8,10 @@ import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import type { ReadTokenInfoReturnType } from "../actions/readTokenInfo.ts";
 import { sendTransfer } from "../actions/sendTransfer.ts";
 import { signGaslessTransfer } from "../actions/signGaslessTransfer.ts";
-import { submitGaslessTransfer } from "../actions/submitGaslessTransfer.ts";
 import { InvalidAmountError } from "../errors.ts";
+import { createNodeClient } from "../node/createNodeClient.ts";
+import { http } from "../node/http.ts";
+import { relayTransfer } from "../node/relayTransfer.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import type { ChatConnection, SentMessage } from "./connectChat.ts";
 import { PaymentMessageNotSentError } from "./errors.ts";
@@ -74,7 +76,7 @@ export async function sendChatTransfer(
   let summary: TransactionSummary;
   if (relayer !== undefined) {
     const signed = await signGaslessTransfer(client, { to: recipient, amount, token: info.address, confirm });
-    const relayed = await submitGaslessTransfer(relayer, { request: signed.request });
+    const relayed = await relayTransfer(createNodeClient({ transport: http(relayer) }), { request: signed.request });
     hash = relayed.txHash as Hash;
     await lookUpRelayed(client, { txHash: hash, authorization: authorizationOf(signed.request) });
     authorization = signed.request.nonce as Hex;

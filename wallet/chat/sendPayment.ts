@@ -56,7 +56,7 @@ export function paymentBody({
   try {
     return parseBody(body) as PaymentBody;
   } catch (error) {
-    if (error instanceof ChatProtocolError) throw new InvalidChatMessageError(error.message, { cause: error });
+    if (error instanceof ChatProtocolError) throw new InvalidChatMessageError(error.shortMessage, { cause: error });
     throw error;
   }
 }

@@ -36,7 +36,7 @@ export async function signInToHub(
   try {
     checkSignInChallenge(challenge, { url, chainId });
   } catch (error) {
-    const why = error instanceof ChatProtocolError ? error.message.replace(/^sign-in: /, "") : String(error);
+    const why = error instanceof ChatProtocolError ? error.shortMessage.replace(/^sign-in: /, "") : String(error);
     throw new ChatSignInRefusedError(`refused to sign in: ${why}; nothing was signed`, {
       hint: "point --node (or --chat) at a hub for this wallet's chain, by the address the hub announces",
     });

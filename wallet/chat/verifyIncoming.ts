@@ -96,7 +96,7 @@ export function isRejected(checked: ChatMessage | RejectedMessage): checked is R
 }
 
 function rejected(claimed: Pick<RejectedMessage, "id" | "from">, error: unknown): RejectedMessage {
-  if (error instanceof ChatProtocolError) return { ...claimed, code: error.code, reason: error.message };
+  if (error instanceof ChatProtocolError) return { ...claimed, code: error.code, reason: error.shortMessage };
   return { ...claimed, code: "MALFORMED", reason: error instanceof Error ? error.message : String(error) };
 }
 

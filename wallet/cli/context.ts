@@ -24,12 +24,10 @@ import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
 import { type AccountInfo, listAccounts } from "../keys/listAccounts.ts";
 import { type UnlockAccountReturnType, unlockAccount } from "../keys/unlockAccount.ts";
 import type { TransactionSummary } from "../summary/types.ts";
+import { accountWanted, deploymentsDir, rpcUrl } from "./config.ts";
 import { CliError } from "./errors.ts";
-import { rpcUrl } from "./light.ts";
 import type { Cli } from "./options.ts";
 import { renderSummary } from "./render.ts";
-
-export { DEFAULT_RPC, nodeUrl, requireNode, rpcUrl } from "./light.ts";
 
 export interface Connection {
   client: GramClient;
@@ -50,10 +48,7 @@ export async function connect(cli: Cli, account?: UnlockAccountReturnType): Prom
       hint: "start a chain (`npm start`) or point --rpc / GRAM_RPC at one",
     });
   }
-  const deployment = await loadDeployment(
-    chainId,
-    cli.options.deployments ?? (cli.env.GRAM_DEPLOYMENTS_DIR || "deployments"),
-  );
+  const deployment = await loadDeployment(chainId, deploymentsDir(cli));
   const chain = defineChain({
     id: chainId,
     name: chainId === 31337 ? "Hardhat" : `chain ${chainId}`,
@@ -82,8 +77,8 @@ export async function connect(cli: Cli, account?: UnlockAccountReturnType): Prom
 export async function selectAccount(cli: Cli): Promise<AccountInfo> {
   const { accounts, unreadable } = await listAccounts({ home: cli.home });
   for (const { error } of unreadable) cli.out.note(`warning: ${error.shortMessage}`);
-  const wanted = cli.options.account ?? cli.env.GRAM_ACCOUNT;
-  if (wanted === undefined || wanted === "") {
+  const wanted = accountWanted(cli);
+  if (wanted === undefined) {
     const first = accounts[0];
     if (first) return first;
     if (unreadable[0]) throw unreadable[0].error;

@@ -1,20 +1,17 @@
 // How the CLI reports a failure: one stable code, a short message and a hint, and an exit code (1 for
 // what the user can fix, 2 for what failed outside their hands). Nothing here imports viem or ethers, so
 // that `gram --version` and usage errors stay fast.
-import { AmountError } from "../../protocol/amounts.ts";
-import { LinkError } from "../../protocol/links/errors.ts";
+import { BaseError } from "../../protocol/errors.ts";
 import { WalletError, type WalletErrorKind, type WalletErrorParameters } from "../errors.ts";
 
 /** A refusal or bad input the CLI itself detects (usage, missing password, a blocked payment, …). */
 export class CliError extends WalletError {
   override name = "CliError";
   readonly code: string;
-  override readonly kind: WalletErrorKind;
 
   constructor(code: string, shortMessage: string, parameters: WalletErrorParameters & { kind?: WalletErrorKind } = {}) {
     super(shortMessage, parameters);
     this.code = code;
-    this.kind = parameters.kind ?? "user";
   }
 }
 
@@ -24,38 +21,20 @@ export interface Reported {
   error: { code: string; message: string; hint?: string | undefined; details?: string | undefined };
 }
 
-/** Maps anything thrown by a command to its report. Unknown errors are failures (exit 2). */
+/**
+ * Maps anything thrown by a command to its report. Every error of Gram's (`BaseError`) the same way, with
+ * the exit code of its kind; a file the system refused is the user's; any other error is a failure (exit 2).
+ */
 export function report(error: unknown): Reported {
-  if (error instanceof WalletError) {
+  if (error instanceof BaseError) {
+    // The code as the error shows it outside its family (a link's `WRONG_CHAIN` is `LINK_WRONG_CHAIN`).
+    const { code } = error.toJSON();
     return {
       exitCode: error.kind === "user" ? 1 : 2,
-      error: { code: error.code, message: error.shortMessage, hint: error.hint, details: error.details },
+      error: { code, message: error.shortMessage, hint: error.hint, details: error.details },
     };
   }
-  if (error instanceof AmountError) {
-    return {
-      exitCode: 1,
-      error: { code: "INVALID_AMOUNT", message: error.shortMessage, hint: error.hint, details: error.reason },
-    };
-  }
-  if (error instanceof LinkError) {
-    return {
-      exitCode: 1,
-      error: { code: `LINK_${error.code.toUpperCase().replace(/-/g, "_")}`, message: error.message, hint: error.hint },
-    };
-  }
-  const named = error as { name?: unknown; message?: unknown; code?: unknown } | undefined;
-  // protocol/deployments.ts pulls in viem; matched by name so that this file stays light.
-  if (named?.name === "DeploymentError") {
-    return {
-      exitCode: 1,
-      error: {
-        code: "DEPLOYMENT",
-        message: String(named.message),
-        hint: "pass --deployments <dir> (or GRAM_DEPLOYMENTS_DIR) holding <chainId>.json, or check --rpc",
-      },
-    };
-  }
+  const named = error as { message?: unknown; code?: unknown } | undefined;
   if (named?.code === "ENOENT" || named?.code === "EACCES" || named?.code === "EISDIR") {
     return { exitCode: 1, error: { code: "FILE", message: firstLine(named.message) } };
   }

@@ -4,7 +4,8 @@
 // `gram --help` start in tens of milliseconds.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { registerChat } from "./commands/chat-commands.ts";
+import { registerChat } from "./commands/chat/commands.ts";
+import { addGlobalOptions, ENVIRONMENT } from "./flags.ts";
 import type { Cli } from "./options.ts";
 import type { CommandResult } from "./output.ts";
 import { exit, printError, runCommand } from "./run.ts";
@@ -43,25 +44,16 @@ Examples:
   gram capture 0x3f2a9c 12.5                   merchant: capture what the escrow holds
   gram --json --yes --password-file pw.txt send 0x7099…79C8 1    for scripts
 
-Environment: GRAM_RPC, GRAM_NODE, GRAM_HOME, GRAM_PASSWORD, GRAM_DEPLOYMENTS_DIR, GRAM_ACCOUNT.
+Environment: ${ENVIRONMENT.join(", ")}.
 Exit codes: 0 done, 1 bad input or refused (nothing was signed), 2 chain or node failure.
 --json prints one object: {"ok":true,...} or {"ok":false,"error":{"code","message","hint"}}.`;
 
 export function buildProgram(): Command {
-  const program = new Command("gram")
-    .description("Gram wallet: keys, payments, invoices and escrow from the command line")
-    .version(version(), "-V, --version")
-    .option("--rpc <url>", "chain JSON-RPC URL (GRAM_RPC; default http://127.0.0.1:8545)")
-    .option("--node <url>", "gram node API URL for reads and gasless sends (GRAM_NODE)")
-    .option("--home <dir>", "wallet folder (GRAM_HOME; default ~/.gram)")
-    .option(
-      "--account <n|address|name>",
-      "account number from `gram accounts`, its address, or a contact name for one of its accounts (default 0)",
-    )
-    .option("--password-file <file>", "read the keystore password from a file (or set GRAM_PASSWORD)")
-    .option("--deployments <dir>", "folder of <chainId>.json deployments (GRAM_DEPLOYMENTS_DIR; default ./deployments)")
-    .option("-y, --yes", "sign without asking (the summary is still printed); never overrides a blocking warning")
-    .option("--json", "machine-readable output and errors on stdout")
+  const program = addGlobalOptions(
+    new Command("gram")
+      .description("Gram wallet: keys, payments, invoices and escrow from the command line")
+      .version(version(), "-V, --version"),
+  )
     .addHelpText("after", EXAMPLES)
     .showHelpAfterError("(gram --help shows usage)")
     // Subcommands inherit both: usage errors throw (exit 1, or JSON with --json) instead of exiting.

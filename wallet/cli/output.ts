@@ -7,6 +7,11 @@
 export interface CommandResult {
   data: Record<string, unknown>;
   text: string[];
+  /**
+   * Runs once the result is written out, before the exit: `chat read` moves its cursor only then, so that
+   * a read that dies in between shows the same messages again rather than never.
+   */
+  afterOutput?: () => Promise<void>;
 }
 
 export function result(data: Record<string, unknown>, text: string[] | string): CommandResult {

@@ -4,7 +4,8 @@
 import type { Command } from "commander";
 import { gramHome } from "../home.ts";
 import { report } from "./errors.ts";
-import type { Cli, GlobalOptions } from "./options.ts";
+import type { GlobalOptions } from "./flags.ts";
+import type { Cli } from "./options.ts";
 import { type CommandResult, createOutput, toJson } from "./output.ts";
 
 export async function runCommand(command: Command, body: (cli: Cli) => Promise<CommandResult>): Promise<void> {
@@ -14,9 +15,10 @@ export async function runCommand(command: Command, body: (cli: Cli) => Promise<C
   let code = 0;
   try {
     const cli: Cli = { options, home: gramHome({ home: options.home }), out, env: process.env };
-    const { data, text } = await body(cli);
+    const { data, text, afterOutput } = await body(cli);
     if (out.json) out.stdout(`${toJson({ ok: true, command: name, ...data })}\n`);
     else if (text.length > 0) out.stdout(`${text.join("\n")}\n`);
+    await afterOutput?.();
   } catch (error) {
     const { exitCode, error: shown } = report(error);
     code = exitCode;

@@ -84,7 +84,7 @@ export async function createInvoice(
   try {
     hash = metadataHash(metadata);
   } catch (error) {
-    if (error instanceof LinkError) throw new InvoiceInputError(error.message, { cause: error });
+    if (error instanceof LinkError) throw new InvoiceInputError(error.shortMessage, { cause: error });
     throw error;
   }
   const now = await chainNow(client);

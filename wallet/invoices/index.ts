@@ -4,7 +4,7 @@ export {
   invoiceCounterFile,
 } from "./allocateInvoiceNonce.ts";
 export { type CreateInvoiceParameters, type CreateInvoiceReturnType, createInvoice } from "./createInvoice.ts";
-export { type InvoiceState, type InvoiceStatus, readInvoiceState } from "./invoiceStatus.ts";
+export { type InvoiceState, readInvoiceState } from "./invoiceStatus.ts";
 export {
   invoiceFile,
   invoicesDir,

@@ -1,17 +1,12 @@
 import { merchantEscrowAbi } from "../../protocol/abis.ts";
+import type { InvoiceChainStatus } from "../../protocol/invoice-state.ts";
 import type { GramClient } from "../actions/client.ts";
 import { ChainError } from "../errors.ts";
 import type { StoredInvoice } from "./invoiceStore.ts";
 
-/**
- * Where an invoice stands on-chain. `open`: can be paid; `expired`: was not paid before payBefore;
- * `held`: paid, funds in escrow; `disputed`: held and disputed; `captured`: nothing held, some refundable;
- * `closed`: its number is spent and nothing remains (settled, or canceled by the merchant).
- */
-export type InvoiceStatus = "open" | "expired" | "held" | "disputed" | "captured" | "closed";
-
+/** An invoice as the escrow holds it: where it stands (`INVOICE_CHAIN_STATUSES`) and the amounts. */
 export interface InvoiceState {
-  status: InvoiceStatus;
+  status: InvoiceChainStatus;
   held: bigint;
   refundable: bigint;
   /** Unix seconds; 0 when no dispute is open. */
@@ -40,7 +35,7 @@ export async function readInvoiceState(client: GramClient, stored: StoredInvoice
       }),
     ]);
     const { held, refundable, disputedAt } = payment;
-    const status: InvoiceStatus =
+    const status: InvoiceChainStatus =
       held > 0n
         ? disputedAt > 0
           ? "disputed"

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { AccountResponse, HistoryResponse } from "../../../protocol/api.ts";
+import { ROUTES } from "../../../protocol/routes.ts";
 import { readAccountBalances } from "../../store/read-balances.ts";
 import { HISTORY_POSITION, readHistoryPage } from "../../store/read-history-page.ts";
 import type { ApiContext } from "../context.ts";
@@ -10,7 +11,7 @@ const historyQuery = historyQuerySchema(HISTORY_POSITION);
 
 /** `GET /v1/accounts/:address` and `GET /v1/accounts/:address/history`. */
 export function accountRoutes(app: FastifyInstance, ctx: ApiContext) {
-  app.get("/v1/accounts/:address", async (request, reply) => {
+  app.get(ROUTES.account, async (request, reply) => {
     // The cache is keyed by the address as spelled: a hit was valid when it was stored, so the hot
     // path skips parsing.
     const spelled = (request.params as { address: string }).address;
@@ -46,7 +47,7 @@ export function accountRoutes(app: FastifyInstance, ctx: ApiContext) {
     return reply.type("application/json; charset=utf-8").send(body);
   });
 
-  app.get("/v1/accounts/:address/history", async (request): Promise<HistoryResponse> => {
+  app.get(ROUTES.history, async (request): Promise<HistoryResponse> => {
     const { address } = parseInput(accountParamsSchema, request.params);
     const { token, limit, cursor } = parseInput(historyQuery, request.query);
     const page = await readHistoryPage(ctx.store, { account: address, limit, after: cursor, token });

@@ -5,6 +5,7 @@ import type {
   MerchantInvoicesResponse,
   TokenBalance,
 } from "../../../protocol/api.ts";
+import { ROUTES } from "../../../protocol/routes.ts";
 import { readEscrowBalances } from "../../store/read-balances.ts";
 import { MERCHANT_INVOICE_POSITION, readMerchantInvoices } from "../../store/read-merchant-invoices.ts";
 import { readInvoice } from "../../store/read-state.ts";
@@ -23,14 +24,14 @@ const merchantInvoicesQuery = merchantInvoicesQuerySchema(MERCHANT_INVOICE_POSIT
 
 /** `GET /v1/invoices/:id`, `GET /v1/merchants/:address/invoices` and `GET /v1/merchants/:address/balances`. */
 export function invoiceRoutes(app: FastifyInstance, ctx: ApiContext) {
-  app.get("/v1/invoices/:id", async (request): Promise<InvoiceResponse> => {
+  app.get(ROUTES.invoice, async (request): Promise<InvoiceResponse> => {
     const { id } = parseInput(invoiceParamsSchema, request.params);
     const invoice = await readInvoice(ctx.store, id);
     if (invoice === undefined) throw new ApiError("NOT_FOUND", `no paid invoice ${id} is indexed`);
     return invoiceJson(invoice, ctx.tokenMap, ctx.depth());
   });
 
-  app.get("/v1/merchants/:address/invoices", async (request): Promise<MerchantInvoicesResponse> => {
+  app.get(ROUTES.merchantInvoices, async (request): Promise<MerchantInvoicesResponse> => {
     const { address } = parseInput(accountParamsSchema, request.params);
     const { status, limit, cursor } = parseInput(merchantInvoicesQuery, request.query);
     const page = await readMerchantInvoices(ctx.store, { merchant: address, limit, after: cursor, status });
@@ -42,7 +43,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: ApiContext) {
     };
   });
 
-  app.get("/v1/merchants/:address/balances", async (request): Promise<MerchantBalancesResponse> => {
+  app.get(ROUTES.merchantBalances, async (request): Promise<MerchantBalancesResponse> => {
     const { address } = parseInput(accountParamsSchema, request.params);
     const confirmedBlock = ctx.confirmedBlock();
     const { cursor, balances: held } = await readEscrowBalances(ctx.store, address, confirmedBlock, ctx.pending);

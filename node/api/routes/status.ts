@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { StatusResponse } from "../../../protocol/api.ts";
+import { ROUTES } from "../../../protocol/routes.ts";
 import type { IndexerStatus } from "../../indexer/create-indexer.ts";
 import { readEventCount } from "../../store/read-state.ts";
 import { CHECKING_CURSOR } from "../checked-gate.ts";
@@ -23,7 +24,7 @@ const lastError = (status: IndexerStatus, now: number) =>
  * with the reason once it has made none for the indexer's stall window, and 200 again once it does.
  */
 export function statusRoutes(app: FastifyInstance, ctx: ApiContext) {
-  app.get("/v1/status", async (): Promise<StatusResponse> => {
+  app.get(ROUTES.status, async (): Promise<StatusResponse> => {
     const status = ctx.indexer.status();
     const indexed = status.cursor !== undefined && status.cursor.number >= 0 ? status.cursor : undefined;
     const lag = status.head === undefined || indexed === undefined ? null : Math.max(0, status.head - indexed.number);
@@ -53,7 +54,7 @@ export function statusRoutes(app: FastifyInstance, ctx: ApiContext) {
     };
   });
 
-  app.get("/healthz", async () => {
+  app.get(ROUTES.healthz, async () => {
     const status = ctx.indexer.status();
     const { phase } = status;
     if (ctx.store.db.status !== "open") throw new ApiError("UNAVAILABLE", "the store is not open");
@@ -71,7 +72,7 @@ export function statusRoutes(app: FastifyInstance, ctx: ApiContext) {
     return { ok: true, phase };
   });
 
-  app.get("/metrics", async (_request, reply) => {
+  app.get(ROUTES.metrics, async (_request, reply) => {
     const text = await ctx.metrics.registry.metrics();
     return reply.type(ctx.metrics.registry.contentType).send(text);
   });

@@ -162,7 +162,13 @@ describe("gram-node", () => {
     expect(await first.exited).toBe(0);
 
     // The same folder, other contracts: the store refuses (StoreMismatchError), loudly.
-    const other = await nodeFolders({ ...chain, escrow: chain.owner });
+    const other = await nodeFolders(chain, {
+      ...chain.deployment,
+      contracts: {
+        ...chain.deployment.contracts,
+        MerchantEscrow: { ...chain.deployment.contracts.MerchantEscrow, address: chain.owner },
+      },
+    });
     try {
       const second = spawnGramNode([...args(dataDir), "--deployments", other.deployments]);
       expect(await second.exited).toBe(2);

@@ -5,7 +5,7 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterEach, describe, expect, it } from "vitest";
 import { ipKey } from "../../../node/hub/admission.ts";
-import { DEFAULT_HUB_LIMITS, type HubLimits } from "../../../node/hub/context.ts";
+import { DEFAULT_HUB_LIMITS, type HubLimits } from "../../../node/hub/limits.ts";
 import { waitFor } from "../../../scripts/lib/wait-for.ts";
 import { type ChatClient, chatClient, signedIn } from "../../kit/hub-client.ts";
 import { type ServedHub, serveHub } from "../../kit/serve-hub.ts";

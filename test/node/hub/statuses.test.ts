@@ -5,8 +5,8 @@
 import { type Address, type Hex, keccak256, stringToHex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterEach, describe, expect, it } from "vitest";
-import { createIndexerEvents } from "../../../node/api/indexer-events.ts";
-import type { ChainEvent, EventBody } from "../../../node/indexer/events.ts";
+import type { ChainEvent, EventBody } from "../../../node/internal/chain-events.ts";
+import { createIndexerEvents } from "../../../node/internal/indexer-events.ts";
 import { statusUpdateSchema } from "../../../protocol/chat/frames.ts";
 import { waitFor } from "../../../scripts/lib/wait-for.ts";
 import { ESCROW, TOKEN } from "../../kit/constants.ts";

@@ -8,8 +8,8 @@ import { type Address, createPublicClient, type Hex, http, parseAbiItem, toEvent
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreCorruptError } from "../../../node/errors.ts";
 import { createIndexer } from "../../../node/indexer/create-indexer.ts";
-import type { ChainEvent } from "../../../node/indexer/events.ts";
 import type { RangeSizerOptions } from "../../../node/indexer/range-sizer.ts";
+import type { ChainEvent } from "../../../node/internal/chain-events.ts";
 import type { Store } from "../../../node/store/open-store.ts";
 import { readCursor } from "../../../node/store/read-cursor.ts";
 import { readEventCount, readInvoice } from "../../../node/store/read-state.ts";

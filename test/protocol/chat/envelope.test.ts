@@ -59,12 +59,12 @@ describe("parseEnvelope", () => {
 
   it("refuses unknown versions and body types, saying what it reads", async () => {
     const version = await chatError(() => parseEnvelope(json({ ...envelope, v: 2 })));
-    expect([version.code, version.message]).toEqual([
+    expect([version.code, version.shortMessage]).toEqual([
       "UNKNOWN_VERSION",
       "envelope.v: envelope version 2 is not supported (this code reads version 1)",
     ]);
     const type = await chatError(() => parseEnvelope(withBody({ type: "sticker", id: 5 })));
-    expect([type.code, type.message]).toEqual([
+    expect([type.code, type.shortMessage]).toEqual([
       "UNKNOWN_TYPE",
       'envelope.body.type: got "sticker", expected one of text, payment, request, invoice (status updates come from the hub, unsigned)',
     ]);

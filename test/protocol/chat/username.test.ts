@@ -48,7 +48,7 @@ describe("usernames", () => {
   });
 
   it("says what is expected in full", async () => {
-    expect((await chatError(() => normalizeUsername("\u0430lice"))).message).toMatchInlineSnapshot(
+    expect((await chatError(() => normalizeUsername("\u0430lice"))).shortMessage).toMatchInlineSnapshot(
       `"username: got "аlice", which contains "а" (U+0430) at position 0; expected 3–32 characters of a–z, 0–9 and _, starting with a letter"`,
     );
   });

@@ -19,7 +19,7 @@ describe("base64url", () => {
     // "AB" and "AA" both decode to [0] in Node; only "AA" is canonical.
     expect(Buffer.from("AB", "base64url")).toEqual(Buffer.from([0]));
     for (const text of ["AB", "AAA=", "AA+A", "AA/A", "A", "AAAAA"]) {
-      expect((await linkError(() => base64UrlDecode(text, "link"))).code).toBe("damaged");
+      expect((await linkError(() => base64UrlDecode(text, "link"))).code).toBe("DAMAGED");
     }
   });
 });
@@ -49,7 +49,7 @@ describe("layout integers", () => {
       reader.end();
     }
     expect(await linkError(() => new ByteReader(Uint8Array.of(0x81, 0x00), "test").leb128("n"))).toEqual({
-      code: "malformed",
+      code: "MALFORMED",
       message: "test is malformed: n has a non-minimal length",
     });
   });
@@ -58,13 +58,13 @@ describe("layout integers", () => {
     expect((await linkError(() => new ByteWriter().uint(2 ** 40, 5, "payBefore"))).message).toBe(
       "payBefore: 1099511627776 does not fit in 40 bits",
     );
-    expect((await linkError(() => new ByteWriter().varUint(UINT256_MAX + 1n, "amount"))).code).toBe("malformed");
-    expect((await linkError(() => new ByteWriter().varUint(-1n, "amount"))).code).toBe("malformed");
+    expect((await linkError(() => new ByteWriter().varUint(UINT256_MAX + 1n, "amount"))).code).toBe("MALFORMED");
+    expect((await linkError(() => new ByteWriter().varUint(-1n, "amount"))).code).toBe("MALFORMED");
   });
 
   it("refuses invalid UTF-8 in strings", async () => {
     expect(await linkError(() => new ByteReader(Uint8Array.of(2, 0xc3, 0x28), "test").string("memo", 10))).toEqual({
-      code: "malformed",
+      code: "MALFORMED",
       message: "test is malformed: memo is not valid UTF-8",
     });
   });

@@ -28,16 +28,16 @@ describe("decodeLink", () => {
   it("passes the wallet's chain and token to every kind", async () => {
     for (const link of [encodeEip681(request), encodeRequestLink(request), invoiceLink]) {
       expect(await linkError(() => decodeLink(link, { chainId: 10 }))).toEqual({
-        code: "wrong-chain",
+        code: "WRONG_CHAIN",
         message: "link is for chain 31337, wallet is on chain 10",
       });
-      expect((await linkError(() => decodeLink(link, { token: PAYER }))).code).toBe("wrong-token");
+      expect((await linkError(() => decodeLink(link, { token: PAYER }))).code).toBe("WRONG_TOKEN");
     }
   });
 
   it("refuses anything else with the three prefixes it reads", async () => {
     expect(await linkError(() => decodeLink("tg://resolve?domain=alice"))).toEqual({
-      code: "invalid-prefix",
+      code: "INVALID_PREFIX",
       message:
         'not a payment link: expected "ethereum:…", "gram:request/…" or "gram:invoice/…", got "tg://resolve?domain=alice"',
     });

@@ -42,7 +42,7 @@ describe("EIP-681: the examples of the EIP", () => {
       "0xfb6916095ca1df60bb79Ce92ce3ea74c37c5d359",
     );
     expect(await linkError(() => parseEip681(EIP_ETHER_PAYMENT, { chainId: 1 }))).toEqual({
-      code: "invalid-address",
+      code: "INVALID_ADDRESS",
       message: "target address: 0xfb6916095ca1df60bb79Ce92ce3ea74c37c5d359 fails its EIP-55 checksum",
     });
   });
@@ -50,7 +50,7 @@ describe("EIP-681: the examples of the EIP", () => {
   it("without @chainId a link means the wallet's chain; with no wallet chain given it is refused", async () => {
     expect(parseEip681(EIP_UNICORN_TRANSFER, { chainId: CHAIN_ID }).chainId).toBe(CHAIN_ID);
     expect(await linkError(() => parseEip681(EIP_UNICORN_TRANSFER))).toEqual({
-      code: "missing-chain-id",
+      code: "MISSING_CHAIN_ID",
       message: "EIP-681 link: missing chain id (@<chainId>)",
     });
   });
@@ -92,118 +92,118 @@ describe("EIP-681: refusals name what was wrong", () => {
   const cases: [string, string, string][] = [
     [
       transfer("uint256=2.014e2"),
-      "invalid-amount",
+      "INVALID_AMOUNT",
       'uint256="2.014e2" is not an integer: 3 digits after the point need an exponent of at least 3',
     ],
-    [transfer("uint256=1e-2"), "invalid-amount", 'uint256="1e-2": expected an integer such as 1000 or 2.014e18'],
+    [transfer("uint256=1e-2"), "INVALID_AMOUNT", 'uint256="1e-2": expected an integer such as 1000 or 2.014e18'],
     [
       transfer("uint256=1.5"),
-      "invalid-amount",
+      "INVALID_AMOUNT",
       'uint256="1.5" is not an integer: 1 digits after the point need an exponent of at least 1',
     ],
     [
       transfer("uint256=2.0140e3"),
-      "invalid-amount",
+      "INVALID_AMOUNT",
       'uint256="2.0140e3" is not an integer: 4 digits after the point need an exponent of at least 4',
     ],
-    [transfer("uint256=-1"), "invalid-amount", 'uint256="-1": expected an integer such as 1000 or 2.014e18'],
-    [transfer("uint256="), "invalid-amount", 'uint256="": expected an integer such as 1000 or 2.014e18'],
-    [transfer("uint256=1e"), "invalid-amount", 'uint256="1e": expected an integer such as 1000 or 2.014e18'],
-    [transfer("uint256=1."), "invalid-amount", 'uint256="1.": expected an integer such as 1000 or 2.014e18'],
-    [transfer("uint256=0x10"), "invalid-amount", 'uint256="0x10": expected an integer such as 1000 or 2.014e18'],
-    [transfer("uint256=1%20000"), "invalid-amount", 'uint256="1 000": expected an integer such as 1000 or 2.014e18'],
-    [transfer("uint256=1e78"), "invalid-amount", 'uint256="1e78": larger than a uint256'],
-    [transfer("uint256=1e99999"), "invalid-amount", 'uint256="1e99999": larger than a uint256'],
-    [transfer(`uint256=${2n ** 256n}`), "invalid-amount", `uint256="${2n ** 256n}": larger than a uint256`],
+    [transfer("uint256=-1"), "INVALID_AMOUNT", 'uint256="-1": expected an integer such as 1000 or 2.014e18'],
+    [transfer("uint256="), "INVALID_AMOUNT", 'uint256="": expected an integer such as 1000 or 2.014e18'],
+    [transfer("uint256=1e"), "INVALID_AMOUNT", 'uint256="1e": expected an integer such as 1000 or 2.014e18'],
+    [transfer("uint256=1."), "INVALID_AMOUNT", 'uint256="1.": expected an integer such as 1000 or 2.014e18'],
+    [transfer("uint256=0x10"), "INVALID_AMOUNT", 'uint256="0x10": expected an integer such as 1000 or 2.014e18'],
+    [transfer("uint256=1%20000"), "INVALID_AMOUNT", 'uint256="1 000": expected an integer such as 1000 or 2.014e18'],
+    [transfer("uint256=1e78"), "INVALID_AMOUNT", 'uint256="1e78": larger than a uint256'],
+    [transfer("uint256=1e99999"), "INVALID_AMOUNT", 'uint256="1e99999": larger than a uint256'],
+    [transfer(`uint256=${2n ** 256n}`), "INVALID_AMOUNT", `uint256="${2n ** 256n}": larger than a uint256`],
     [
       `ethereum:${TOKEN}@${CHAIN_ID}/transfer?address=${badPayer}`,
-      "invalid-address",
+      "INVALID_ADDRESS",
       `address: ${badPayer} fails its EIP-55 checksum`,
     ],
     [
       `ethereum:${TOKEN}@${CHAIN_ID}/transfer?address=0x1234`,
-      "invalid-address",
+      "INVALID_ADDRESS",
       'address: "0x1234" is not a 0x address of 40 hex digits',
     ],
     [
       `ethereum:alice.eth@${CHAIN_ID}?value=1`,
-      "invalid-address",
+      "INVALID_ADDRESS",
       'target address: "alice.eth" is not a 0x address of 40 hex digits',
     ],
     [
       `ethereum:${PAYER.slice(2)}@${CHAIN_ID}`,
-      "invalid-address",
+      "INVALID_ADDRESS",
       `target address: "${PAYER.slice(2)}" is not a 0x address of 40 hex digits`,
     ],
     [
       `ethereum:${TOKEN}@${CHAIN_ID}/approve?address=${PAYER}&uint256=1`,
-      "unknown-function",
+      "UNKNOWN_FUNCTION",
       'EIP-681 link: unknown function "approve"',
     ],
     [
       `ethereum:${TOKEN}@${CHAIN_ID}/transferFrom?address=${PAYER}`,
-      "unknown-function",
+      "UNKNOWN_FUNCTION",
       'EIP-681 link: unknown function "transferFrom"',
     ],
-    [`ethereum:${TOKEN}@${CHAIN_ID}/?address=${PAYER}`, "unknown-function", 'EIP-681 link: unknown function ""'],
+    [`ethereum:${TOKEN}@${CHAIN_ID}/?address=${PAYER}`, "UNKNOWN_FUNCTION", 'EIP-681 link: unknown function ""'],
     [
       `ethereum:${TOKEN}@0/transfer?address=${PAYER}`,
-      "invalid-chain-id",
+      "INVALID_CHAIN_ID",
       'EIP-681 link: chain id "0" is not a decimal number',
     ],
     [
       `ethereum:${TOKEN}@01/transfer?address=${PAYER}`,
-      "invalid-chain-id",
+      "INVALID_CHAIN_ID",
       'EIP-681 link: chain id "01" is not a decimal number',
     ],
     [
       `ethereum:${TOKEN}@/transfer?address=${PAYER}`,
-      "invalid-chain-id",
+      "INVALID_CHAIN_ID",
       'EIP-681 link: chain id "" is not a decimal number',
     ],
     [
       `ethereum:${TOKEN}@0x1/transfer?address=${PAYER}`,
-      "invalid-chain-id",
+      "INVALID_CHAIN_ID",
       'EIP-681 link: chain id "0x1" is not a decimal number',
     ],
     [
       `ethereum:${TOKEN}@9007199254740992/transfer?address=${PAYER}`,
-      "invalid-chain-id",
+      "INVALID_CHAIN_ID",
       "EIP-681 link: chain id: got 9007199254740992, expected a positive integer below 2^53",
     ],
     [
       `ethereum:${TOKEN}@${CHAIN_ID}/transfer?uint256=1`,
-      "invalid-parameter",
+      "INVALID_PARAMETER",
       "EIP-681 transfer: missing address= (the payee)",
     ],
-    [transfer("uint256=1&uint256=2"), "invalid-parameter", "EIP-681 link: uint256 given twice"],
-    [transfer("value=1"), "invalid-parameter", 'EIP-681 link: unknown parameter "value"'],
-    [transfer("foo=1"), "invalid-parameter", 'EIP-681 link: unknown parameter "foo"'],
+    [transfer("uint256=1&uint256=2"), "INVALID_PARAMETER", "EIP-681 link: uint256 given twice"],
+    [transfer("value=1"), "INVALID_PARAMETER", 'EIP-681 link: unknown parameter "value"'],
+    [transfer("foo=1"), "INVALID_PARAMETER", 'EIP-681 link: unknown parameter "foo"'],
     [
       `ethereum:${PAYER}@${CHAIN_ID}?address=${TOKEN}`,
-      "invalid-parameter",
+      "INVALID_PARAMETER",
       'EIP-681 link: unknown parameter "address"',
     ],
-    [`ethereum:${PAYER}@${CHAIN_ID}?value=1&&gas=1`, "invalid-parameter", 'EIP-681 link: "" is not key=value'],
-    [`ethereum:${PAYER}@${CHAIN_ID}?value`, "invalid-parameter", 'EIP-681 link: "value" is not key=value'],
+    [`ethereum:${PAYER}@${CHAIN_ID}?value=1&&gas=1`, "INVALID_PARAMETER", 'EIP-681 link: "" is not key=value'],
+    [`ethereum:${PAYER}@${CHAIN_ID}?value`, "INVALID_PARAMETER", 'EIP-681 link: "value" is not key=value'],
     [
       `ethereum:${PAYER}@${CHAIN_ID}?value=1&gas=1&gasLimit=1`,
-      "invalid-parameter",
+      "INVALID_PARAMETER",
       "EIP-681 link: gas and gasLimit are the same parameter; give one",
     ],
-    [transfer("message=%E0%A4%A"), "invalid-parameter", "EIP-681 link: message has malformed percent-encoding"],
-    [`${transfer("uint256=1")}#fragment`, "invalid-parameter", "EIP-681 link: a fragment (#) is not allowed"],
+    [transfer("message=%E0%A4%A"), "INVALID_PARAMETER", "EIP-681 link: message has malformed percent-encoding"],
+    [`${transfer("uint256=1")}#fragment`, "INVALID_PARAMETER", "EIP-681 link: a fragment (#) is not allowed"],
     [
       transfer("message=%1B%5B31mPAID"),
-      "invalid-text",
+      "INVALID_TEXT",
       "message: contains U+001B at position 0, a control or formatting character",
     ],
     [
       transfer("message=to%E2%80%AEeb"),
-      "invalid-text",
+      "INVALID_TEXT",
       "message: contains U+202E at position 2, a control or formatting character",
     ],
-    [`bitcoin:${PAYER}`, "invalid-prefix", `not an EIP-681 link: expected "ethereum:…", got "bitcoin:${PAYER}"`],
+    [`bitcoin:${PAYER}`, "INVALID_PREFIX", `not an EIP-681 link: expected "ethereum:…", got "bitcoin:${PAYER}"`],
   ];
 
   it.each(cases)("%s → %s", async (link, code, message) => {
@@ -213,15 +213,15 @@ describe("EIP-681: refusals name what was wrong", () => {
   it("a link for another chain or token than the wallet's is refused", async () => {
     const link = `ethereum:${TOKEN}@10/transfer?address=${PAYER}&uint256=1`;
     expect(await linkError(() => parseEip681(link, { chainId: CHAIN_ID }))).toEqual({
-      code: "wrong-chain",
+      code: "WRONG_CHAIN",
       message: "link is for chain 10, wallet is on chain 31337",
     });
     expect(await linkError(() => parseEip681(link, { token: PAYER }))).toEqual({
-      code: "wrong-token",
+      code: "WRONG_TOKEN",
       message: `link is for token ${TOKEN}, wallet uses token ${PAYER}`,
     });
     expect(await linkError(() => parseEip681(`ethereum:${PAYER}@10?value=1`, { token: TOKEN }))).toEqual({
-      code: "wrong-token",
+      code: "WRONG_TOKEN",
       message: `EIP-681 link asks for the chain's native coin, wallet pays in token ${TOKEN}`,
     });
   });
@@ -240,10 +240,10 @@ describe("EIP-681: encoding", () => {
   });
 
   it("refuses to encode what it would refuse to parse", async () => {
-    expect((await linkError(() => encodeEip681({ chainId: 0, to: PAYER }))).code).toBe("invalid-chain-id");
-    expect((await linkError(() => encodeEip681({ chainId: 1, to: PAYER, amount: -1n }))).code).toBe("invalid-amount");
-    expect((await linkError(() => encodeEip681({ chainId: 1, to: PAYER, memo: "a\nb" }))).code).toBe("invalid-text");
-    expect((await linkError(() => encodeEip681({ chainId: 1, to: badCase(PAYER) }))).code).toBe("invalid-address");
+    expect((await linkError(() => encodeEip681({ chainId: 0, to: PAYER }))).code).toBe("INVALID_CHAIN_ID");
+    expect((await linkError(() => encodeEip681({ chainId: 1, to: PAYER, amount: -1n }))).code).toBe("INVALID_AMOUNT");
+    expect((await linkError(() => encodeEip681({ chainId: 1, to: PAYER, memo: "a\nb" }))).code).toBe("INVALID_TEXT");
+    expect((await linkError(() => encodeEip681({ chainId: 1, to: badCase(PAYER) }))).code).toBe("INVALID_ADDRESS");
   });
 
   it("random requests survive encode → parse unchanged, in plain and scientific notation", () => {

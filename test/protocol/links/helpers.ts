@@ -86,12 +86,12 @@ export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
   return matches[0] as number;
 }
 
-/** The LinkError `run` throws (sync or async), as { code, message } for exact comparison. */
+/** The LinkError `run` throws (sync or async), as { code, message: its short message } for exact comparison. */
 export async function linkError(run: () => unknown): Promise<{ code: LinkErrorCode; message: string }> {
   try {
     await run();
   } catch (error) {
-    if (error instanceof LinkError) return { code: error.code, message: error.message };
+    if (error instanceof LinkError) return { code: error.code, message: error.shortMessage };
     throw error;
   }
   throw new Error("expected a LinkError, but nothing was thrown");

@@ -149,7 +149,7 @@ describe("invoice links: a damaged link is refused before anything is read", () 
         if (char === payload[i]) continue;
         const mangled = INVOICE_LINK_PREFIX + payload.slice(0, i) + char + payload.slice(i + 1);
         const { code, message } = await linkError(() => decodeInvoiceLink(mangled));
-        expect(code).toBe("damaged");
+        expect(code).toBe("DAMAGED");
         messages.set(message, (messages.get(message) ?? 0) + 1);
       }
     }
@@ -164,7 +164,7 @@ describe("invoice links: a damaged link is refused before anything is read", () 
   it("every truncation of the link is refused", async () => {
     for (let length = 0; length < link.length; length++) {
       const { code } = await linkError(() => decodeInvoiceLink(link.slice(0, length)));
-      expect(code).toBe(length < INVOICE_LINK_PREFIX.length ? "invalid-prefix" : "damaged");
+      expect(code).toBe(length < INVOICE_LINK_PREFIX.length ? "INVALID_PREFIX" : "DAMAGED");
     }
   });
 
@@ -191,7 +191,7 @@ describe("invoice links: a damaged link is refused before anything is read", () 
         'invoice link is damaged: "/" at position 10 is not base64url',
       ],
     ] as const) {
-      expect(await linkError(() => decodeInvoiceLink(mangled))).toEqual({ code: "damaged", message });
+      expect(await linkError(() => decodeInvoiceLink(mangled))).toEqual({ code: "DAMAGED", message });
     }
   });
 
@@ -208,7 +208,7 @@ describe("invoice links: a damaged link is refused before anything is read", () 
           for (const [at, char] of edits) chars[at] = char;
           fc.pre(chars.join("") !== payload);
           const { code } = await linkError(() => decodeInvoiceLink(INVOICE_LINK_PREFIX + chars.join("")));
-          expect(code).toBe("damaged");
+          expect(code).toBe("DAMAGED");
         },
       ),
       { numRuns: 300 },
@@ -226,7 +226,7 @@ describe("invoice links: a damaged link is refused before anything is read", () 
       "",
     ]) {
       const { code, message } = await linkError(() => decodeInvoiceLink(wrong));
-      expect(code).toBe("invalid-prefix");
+      expect(code).toBe("INVALID_PREFIX");
       expect(message).toMatch(/^not an invoice link: expected "gram:invoice\/…", got "/);
     }
   });
@@ -234,7 +234,7 @@ describe("invoice links: a damaged link is refused before anything is read", () 
   it("the checksum is checked before the chain: a damaged link for another chain says damaged", async () => {
     const payload = payloadOf(link);
     const mangled = `${INVOICE_LINK_PREFIX}${payload.slice(0, 40)}${payload[40] === "A" ? "B" : "A"}${payload.slice(41)}`;
-    expect((await linkError(() => decodeInvoiceLink(mangled, { chainId: 10 }))).code).toBe("damaged");
+    expect((await linkError(() => decodeInvoiceLink(mangled, { chainId: 10 }))).code).toBe("DAMAGED");
   });
 
   it("surrounding whitespace from a chat message is ignored", async () => {
@@ -246,7 +246,7 @@ describe("invoice links: version, kind and layout", () => {
   it("an unknown layout version is refused with the version this wallet reads", async () => {
     const newer = resealed((payload) => splice(payload, 1, 1, Uint8Array.of(2)));
     expect(await linkError(() => decodeInvoiceLink(newer))).toEqual({
-      code: "unsupported-version",
+      code: "UNSUPPORTED_VERSION",
       message: "invoice link: layout version 2 is not supported (this wallet reads version 1)",
     });
   });
@@ -255,12 +255,12 @@ describe("invoice links: version, kind and layout", () => {
     const request = encodeRequestLink({ chainId: CHAIN_ID, to: PAYER, token: TOKEN, amount: 5n });
     const swapped = INVOICE_LINK_PREFIX + request.slice(REQUEST_LINK_PREFIX.length);
     expect(await linkError(() => decodeInvoiceLink(swapped))).toEqual({
-      code: "unsupported-version",
+      code: "UNSUPPORTED_VERSION",
       message: "invoice link: the payload is a request link, not an invoice link",
     });
     const unknown = resealed((payload) => splice(payload, 0, 1, Uint8Array.of(0)));
     expect(await linkError(() => decodeInvoiceLink(unknown))).toEqual({
-      code: "unsupported-version",
+      code: "UNSUPPORTED_VERSION",
       message: "invoice link: unknown kind byte 0x00",
     });
   });
@@ -292,7 +292,7 @@ describe("invoice links: version, kind and layout", () => {
     ];
     for (const [, mutate, message] of cases) {
       expect(await linkError(() => decodeInvoiceLink(resealed(mutate)))).toEqual({
-        code: "malformed",
+        code: "MALFORMED",
         message: `invoice link is malformed: ${message}`,
       });
     }
@@ -368,7 +368,7 @@ describe("invoice links: metadata", () => {
     });
     const expectedHash = metadataHash({ ...pizza, items: [{ name: "Margherita", quantity: "1", price: "12.5" }] });
     expect(await linkError(() => decodeInvoiceLink(altered))).toEqual({
-      code: "invalid-metadata",
+      code: "INVALID_METADATA",
       message: "metadata: items.0.price: expected a decimal number such as 2 or 12.5",
     });
     const renamed = resealed((payload) => {
@@ -377,7 +377,7 @@ describe("invoice links: metadata", () => {
     });
     const renamedHash = metadataHash({ ...pizza, items: [{ name: "Margherito", quantity: "1", price: "12.5" }] });
     expect(await linkError(() => decodeInvoiceLink(renamed))).toEqual({
-      code: "metadata-mismatch",
+      code: "METADATA_MISMATCH",
       message: `invoice link: metadata hashes to ${renamedHash}, the invoice signs ${expectedHash}`,
     });
   });
@@ -388,7 +388,7 @@ describe("invoice links: metadata", () => {
       return splice(payload, at, 11, Uint8Array.of(13, ...stringToBytes("Marg\u202eherita")));
     });
     expect(await linkError(() => decodeInvoiceLink(spoofed))).toEqual({
-      code: "invalid-text",
+      code: "INVALID_TEXT",
       message: "metadata: title: contains U+202E at position 4, a control or formatting character",
     });
   });
@@ -400,7 +400,7 @@ describe("invoice links: metadata", () => {
         encodeInvoiceLink({ chainId: CHAIN_ID, escrow: ESCROW, invoice, signature, metadata: other }),
       ),
     ).toEqual({
-      code: "metadata-mismatch",
+      code: "METADATA_MISMATCH",
       message: `the metadata to encode: metadata hashes to ${metadataHash(other)}, the invoice signs ${invoice.metadataHash}`,
     });
   });
@@ -416,7 +416,7 @@ describe("invoice links: the wallet's chain, escrow and token", () => {
       signature: await signInvoice(optimism, { chainId: 10 }),
     });
     expect(await linkError(() => decodeInvoiceLink(optimismLink, { chainId: CHAIN_ID }))).toEqual({
-      code: "wrong-chain",
+      code: "WRONG_CHAIN",
       message: "link is for chain 10, wallet is on chain 31337",
     });
     expect((await decodeInvoiceLink(optimismLink, { chainId: 10 })).signatureValid).toBe(true);
@@ -425,11 +425,11 @@ describe("invoice links: the wallet's chain, escrow and token", () => {
   it("a link for another escrow or token is refused", async () => {
     const otherEscrow: Address = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
     expect(await linkError(() => decodeInvoiceLink(link, { chainId: CHAIN_ID, escrow: otherEscrow }))).toEqual({
-      code: "wrong-escrow",
+      code: "WRONG_ESCROW",
       message: `link is for escrow ${ESCROW}, wallet uses escrow ${otherEscrow}`,
     });
     expect(await linkError(() => decodeInvoiceLink(link, { token: otherEscrow }))).toEqual({
-      code: "wrong-token",
+      code: "WRONG_TOKEN",
       message: `link is for token ${TOKEN}, wallet uses token ${otherEscrow}`,
     });
   });

@@ -69,21 +69,21 @@ describe("request links", () => {
       for (const char of alphabet) {
         if (char === payload[i]) continue;
         const mangled = REQUEST_LINK_PREFIX + payload.slice(0, i) + char + payload.slice(i + 1);
-        expect((await linkError(() => decodeRequestLink(mangled))).code).toBe("damaged");
+        expect((await linkError(() => decodeRequestLink(mangled))).code).toBe("DAMAGED");
       }
     }
     for (let length = REQUEST_LINK_PREFIX.length; length < link.length; length++) {
-      expect((await linkError(() => decodeRequestLink(link.slice(0, length)))).code).toBe("damaged");
+      expect((await linkError(() => decodeRequestLink(link.slice(0, length)))).code).toBe("DAMAGED");
     }
   });
 
   it("a link for another chain or token is refused", async () => {
     expect(await linkError(() => decodeRequestLink(link, { chainId: 10 }))).toEqual({
-      code: "wrong-chain",
+      code: "WRONG_CHAIN",
       message: "link is for chain 31337, wallet is on chain 10",
     });
     expect(await linkError(() => decodeRequestLink(link, { token: PAYER }))).toEqual({
-      code: "wrong-token",
+      code: "WRONG_TOKEN",
       message: `link is for token ${TOKEN}, wallet uses token ${PAYER}`,
     });
   });
@@ -92,34 +92,34 @@ describe("request links", () => {
     expect(
       await linkError(() => decodeRequestLink(INVOICE_LINK_PREFIX + link.slice(REQUEST_LINK_PREFIX.length))),
     ).toEqual({
-      code: "invalid-prefix",
+      code: "INVALID_PREFIX",
       message: `not a request link: expected "gram:request/…", got "${INVOICE_LINK_PREFIX}${link.slice(REQUEST_LINK_PREFIX.length, REQUEST_LINK_PREFIX.length + 67)}…"`,
     });
     const v2 = reseal(link, REQUEST_LINK_PREFIX, (p) => splice(p, 1, 1, Uint8Array.of(2)));
     expect(await linkError(() => decodeRequestLink(v2))).toEqual({
-      code: "unsupported-version",
+      code: "UNSUPPORTED_VERSION",
       message: "request link: layout version 2 is not supported (this wallet reads version 1)",
     });
     // amount 5e9 is a length byte 5 after kind, version, chain id (3 bytes) and two addresses.
     const zero = reseal(link, REQUEST_LINK_PREFIX, (p) => splice(p, 45, 6, Uint8Array.of(0)));
     expect(await linkError(() => decodeRequestLink(zero))).toEqual({
-      code: "invalid-amount",
+      code: "INVALID_AMOUNT",
       message: "amount: got 0, expected at least 1 base unit",
     });
-    expect((await linkError(() => encodeRequestLink({ ...lunch, amount: 0n }))).code).toBe("invalid-amount");
-    expect((await linkError(() => encodeRequestLink({ ...lunch, amount: UINT256_MAX + 1n }))).code).toBe("malformed");
+    expect((await linkError(() => encodeRequestLink({ ...lunch, amount: 0n }))).code).toBe("INVALID_AMOUNT");
+    expect((await linkError(() => encodeRequestLink({ ...lunch, amount: UINT256_MAX + 1n }))).code).toBe("MALFORMED");
   });
 
   it("memos that could spoof the summary are refused on both sides", async () => {
     for (const memo of ["", "paid\nTo: 0xattacker", "\u001b[2J", "abc\u202edcba", "e\u0301", "x".repeat(281)]) {
-      expect((await linkError(() => encodeRequestLink({ ...lunch, memo }))).code).toBe("invalid-text");
+      expect((await linkError(() => encodeRequestLink({ ...lunch, memo }))).code).toBe("INVALID_TEXT");
     }
     const spoofed = reseal(link, REQUEST_LINK_PREFIX, (p) => {
       const memo = new TextEncoder().encode("lunch 🍜");
       return Uint8Array.from([...p.subarray(0, p.length - memo.length), ...new TextEncoder().encode("lunch\n🍜")]);
     });
     expect(await linkError(() => decodeRequestLink(spoofed))).toEqual({
-      code: "invalid-text",
+      code: "INVALID_TEXT",
       message: "memo: contains U+000A at position 5, a control or formatting character",
     });
   });

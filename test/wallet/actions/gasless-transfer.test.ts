@@ -7,8 +7,10 @@ import { gramTokenDomain, transferWithAuthorizationTypes } from "../../../protoc
 import { relayTransferRequestSchema } from "../../../protocol/relay.ts";
 import { gram } from "../../../scripts/lib/contracts-fixture.ts";
 import { signGaslessTransfer } from "../../../wallet/actions/signGaslessTransfer.ts";
-import { submitGaslessTransfer } from "../../../wallet/actions/submitGaslessTransfer.ts";
 import { NodeUnavailableError, RejectedError, RelayError } from "../../../wallet/errors.ts";
+import { createNodeClient } from "../../../wallet/node/createNodeClient.ts";
+import { http } from "../../../wallet/node/http.ts";
+import { relayTransfer } from "../../../wallet/node/relayTransfer.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
 import { addressOf, ROLE } from "../../kit/accounts.ts";
 import { mined, setUpChain } from "../../kit/wallet-chain.ts";
@@ -105,7 +107,7 @@ describe("gasless transfer", () => {
     await failure(RejectedError, signGaslessTransfer(client, { to: other, amount: "1", confirm: () => false }));
   });
 
-  it("submitGaslessTransfer posts to /v1/relay/transfer and maps the relayer's errors (stand-in relayer on loopback: the node's is not built yet)", async () => {
+  it("relayTransfer posts to /v1/relay/transfer and maps the relayer's errors (stand-in relayer on loopback)", async () => {
     const seen = new Set<string>();
     const server = createServer(async (req, res) => {
       let body = "";
@@ -124,12 +126,12 @@ describe("gasless transfer", () => {
       reply(200, { txHash: hash, duplicate: false, id });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const nodeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const node = createNodeClient({ transport: http(`http://127.0.0.1:${(server.address() as AddressInfo).port}`) });
     try {
       const client = await chain.clientFor(ROLE.payer);
       const { request } = await signGaslessTransfer(client, { to: other, amount: "2" });
       const before = await chain.balanceOf(other);
-      const response = await submitGaslessTransfer(nodeUrl, { request });
+      const response = await relayTransfer(node, { request });
       expect(response.duplicate).toBe(false);
       expect(response.id).toBe(
         keccak256(encodePacked(["address", "bytes32"], [payer, request.nonce as `0x${string}`])),
@@ -137,7 +139,7 @@ describe("gasless transfer", () => {
       expect((await mined(chain, response.txHash)).status).toBe("success");
       expect(await chain.balanceOf(other)).toBe(before + gram("2"));
 
-      const used = await failure(RelayError, submitGaslessTransfer(nodeUrl, { request }));
+      const used = await failure(RelayError, relayTransfer(node, { request }));
       expect(used.toJSON()).toEqual({
         code: "RELAY_NONCE_USED",
         name: "RelayError",
@@ -145,15 +147,12 @@ describe("gasless transfer", () => {
         details: "NONCE_USED (HTTP 400)",
       });
       expect(used.kind).toBe("user");
-      const limited = await failure(
-        RelayError,
-        submitGaslessTransfer(nodeUrl, { request: { ...request, value: "999" } }),
-      );
+      const limited = await failure(RelayError, relayTransfer(node, { request: { ...request, value: "999" } }));
       expect([limited.code, limited.kind, limited.status]).toEqual(["RELAY_RATE_LIMITED", "failure", 429]);
     } finally {
       server.close();
     }
-    const down = await failure(NodeUnavailableError, submitGaslessTransfer(nodeUrl, { request: {} as never }));
+    const down = await failure(NodeUnavailableError, relayTransfer(node, { request: {} as never }));
     expect(down.kind).toBe("failure");
   });
 });

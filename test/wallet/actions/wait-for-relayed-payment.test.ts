@@ -19,10 +19,12 @@ import { cancelAuthorization } from "../../../wallet/actions/cancelAuthorization
 import { createGramClient } from "../../../wallet/actions/client.ts";
 import { signGaslessTransfer } from "../../../wallet/actions/signGaslessTransfer.ts";
 import { signPayWithAuthorization } from "../../../wallet/actions/signPayWithAuthorization.ts";
-import { submitGaslessPay } from "../../../wallet/actions/submitGaslessPay.ts";
-import { submitGaslessTransfer } from "../../../wallet/actions/submitGaslessTransfer.ts";
 import { waitForRelayedPayment } from "../../../wallet/actions/waitForRelayedPayment.ts";
 import { AuthorizationUsedError, RelayError, RelayedPaymentError } from "../../../wallet/errors.ts";
+import { createNodeClient } from "../../../wallet/node/createNodeClient.ts";
+import { http as nodeHttp } from "../../../wallet/node/http.ts";
+import { relayPay } from "../../../wallet/node/relayPay.ts";
+import { relayTransfer } from "../../../wallet/node/relayTransfer.ts";
 import { startRelayingServer } from "../../kit/relaying.ts";
 import { failure, tempHome } from "../../kit/wallet-helpers.ts";
 
@@ -42,6 +44,8 @@ async function clientOf(account: LocalAccount) {
     home: await tempHome(),
   });
 }
+
+const nodeAt = (url: string) => createNodeClient({ transport: nodeHttp(url) });
 
 const authorizationState = (authorizer: Address, nonce: `0x${string}`) =>
   stack.chain.client.readContract({
@@ -69,7 +73,7 @@ describe("waitForRelayedPayment", () => {
       })),
     );
     // Both reach the relayer at the same moment.
-    const answers = await Promise.allSettled(requests.map(({ request }) => submitGaslessPay(server.url, { request })));
+    const answers = await Promise.allSettled(requests.map(({ request }) => relayPay(nodeAt(server.url), { request })));
     const outcomes = await Promise.allSettled(
       answers.map((answer, i) => {
         if (answer.status === "rejected") return Promise.reject(answer.reason);
@@ -149,7 +153,7 @@ describe("waitForRelayedPayment", () => {
     expect((await chain.client.waitForTransactionReceipt({ hash: canceled.hash })).status).toBe("success");
     expect(await authorizationState(account.address, request.nonce as `0x${string}`)).toBe(true);
 
-    const refused = await failure(RelayError, submitGaslessTransfer(server.url, { request }));
+    const refused = await failure(RelayError, relayTransfer(nodeAt(server.url), { request }));
     expect(refused.code).toBe("RELAY_NONCE_USED");
     await failure(AuthorizationUsedError, cancelAuthorization(client, { nonce: request.nonce as `0x${string}` }));
   });

@@ -15,6 +15,7 @@ import {
   chatStateFile,
   connectChat,
   createPaymentTracker,
+  fileChatStateStore,
   InvalidChatMessageError,
   memoryChatStateStore,
   type PaymentTracker,
@@ -34,11 +35,11 @@ const bob = bobKey.address;
 
 beforeAll(async () => {
   chain = await startCliChain();
-  hub = await serveHub(chain);
+  hub = await serveHub({ chain });
   temp = await mkdtemp(join(tmpdir(), "gram-chat-client-"));
 }, 120_000);
 afterAll(async () => {
-  await hub?.stop();
+  await hub?.close();
   await chain?.close();
   await rm(temp, { recursive: true, force: true });
 });
@@ -78,7 +79,7 @@ describe("the inbox, across reconnects", () => {
     const alice = await connectChat({ ...params(aliceKey), sync: false });
     const file = chatStateFile(temp, { chainId: chain.chainId, address: bob, url: alice.url });
     const first = collector();
-    let bobChat = await connectChat({ ...params(bobKey), stateFile: file, onEvent: first.onEvent });
+    let bobChat = await connectChat({ ...params(bobKey), state: fileChatStateStore(file), onEvent: first.onEvent });
     await bobChat.synced;
     for (const i of [1, 2, 3]) await sendText(alice, { type: "direct", address: bob }, `before ${i}`);
     await until(() => first.texts().length === 3, "three live messages");
@@ -90,7 +91,7 @@ describe("the inbox, across reconnects", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
     const second = collector();
-    bobChat = await connectChat({ ...params(bobKey), stateFile: file, onEvent: second.onEvent });
+    bobChat = await connectChat({ ...params(bobKey), state: fileChatStateStore(file), onEvent: second.onEvent });
     await bobChat.synced;
     expect(second.texts()).toEqual(["while away 1", "while away 2", "while away 3", "while away 4"]);
     expect(second.seqs()).toEqual([4, 5, 6, 7]);
@@ -98,7 +99,7 @@ describe("the inbox, across reconnects", () => {
     await bobChat.close();
 
     const third = collector();
-    bobChat = await connectChat({ ...params(bobKey), stateFile: file, onEvent: third.onEvent });
+    bobChat = await connectChat({ ...params(bobKey), state: fileChatStateStore(file), onEvent: third.onEvent });
     await bobChat.synced;
     expect(third.texts()).toEqual([]);
     await bobChat.close();
@@ -152,7 +153,7 @@ describe("a dropped connection", () => {
   it("with reconnect, signs in again and syncs what arrived meanwhile, in order, once", async () => {
     // Clients reach this hub through a TCP proxy whose connections the test cuts.
     let proxyPort = 0;
-    const proxied = await serveHub(chain, { signInHost: () => `127.0.0.1:${proxyPort}` });
+    const proxied = await serveHub({ chain, signInHost: () => `127.0.0.1:${proxyPort}` });
     const open = new Set<Socket>();
     const proxy = createServer((socket) => {
       const upstream = connect(proxied.port, "127.0.0.1");
@@ -189,7 +190,7 @@ describe("a dropped connection", () => {
     } finally {
       for (const socket of open) socket.destroy();
       await new Promise((resolve) => proxy.close(resolve));
-      await proxied.stop();
+      await proxied.close();
     }
   });
 });

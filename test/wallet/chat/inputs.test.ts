@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCardId } from "../../../wallet/chat/cards.ts";
 import { chatUrlOf } from "../../../wallet/chat/chatUrl.ts";
-import { parseLine } from "../../../wallet/cli/commands/chat-line.ts";
+import { parseLine } from "../../../wallet/cli/commands/chat/line.ts";
 
 describe("chatUrlOf", () => {
   it.each([

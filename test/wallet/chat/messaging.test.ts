@@ -218,7 +218,7 @@ describe("the interactive mode, driven through a pipe", () => {
 
   it("asks before signing and signs nothing when the answer is no", async () => {
     const before = await stack.chain.balanceOf(alice);
-    const nonce = await stack.chain.publicClient.getTransactionCount({ address: alice });
+    const nonce = await stack.chain.client.getTransactionCount({ address: alice });
     const session = await stack.gramWithInput(["chat", "--to", "@bob_1", ...pw()], "/pay @bob_1 3\nno\n/quit\n", {
       home: home.alice,
     });
@@ -226,7 +226,7 @@ describe("the interactive mode, driven through a pipe", () => {
     expect(session.stdout).toContain("Sign and send? [y/N]");
     expect(session.stdout).toContain("declined; nothing was signed");
     expect(await stack.chain.balanceOf(alice)).toBe(before);
-    expect(await stack.chain.publicClient.getTransactionCount({ address: alice })).toBe(nonce);
+    expect(await stack.chain.client.getTransactionCount({ address: alice })).toBe(nonce);
   });
 });
 

@@ -72,7 +72,7 @@ describe("@name: the contact book wins, in every spelling", () => {
 describe("a name only the hub knows (~name)", () => {
   it("the first payment to it says so before asking, names the close contact, and --yes goes on; the second is quiet", async () => {
     // No terminal and no --yes: the notice is printed, then the question cannot be asked and nothing is signed.
-    const nonce = await stack.chain.publicClient.getTransactionCount({ address: me });
+    const nonce = await stack.chain.client.getTransactionCount({ address: me });
     const asked = await as("me", ["chat", "pay", "@alicia", "1"]);
     expect(asked.code).toBe(1);
     expect(asked.stderr).toContain(
@@ -80,7 +80,7 @@ describe("a name only the hub knows (~name)", () => {
     );
     expect(asked.stderr).toMatch(/\(~alicia\)/);
     expect(asked.stderr).toContain("code: NOT_CONFIRMED");
-    expect(await stack.chain.publicClient.getTransactionCount({ address: me })).toBe(nonce);
+    expect(await stack.chain.client.getTransactionCount({ address: me })).toBe(nonce);
 
     const before = await balance(stranger);
     const paid = await ok(["chat", "pay", "@alicia", "1", "--yes"]);

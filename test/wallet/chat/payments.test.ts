@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { conversationOf, parseEnvelopeValue } from "../../../protocol/chat/envelope.ts";
 import { createGramClient } from "../../../wallet/actions/client.ts";
-import { chatStateFile, fileChatStateStore } from "../../../wallet/chat/chatState.ts";
 import { chatUrlOf } from "../../../wallet/chat/chatUrl.ts";
 import { connectChat } from "../../../wallet/chat/connectChat.ts";
+import { chatStateFile, fileChatStateStore } from "../../../wallet/chat/fileChatStateStore.ts";
 import { sendPayment } from "../../../wallet/chat/sendPayment.ts";
 import { createPaymentTracker } from "../../../wallet/chat/trackPayments.ts";
 import { localAccount, ROLE } from "../../kit/accounts.ts";
@@ -108,12 +108,12 @@ describe("paying in the chat", () => {
     const before = {
       alice: await balance(alice),
       bob: await balance(bob),
-      eth: await stack.chain.publicClient.getBalance({ address: alice }),
+      eth: await stack.chain.client.getBalance({ address: alice }),
     };
     const paid = await ok("alice", ["chat", "pay", "@bob", "3", "--gasless", "--yes"]);
     expect(paid).toMatchObject({ gasless: true, amount: "3", status: "success" });
     expect(paid.authorization).toMatch(/^0x[0-9a-f]{64}$/);
-    expect(await stack.chain.publicClient.getBalance({ address: alice })).toBe(before.eth);
+    expect(await stack.chain.client.getBalance({ address: alice })).toBe(before.eth);
     expect(await balance(alice)).toBe(before.alice - GRAM("3"));
     expect(await balance(bob)).toBe(before.bob + GRAM("3"));
 
@@ -134,7 +134,7 @@ describe("paying in the chat", () => {
   it("bob requests money; opening the request signs nothing; alice pays it from its card", async () => {
     const asked = await ok("bob", ["chat", "request", alice, "4", "pizza"]);
     expect(asked).toMatchObject({ amount: "4", memo: "pizza", symbol: "GRAM" });
-    const nonce = await stack.chain.publicClient.getTransactionCount({ address: alice });
+    const nonce = await stack.chain.client.getTransactionCount({ address: alice });
     const seen = await ok("alice", ["chat", "read"]);
     expect(incoming(seen.messages)).toEqual([
       expect.objectContaining({
@@ -143,7 +143,7 @@ describe("paying in the chat", () => {
         request: expect.objectContaining({ payee: bob, amount: "4", units: GRAM("4").toString(), memo: "pizza" }),
       }),
     ]);
-    expect(await stack.chain.publicClient.getTransactionCount({ address: alice })).toBe(nonce);
+    expect(await stack.chain.client.getTransactionCount({ address: alice })).toBe(nonce);
 
     const before = { alice: await balance(alice), bob: await balance(bob) };
     const paid = await ok("alice", ["chat", "pay-card", asked.messageId.slice(0, 12), "--yes"]);
@@ -215,7 +215,7 @@ describe("paying in the chat", () => {
     expect(await balance(alice)).toBe(before.alice - GRAM("13.5"));
     expect(await balance(shop)).toBe(before.shop + GRAM("1"));
     expect(await balance(stack.chain.escrow)).toBe(before.escrow + GRAM("12.5"));
-    const held = await stack.chain.publicClient.readContract({
+    const held = await stack.chain.client.readContract({
       address: stack.chain.escrow,
       abi: merchantEscrowAbi,
       functionName: "paymentOf",
@@ -460,7 +460,7 @@ describe("bad inputs to gram chat exit 1 with a clear message and move nothing",
     const before = {
       alice: await balance(alice),
       bob: await balance(bob),
-      nonce: await stack.chain.publicClient.getTransactionCount({ address: alice }),
+      nonce: await stack.chain.client.getTransactionCount({ address: alice }),
     };
     const run = await as("alice", [...args, "--yes", "--json"]);
     expect(run.code, run.stdout).toBe(1);
@@ -473,7 +473,7 @@ describe("bad inputs to gram chat exit 1 with a clear message and move nothing",
     expect({
       alice: await balance(alice),
       bob: await balance(bob),
-      nonce: await stack.chain.publicClient.getTransactionCount({ address: alice }),
+      nonce: await stack.chain.client.getTransactionCount({ address: alice }),
     }).toEqual(before);
   });
 

@@ -115,7 +115,7 @@ beforeAll(async () => {
   links.otherToken = encode(otherToken, await sign(otherToken));
   const flipped = decoded.signature.replace(/^(0x.{10})(.)/, (_m, head, c) => `${head}${c === "0" ? "1" : "0"}`) as Hex;
   links.tamperedSignature = encode(base, flipped);
-  const now = Number((await chain.publicClient.getBlock()).timestamp);
+  const now = Number((await chain.client.getBlock()).timestamp);
   const expired = { ...base, nonce: 900n, payBefore: now - 60, captureBefore: now + 3600, refundBefore: now + 7200 };
   links.expiredInvoice = encode(expired, await sign(expired));
   const forOther = { ...base, nonce: 901n, payer: other };
@@ -690,9 +690,9 @@ describe(`${rows.length} malformed inputs`, () => {
     expect(rows.length).toBeGreaterThanOrEqual(60);
     const watched = [payer, merchant, other, chain.escrow];
     const state = async () => ({
-      block: await chain.publicClient.getBlockNumber(),
+      block: await chain.client.getBlockNumber(),
       balances: await Promise.all(watched.map((a) => chain.balanceOf(a))),
-      nonces: await Promise.all(watched.map((address) => chain.publicClient.getTransactionCount({ address }))),
+      nonces: await Promise.all(watched.map((address) => chain.client.getTransactionCount({ address }))),
     });
     const before = await state();
     const failures: string[] = [];

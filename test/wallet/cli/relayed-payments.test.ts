@@ -43,7 +43,7 @@ afterAll(async () => {
 const signing = () => ["--password-file", chain.passwordFile, "--yes", "--json"];
 const as = (who: keyof typeof home, args: string[]) => chain.gram([...args, ...signing()], { home: home[who] });
 const authorizationState = (authorizer: Address, nonce: Hex) =>
-  chain.publicClient.readContract({
+  chain.client.readContract({
     address: chain.token,
     abi: gramTokenAbi,
     functionName: "authorizationState",
@@ -69,7 +69,7 @@ describe("a gasless payment is paid only when its receipt uses this wallet's aut
         (["payer", "other"] as const).map((who) => as(who, ["pay", link, "--gasless", "--node", barrier.url])),
       );
       expect(barrier.requests).toHaveLength(2);
-      const winner = await chain.publicClient.readContract({
+      const winner = await chain.client.readContract({
         address: chain.escrow,
         abi: merchantEscrowAbi,
         functionName: "openInvoicePayer",

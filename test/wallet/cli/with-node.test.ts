@@ -8,13 +8,11 @@ import { type Address, formatUnits, type Hash, parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { merchantEscrowAbi } from "../../../protocol/abis.ts";
 import { killAll, type NodeProcess } from "../../../scripts/lib/spawn-gram-node.ts";
-import { localAccount, ROLE } from "../../kit/accounts.ts";
+import { localAccount, privateKeyOf, ROLE } from "../../kit/accounts.ts";
 import {
   type CliChain,
   jsonOf,
   keyMaterialLeaks,
-  RELAYER,
-  RELAYER_KEY,
   SECRETS,
   startCliChain,
   startRelayingNode,
@@ -32,8 +30,8 @@ const merchant = localAccount(ROLE.merchant).address;
 const other = localAccount(ROLE.other).address;
 const GRAM = (text: string) => parseUnits(text, 9);
 /** Hardhat account 6 (funded, used by nobody else here) is the node's relayer. */
-const relayerHd = RELAYER;
-const relayerKey = RELAYER_KEY;
+const relayerHd = localAccount(ROLE.relayer);
+const relayerKey = privateKeyOf(ROLE.relayer);
 
 beforeAll(async () => {
   chain = await startCliChain();
@@ -59,9 +57,9 @@ const synced = () => served.synced();
 
 const signing = () => ["--password-file", chain.passwordFile, "--yes"];
 const viaNode = () => ["--node", nodeUrl];
-const eth = (address: Address) => chain.publicClient.getBalance({ address });
+const eth = (address: Address) => chain.client.getBalance({ address });
 const escrowBalanceOf = (who: Address) =>
-  chain.publicClient.readContract({
+  chain.client.readContract({
     address: chain.escrow,
     abi: merchantEscrowAbi,
     functionName: "balanceOf",
@@ -89,7 +87,7 @@ describe("reads from the node", () => {
     expect(onChain).toBe(GRAM("1000"));
 
     const json = jsonOf(await chain.gram(["balance", "--json", ...viaNode()], { home: payerHome }));
-    const head = Number(await chain.publicClient.getBlockNumber());
+    const head = Number(await chain.client.getBlockNumber());
     expect(json).toEqual({
       ok: true,
       command: "balance",
@@ -207,7 +205,7 @@ describe("gasless through the node's relayer", () => {
     expect(await eth(relayerHd.address)).toBeLessThan(relayerEth);
 
     const hash = /tx (0x[0-9a-f]{64})/.exec(run.stdout)?.[1] as Hash;
-    const tx = await chain.publicClient.getTransaction({ hash });
+    const tx = await chain.client.getTransaction({ hash });
     expect(tx.from.toLowerCase()).toBe(relayerHd.address.toLowerCase());
 
     // The node indexes it like any transfer.
@@ -354,19 +352,19 @@ describe("tx speed-up and tx cancel", () => {
       args: [other, GRAM(amount)],
     });
   }
-  const receiptOf = (hash: Hash) => chain.publicClient.getTransactionReceipt({ hash }).catch(() => undefined);
+  const receiptOf = (hash: Hash) => chain.client.getTransactionReceipt({ hash }).catch(() => undefined);
 
   it("speed-up replaces a pending transfer (same nonce, higher fees); cancel replaces one with nothing", async () => {
     await chain.rpc("evm_setAutomine", [false]);
     try {
       const bobBefore = await chain.balanceOf(other);
       const slow = await pendingTransfer("1");
-      const pending = await chain.publicClient.getTransaction({ hash: slow });
+      const pending = await chain.client.getTransaction({ hash: slow });
       const sped = jsonOf(await chain.gram(["tx", "speed-up", slow, "--json", ...signing()], { home: payerHome }));
       expect(sped).toMatchObject({ ok: true, command: "tx speed-up", replaced: slow, nonce: pending.nonce });
       const fast = sped.hash as Hash;
       expect(fast).not.toBe(slow);
-      const replacement = await chain.publicClient.getTransaction({ hash: fast });
+      const replacement = await chain.client.getTransaction({ hash: fast });
       expect(replacement.input).toBe(pending.input);
       expect(replacement.maxFeePerGas).toBeGreaterThanOrEqual(((pending.maxFeePerGas as bigint) * 110n) / 100n);
       await chain.rpc("evm_mine");
@@ -385,7 +383,7 @@ describe("tx speed-up and tx cancel", () => {
       );
       expect(canceled).toMatchObject({ ok: true, command: "tx cancel", replaced: unwanted });
       await chain.rpc("evm_mine");
-      const cancel = await chain.publicClient.getTransaction({ hash: canceled.hash as Hash });
+      const cancel = await chain.client.getTransaction({ hash: canceled.hash as Hash });
       expect({ to: cancel.to?.toLowerCase(), value: cancel.value }).toEqual({ to: payer.toLowerCase(), value: 0n });
       expect((await receiptOf(canceled.hash as Hash))?.status).toBe("success");
       expect(await receiptOf(unwanted)).toBeUndefined();

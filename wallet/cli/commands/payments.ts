@@ -11,13 +11,14 @@ import { payInvoice } from "../../actions/payInvoice.ts";
 import { readTokenInfo } from "../../actions/readTokenInfo.ts";
 import { ensureBalance } from "../../actions/sendTransfer.ts";
 import { signPayWithAuthorization } from "../../actions/signPayWithAuthorization.ts";
-import { submitGaslessPay } from "../../actions/submitGaslessPay.ts";
 import { parseAddress } from "../../address.ts";
 import { resolveRecipient } from "../../contacts/resolveRecipient.ts";
 import { InvalidAmountError } from "../../errors.ts";
+import { relayPay } from "../../node/relayPay.ts";
 import { qrPng, qrSvg, qrTerminal } from "../../qr.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
-import { confirmer, connect, requireNode, selectAccount, unlock, useAccount } from "../context.ts";
+import { nodeClient, requireNode } from "../config.ts";
+import { confirmer, connect, selectAccount, unlock, useAccount } from "../context.ts";
 import { CliError } from "../errors.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
@@ -145,7 +146,7 @@ export async function pay(
 
   const { invoice, signature, metadata } = decoded.invoice;
   const tip = options.tip ?? "0";
-  const node = options.gasless ? requireNode(cli, "--gasless") : undefined;
+  const node = options.gasless ? nodeClient(requireNode(cli, "--gasless")) : undefined;
   // Signature, payer, deadline, tip and "not yet paid", before the password is asked for.
   const checked = await checkPayable(client, { invoice, merchantSignature: signature, payer: account.address, tip });
   await ensureBalance(client, { owner: account.address, token: checked.token, units: invoice.amount + checked.tip });
@@ -183,8 +184,8 @@ export async function pay(
       metadata: stored,
       confirm,
     });
-    const relayed = await submitGaslessPay(node, { request: signed.request });
-    const receipt = await waitForGasless(client, relayed.txHash as `0x${string}`, signed.request);
+    const relayed = await relayPay(node, { request: signed.request });
+    const receipt = await waitForGasless(client, relayed.txHash, signed.request);
     return result({ ...common, method: "gasless", hash: relayed.txHash, ...receipt, summaries: shown }, [
       `paid invoice ${checked.id} (gasless)`,
       `tx ${relayed.txHash} ${receipt.status}`,

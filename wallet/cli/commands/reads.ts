@@ -1,19 +1,16 @@
 // balance and history: from the node's API when --node is set (fast, indexed), else from the chain. The
 // node's path loads neither viem nor the chain client (see ../light.ts): `gram balance --node` is a
-// process start and two HTTP requests.
+// process start and two HTTP requests, through the node client (wallet/node/).
 import type { Address } from "viem";
-import { z } from "zod";
 import { formatAmount } from "../../../protocol/amounts.ts";
-import {
-  accountResponseSchema,
-  type HistoryItem,
-  historyResponseSchema,
-  statusResponseSchema,
-} from "../../../protocol/api.ts";
+import type { HistoryItem } from "../../../protocol/api.ts";
 import { checksumAddress } from "../../../protocol/checksum.ts";
-import { NodeUnavailableError } from "../../errors.ts";
+import { getAccount } from "../../node/getAccount.ts";
+import { getHistory } from "../../node/getHistory.ts";
+import { getStatus } from "../../node/getStatus.ts";
+import { nodeClient, nodeUrl } from "../config.ts";
 import { CliError } from "../errors.ts";
-import { nodeUrl, readAccountAddress, recordedToken } from "../light.ts";
+import { readAccountAddress, recordedToken } from "../light.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
 import { time } from "../render.ts";
@@ -26,12 +23,10 @@ async function whose(cli: Cli, of: string | undefined): Promise<Address> {
 
 export async function balance(cli: Cli, options: { of?: string }): Promise<CommandResult> {
   const address = await whose(cli, options.of);
-  const node = nodeUrl(cli);
-  if (node !== undefined) {
-    const [status, account] = await Promise.all([
-      getJson(node, "v1/status", statusResponseSchema),
-      getJson(node, `v1/accounts/${address}`, accountResponseSchema),
-    ]);
+  const url = nodeUrl(cli);
+  if (url !== undefined) {
+    const node = nodeClient(url);
+    const [status, account] = await Promise.all([getStatus(node), getAccount(node, { address })]);
     const token = (await recordedToken(cli, status.chainId))?.toLowerCase();
     const balances = account.balances
       .filter((b) => token === undefined || b.token.toLowerCase() === token)
@@ -108,15 +103,13 @@ export async function history(
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
     throw new CliError("INVALID_OPTION", `--limit: got '${options.limit}', expected an integer 1..1000`);
   }
-  const node = nodeUrl(cli);
+  const url = nodeUrl(cli);
   let rows: Row[];
   let source: "node" | "chain";
-  if (node !== undefined) {
+  if (url !== undefined) {
     source = "node";
-    const [page, account] = await Promise.all([
-      getJson(node, `v1/accounts/${address}/history?limit=${limit}`, historyResponseSchema),
-      getJson(node, `v1/accounts/${address}`, accountResponseSchema),
-    ]);
+    const node = nodeClient(url);
+    const [page, account] = await Promise.all([getHistory(node, { address, limit }), getAccount(node, { address })]);
     const tokens = new Map(account.balances.map((b) => [b.token.toLowerCase(), b]));
     rows = page.items.map((item) => {
       const row = rowOfNodeItem(item);
@@ -188,24 +181,4 @@ function csvField(value: string | number): string {
   const text = String(value);
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-async function getJson<T>(node: string, path: string, schema: z.ZodType<T>): Promise<T> {
-  const url = new URL(path, node.endsWith("/") ? node : `${node}/`);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  } catch (cause) {
-    throw new NodeUnavailableError(`could not reach the node at ${url.origin}`, { cause, hint: "check --node" });
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = z.object({ error: z.object({ message: z.string() }) }).safeParse(body);
-    throw new NodeUnavailableError(
-      `the node answered ${response.status}: ${message.success ? message.data.error.message : "no JSON"}`,
-    );
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new NodeUnavailableError(`the node's answer to ${url.pathname} is not what the API says`);
-  return parsed.data;
 }

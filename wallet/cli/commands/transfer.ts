@@ -8,14 +8,15 @@ import type { GramClient } from "../../actions/client.ts";
 import { parseTokenAmount } from "../../actions/internal/amount.ts";
 import { ensureBalance, sendTransfer } from "../../actions/sendTransfer.ts";
 import { signGaslessTransfer } from "../../actions/signGaslessTransfer.ts";
-import { submitGaslessTransfer } from "../../actions/submitGaslessTransfer.ts";
 import { waitForRelayedPayment } from "../../actions/waitForRelayedPayment.ts";
 import { readContacts } from "../../contacts/contactsStore.ts";
 import { InvalidAmountError } from "../../errors.ts";
 import type { AccountInfo } from "../../keys/listAccounts.ts";
+import { relayTransfer } from "../../node/relayTransfer.ts";
 import { checkPaymentSafety, type SafetyWarning } from "../../summary/checkPaymentSafety.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
-import { type Connection, confirmer, requireNode, unlock, useAccount } from "../context.ts";
+import { nodeClient, requireNode } from "../config.ts";
+import { type Connection, confirmer, unlock, useAccount } from "../context.ts";
 import { CliError } from "../errors.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
@@ -85,7 +86,7 @@ export interface TransferParameters {
 export async function transfer(cli: Cli, connection: Connection, p: TransferParameters): Promise<CommandResult> {
   const { client } = connection;
   const token = p.token ?? client.contracts.token;
-  const node = p.gasless ? requireNode(cli, "--gasless") : undefined;
+  const node = p.gasless ? nodeClient(requireNode(cli, "--gasless")) : undefined;
   const { units, token: info } = await parseTokenAmount(client, { text: p.amount, token, what: "amount" });
   if (units === 0n) throw new InvalidAmountError("amount: 0 sends nothing; expected more than 0", { reason: "zero" });
   await ensureBalance(client, { owner: p.account.address, token: info, units });
@@ -115,8 +116,8 @@ export async function transfer(cli: Cli, connection: Connection, p: TransferPara
       token,
       confirm,
     });
-    const relayed = await submitGaslessTransfer(node, { request });
-    const receipt = await waitForGasless(client, relayed.txHash as Hash, request);
+    const relayed = await relayTransfer(node, { request });
+    const receipt = await waitForGasless(client, relayed.txHash, request);
     return result({ ...common, gasless: true, hash: relayed.txHash, ...receipt, summary }, [
       `sent ${common.amount} ${info.symbol} to ${p.recipient} (gasless)`,
       `tx ${relayed.txHash} ${receipt.status}`,
