@@ -49,7 +49,7 @@ import { resolveRecipient } from "../wallet/contacts/resolveRecipient.ts";
 import { InvoiceNotFoundError } from "../wallet/errors.ts";
 import { gramHome } from "../wallet/home.ts";
 import { createInvoice } from "../wallet/invoices/createInvoice.ts";
-import { readInvoice } from "../wallet/invoices/invoiceStore.ts";
+import { readInvoice } from "../wallet/invoices/invoice-store.ts";
 import { listAccounts } from "../wallet/keys/listAccounts.ts";
 import { unlockAccount } from "../wallet/keys/unlockAccount.ts";
 import { createNodeClient, type NodeClient } from "../wallet/node/createNodeClient.ts";

@@ -17,7 +17,7 @@ import { createPublicClient, formatUnits, getAddress, http, parseUnits } from "v
 import { watchParent } from "../node/cli/watch-parent.ts";
 import { gramTokenAbi } from "../protocol/abis.ts";
 import { deploymentsDir } from "../protocol/settings.ts";
-import { chatUrlOf } from "../wallet/chat/chatUrl.ts";
+import { chatUrlOf } from "../wallet/chat/chat-url.ts";
 import { createNodeClient } from "../wallet/node/createNodeClient.ts";
 import { getStatus } from "../wallet/node/getStatus.ts";
 import { http as nodeHttp } from "../wallet/node/http.ts";

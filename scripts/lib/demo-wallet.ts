@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { addContact } from "../../wallet/contacts/addContact.ts";
-import { readContacts } from "../../wallet/contacts/contactsStore.ts";
+import { readContacts } from "../../wallet/contacts/contacts-store.ts";
 import { deriveAccount } from "../../wallet/keys/deriveAccount.ts";
 import { listAccounts } from "../../wallet/keys/listAccounts.ts";
 import { writeKeystore } from "../../wallet/keys/writeKeystore.ts";

@@ -26,7 +26,7 @@ import {
 import { type EmbeddedStack, startEmbeddedStack } from "../../scripts/lib/demo-stack.ts";
 import { STORY, storySteps } from "../../scripts/lib/demo-story.ts";
 import { DEMO_PASSWORD, hardhatKey } from "../../scripts/lib/demo-wallet.ts";
-import { readContacts } from "../../wallet/contacts/contactsStore.ts";
+import { readContacts } from "../../wallet/contacts/contacts-store.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const GRAM = (text: string) => parseUnits(text, 9);

@@ -3,7 +3,7 @@ import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
 import { gramTokenDomain, permitTypes } from "../../protocol/eip712.ts";
 import type { Invoice } from "../../protocol/invoice.ts";
 import { ChainError } from "../errors.ts";
-import type { StoredInvoice } from "../invoices/invoiceStore.ts";
+import type { StoredInvoice } from "../invoices/invoice-store.ts";
 import { type GramClient, requireAccount } from "./client.ts";
 import { checkPayable, savePayerInvoice } from "./internal/checkPayable.ts";
 import { type Confirm, type SentTransaction, submitTransaction } from "./internal/submitTransaction.ts";

@@ -8,7 +8,7 @@ import { describeTypedData } from "../summary/describeTypedData.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import { type GramClient, requireAccount } from "./client.ts";
 import { parseTokenAmount } from "./internal/amount.ts";
-import { chainNow } from "./internal/chainTime.ts";
+import { chainNow } from "./internal/chainNow.ts";
 import type { Confirm } from "./internal/submitTransaction.ts";
 import { ensureBalance } from "./sendTransfer.ts";
 

@@ -3,11 +3,11 @@ import { gramTokenDomain, receiveWithAuthorizationTypes } from "../../protocol/e
 import type { Invoice } from "../../protocol/invoice.ts";
 import type { RelayPayRequestJson } from "../../protocol/relay.ts";
 import { RejectedError } from "../errors.ts";
-import { invoiceToJson, type StoredInvoice } from "../invoices/invoiceStore.ts";
+import { invoiceToJson, type StoredInvoice } from "../invoices/invoice-store.ts";
 import { describeTypedData } from "../summary/describeTypedData.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import { type GramClient, requireAccount } from "./client.ts";
-import { chainNow } from "./internal/chainTime.ts";
+import { chainNow } from "./internal/chainNow.ts";
 import { checkPayable, savePayerInvoice } from "./internal/checkPayable.ts";
 import type { Confirm } from "./internal/submitTransaction.ts";
 import { ensureBalance } from "./sendTransfer.ts";

@@ -6,7 +6,7 @@ import { type Address, type Hex, isAddressEqual, zeroAddress } from "viem";
 import type { ChatDomainInfo } from "../../protocol/chat/sign.ts";
 import type { DecodedInvoiceLink } from "../../protocol/links/invoice-link.ts";
 import type { InvoiceMetadata } from "../../protocol/links/metadata.ts";
-import type { ChatState } from "./chatState.ts";
+import type { ChatState } from "./chat-state.ts";
 import { ChatCardError } from "./errors.ts";
 import { type ChatMessage, isRejected, verifyIncoming } from "./verifyIncoming.ts";
 

@@ -10,16 +10,16 @@ import type { ConversationTargetInput, Envelope } from "../../protocol/chat/enve
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import type { ClientFrameInput } from "../../protocol/chat/frames.ts";
 import { type ChatDomainInfo, signEnvelope } from "../../protocol/chat/sign.ts";
-import { type ChatEvent, type ChatListener, createChatListeners } from "./chatEvents.ts";
-import { type ChatState, type ChatStateStore, emptyChatState } from "./chatState.ts";
-import { chatUrlOf } from "./chatUrl.ts";
+import { type ChatState, type ChatStateStore, emptyChatState } from "./chat-state.ts";
+import { chatUrlOf } from "./chat-url.ts";
+import { type ChatEvent, type ChatListener, createChatListeners } from "./createChatListeners.ts";
+import { createChatStateSaver } from "./createChatStateSaver.ts";
+import { createInboxEvents } from "./createInboxEvents.ts";
+import { createInboxSync, type InboxSync } from "./createInboxSync.ts";
 import { InvalidChatMessageError } from "./errors.ts";
-import type { RawFrame, WebSocketFactory } from "./hubSocket.ts";
-import { createInboxEvents } from "./inboxEvents.ts";
 import { openHubConnection } from "./openHubConnection.ts";
-import { createChatStateSaver } from "./saveChatState.ts";
+import type { RawFrame, WebSocketFactory } from "./openHubSocket.ts";
 import { standardWebSocket } from "./standardWebSocket.ts";
-import { createInboxSync, type InboxSync } from "./syncInbox.ts";
 
 /** The key that signs in and signs messages: a viem local account. */
 export type ChatAccount = Pick<LocalAccount, "address" | "signMessage" | "signTypedData">;

@@ -1,7 +1,7 @@
 import type { Address } from "viem";
 import type { GroupInfo } from "../../protocol/chat/frames.ts";
 import type { ChatConnection } from "./connectChat.ts";
-import { expectAnswer } from "./hubAnswer.ts";
+import { expectAnswer } from "./expectAnswer.ts";
 
 export interface CreateGroupParameters {
   name: string;

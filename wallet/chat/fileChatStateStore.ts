@@ -7,7 +7,7 @@ import type { Address } from "viem";
 import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
-import { type ChatStateStore, chatStateSchema, trim } from "./chatState.ts";
+import { type ChatStateStore, chatStateSchema, trim } from "./chat-state.ts";
 import { ChatStateFileError } from "./errors.ts";
 
 /**

@@ -1,7 +1,7 @@
 // The client's side of an inbox: entries arrive from a sync and from live pushes, which may overlap and
 // interleave (a push can come before the sync has resent older entries). Each seq is handled once, in
 // order: an entry waits until every lower seq is handled; a repeat is dropped.
-import type { RawFrame } from "./hubSocket.ts";
+import type { RawFrame } from "./openHubSocket.ts";
 
 export interface Inbox {
   /** Takes an inbox frame (`message`, `status`, `group` with a seq); returns false for anything else. */

@@ -12,7 +12,6 @@ export {
   type RequestCard,
   rememberCard,
 } from "./cards.ts";
-export type { ChatEvent, ChatListener, InboxEvent } from "./chatEvents.ts";
 export {
   CHAT_STATE_LIMITS,
   type ChatState,
@@ -22,8 +21,8 @@ export {
   memoryChatStateStore,
   type PaymentClaim,
   type PaymentRecord,
-} from "./chatState.ts";
-export { CHAT_ROUTE, chatUrlOf } from "./chatUrl.ts";
+} from "./chat-state.ts";
+export { CHAT_ROUTE, chatUrlOf } from "./chat-url.ts";
 export {
   type ChatAccount,
   type ChatConnection,
@@ -31,7 +30,14 @@ export {
   connectChat,
   type SentMessage,
 } from "./connectChat.ts";
+export type { ChatEvent, ChatListener, InboxEvent } from "./createChatListeners.ts";
 export { type CreateGroupParameters, createGroup } from "./createGroup.ts";
+export {
+  type CreatePaymentTrackerParameters,
+  createPaymentTracker,
+  type PaymentTracker,
+  type PaymentUpdate,
+} from "./createPaymentTracker.ts";
 export {
   ChatCardError,
   ChatError,
@@ -46,11 +52,11 @@ export {
   UnknownChatUserError,
 } from "./errors.ts";
 export { chatStateFile, fileChatStateStore } from "./fileChatStateStore.ts";
-export type { RawFrame, WebSocketEvents, WebSocketFactory, WebSocketWire } from "./hubSocket.ts";
 export { listGroups } from "./listGroups.ts";
 export { type LookupUserParameters, type LookupUserReturnType, lookupUser } from "./lookupUser.ts";
 export { createNameBook, type NameBook } from "./names.ts";
 export { nodeWebSocket } from "./nodeWebSocket.ts";
+export type { RawFrame, WebSocketEvents, WebSocketFactory, WebSocketWire } from "./openHubSocket.ts";
 export { type PayCardParameters, type PayCardReturnType, payCard } from "./payCard.ts";
 export {
   type HistoryPage,
@@ -69,12 +75,6 @@ export { paymentBody, type SendPaymentParameters, sendPayment } from "./sendPaym
 export { type SendRequestParameters, sendRequest } from "./sendRequest.ts";
 export { sendText } from "./sendText.ts";
 export { standardWebSocket } from "./standardWebSocket.ts";
-export {
-  type CreatePaymentTrackerParameters,
-  createPaymentTracker,
-  type PaymentTracker,
-  type PaymentUpdate,
-} from "./trackPayments.ts";
 export {
   type ChatMessage,
   isRejected,

@@ -1,6 +1,6 @@
 import type { GroupInfo } from "../../protocol/chat/frames.ts";
 import type { ChatConnection } from "./connectChat.ts";
-import { expectAnswer } from "./hubAnswer.ts";
+import { expectAnswer } from "./expectAnswer.ts";
 
 /**
  * The groups this account is in, as the hub has them.

@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { readContacts } from "../contacts/contactsStore.ts";
+import { readContacts } from "../contacts/contacts-store.ts";
 import type { ChatConnection } from "./connectChat.ts";
 import { lookupUser } from "./lookupUser.ts";
 

@@ -2,7 +2,7 @@
 // send (a hostile hub cannot make the client buffer without end), and it tells the HTTP status of a
 // refused upgrade (a node without a hub answers 404), which a standard WebSocket keeps to itself.
 import { WebSocket } from "ws";
-import type { WebSocketFactory } from "./hubSocket.ts";
+import type { WebSocketFactory } from "./openHubSocket.ts";
 
 /**
  * Opens the hub's WebSocket with `ws`. The CLI and the Node scripts pass it to `connectChat`; a page

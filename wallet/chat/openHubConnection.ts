@@ -3,7 +3,7 @@
 // now asks for a sign-in elsewhere is not tried again: that is a refusal, not an outage.
 import type { HubFrameOf } from "../../protocol/chat/frames.ts";
 import { ChatSignInRefusedError } from "./errors.ts";
-import { type HubSocket, openHubSocket, type RawFrame, type WebSocketFactory } from "./hubSocket.ts";
+import { type HubSocket, openHubSocket, type RawFrame, type WebSocketFactory } from "./openHubSocket.ts";
 import { type SignInToHubParameters, signInToHub } from "./signInToHub.ts";
 
 export interface OpenHubConnectionParameters extends SignInToHubParameters {

@@ -4,7 +4,7 @@ import type { ConversationTargetInput } from "../../protocol/chat/envelope.ts";
 import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../protocol/relay.ts";
 import { type GramClient, requireAccount } from "../actions/client.ts";
 import { parseTokenAmount } from "../actions/internal/amount.ts";
-import { chainNow } from "../actions/internal/chainTime.ts";
+import { chainNow } from "../actions/internal/chainNow.ts";
 import { authorizationOf, lookUpRelayed } from "../actions/internal/relayed.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { payInvoice } from "../actions/payInvoice.ts";

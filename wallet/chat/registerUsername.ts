@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 import type { ChatConnection } from "./connectChat.ts";
-import { expectAnswer } from "./hubAnswer.ts";
+import { expectAnswer } from "./expectAnswer.ts";
 
 export type RegisterUsernameReturnType = {
   username: string;

@@ -1,6 +1,6 @@
 import type { ConversationTargetInput } from "../../protocol/chat/envelope.ts";
 import { encodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
-import type { StoredInvoice } from "../invoices/invoiceStore.ts";
+import type { StoredInvoice } from "../invoices/invoice-store.ts";
 import type { ChatConnection, SentMessage } from "./connectChat.ts";
 import { InvalidChatMessageError } from "./errors.ts";
 

@@ -3,7 +3,7 @@ import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import { type HubFrameOf, hubFrameSchema } from "../../protocol/chat/frames.ts";
 import { checkSignInChallenge, createChatSignIn } from "../../protocol/chat/siwe.ts";
 import { ChatSignInRefusedError, ChatUnavailableError } from "./errors.ts";
-import type { HubSocket } from "./hubSocket.ts";
+import type { HubSocket } from "./openHubSocket.ts";
 
 export interface SignInToHubParameters {
   /** The URL this client connected to: the challenge must name it, and its host as the domain. */

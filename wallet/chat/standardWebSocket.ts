@@ -1,7 +1,7 @@
 // The hub socket's WebSocket where the platform has one: every browser, and Node from 22 on (the global
 // `WebSocket`). It cannot tell why an upgrade was refused, nor cap the size of a frame: in Node,
 // `nodeWebSocket` does both.
-import type { WebSocketFactory } from "./hubSocket.ts";
+import type { WebSocketFactory } from "./openHubSocket.ts";
 
 /**
  * Opens the hub's WebSocket with the platform's own `WebSocket`: `connectChat`'s default.

@@ -1,8 +1,8 @@
 import type { Address } from "viem";
 import { parseAddress } from "../address.ts";
 import { ContactExistsError } from "../errors.ts";
-import { normalizeContactName } from "./contactName.ts";
-import { readContacts, writeContacts } from "./contactsStore.ts";
+import { normalizeContactName } from "./contact-name.ts";
+import { readContacts, writeContacts } from "./contacts-store.ts";
 
 export interface AddContactParameters {
   home: string;

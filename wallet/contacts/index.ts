@@ -1,6 +1,6 @@
 export { type AddContactParameters, type AddContactReturnType, addContact } from "./addContact.ts";
-export { closeNames, normalizeContactName } from "./contactName.ts";
-export { type Contacts, readContacts } from "./contactsStore.ts";
+export { closeNames, normalizeContactName } from "./contact-name.ts";
+export { type Contacts, readContacts } from "./contacts-store.ts";
 export { type ListContactsParameters, type ListContactsReturnType, listContacts } from "./listContacts.ts";
 export { type RemoveContactParameters, type RemoveContactReturnType, removeContact } from "./removeContact.ts";
 export {

@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { readContacts } from "./contactsStore.ts";
+import { readContacts } from "./contacts-store.ts";
 
 export interface ListContactsParameters {
   home: string;

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
-import { normalizeContactName } from "./contactName.ts";
-import { readContacts, writeContacts } from "./contactsStore.ts";
+import { normalizeContactName } from "./contact-name.ts";
+import { readContacts, writeContacts } from "./contacts-store.ts";
 import { unknownContact } from "./unknownContact.ts";
 
 export interface RemoveContactParameters {

@@ -2,8 +2,8 @@ import type { Address } from "viem";
 import { foldName } from "../../protocol/chat/username.ts";
 import { parseAddress } from "../address.ts";
 import { InvalidAddressError } from "../errors.ts";
-import { normalizeContactName } from "./contactName.ts";
-import { readContacts } from "./contactsStore.ts";
+import { normalizeContactName } from "./contact-name.ts";
+import { readContacts } from "./contacts-store.ts";
 import { unknownContact } from "./unknownContact.ts";
 
 export interface ResolveRecipientParameters {

@@ -1,5 +1,5 @@
 import { UnknownContactError } from "../errors.ts";
-import { closeNames } from "./contactName.ts";
+import { closeNames } from "./contact-name.ts";
 
 /** "no contact @bobb; did you mean @bob?" */
 export function unknownContact(name: string, names: string[]): UnknownContactError {

@@ -3,9 +3,9 @@ import type { Address } from "viem";
 import { InvoiceFileError } from "../errors.ts";
 import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
+import { withFileLock } from "../internal/withFileLock.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
-import { withFileLock } from "../nonce/fileLock.ts";
-import { invoicesDir } from "./invoiceStore.ts";
+import { invoicesDir } from "./invoice-store.ts";
 
 export interface AllocateInvoiceNonceParameters {
   home: string;

@@ -6,7 +6,7 @@ import { LinkError } from "../../protocol/links/errors.ts";
 import { type InvoiceMetadata, metadataHash } from "../../protocol/links/metadata.ts";
 import { type GramClient, requireAccount } from "../actions/client.ts";
 import { parseTokenAmount } from "../actions/internal/amount.ts";
-import { chainNow } from "../actions/internal/chainTime.ts";
+import { chainNow } from "../actions/internal/chainNow.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { parseAddress } from "../address.ts";
 import { resolveRecipient } from "../contacts/resolveRecipient.ts";
@@ -14,7 +14,7 @@ import { InvalidAmountError, InvoiceInputError, RejectedError } from "../errors.
 import { describeTypedData } from "../summary/describeTypedData.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import { allocateInvoiceNonce } from "./allocateInvoiceNonce.ts";
-import { type StoredInvoice, saveInvoice } from "./invoiceStore.ts";
+import { type StoredInvoice, saveInvoice } from "./invoice-store.ts";
 
 const DAY = 86_400;
 

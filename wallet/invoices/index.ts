@@ -4,7 +4,6 @@ export {
   invoiceCounterFile,
 } from "./allocateInvoiceNonce.ts";
 export { type CreateInvoiceParameters, type CreateInvoiceReturnType, createInvoice } from "./createInvoice.ts";
-export { type InvoiceState, readInvoiceState } from "./invoiceStatus.ts";
 export {
   invoiceFile,
   invoicesDir,
@@ -13,6 +12,7 @@ export {
   readInvoice,
   type StoredInvoice,
   saveInvoice,
-} from "./invoiceStore.ts";
+} from "./invoice-store.ts";
 export { type ListInvoicesParameters, type ListInvoicesReturnType, listInvoices } from "./listInvoices.ts";
+export { type InvoiceState, readInvoiceState } from "./readInvoiceState.ts";
 export { type ShowInvoiceParameters, type ShowInvoiceReturnType, showInvoice } from "./showInvoice.ts";

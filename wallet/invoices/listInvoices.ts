@@ -1,7 +1,7 @@
 import type { GramClient } from "../actions/client.ts";
-import { chainNow } from "../actions/internal/chainTime.ts";
-import { type InvoiceState, readInvoiceState } from "./invoiceStatus.ts";
-import { readAllInvoices, type StoredInvoice } from "./invoiceStore.ts";
+import { chainNow } from "../actions/internal/chainNow.ts";
+import { readAllInvoices, type StoredInvoice } from "./invoice-store.ts";
+import { type InvoiceState, readInvoiceState } from "./readInvoiceState.ts";
 
 export interface ListInvoicesParameters {
   /** Only those this wallet created (merchant) or paid (payer). */

@@ -1,7 +1,7 @@
 import type { GramClient } from "../actions/client.ts";
-import { chainNow } from "../actions/internal/chainTime.ts";
-import { type InvoiceState, readInvoiceState } from "./invoiceStatus.ts";
-import { readInvoice, type StoredInvoice } from "./invoiceStore.ts";
+import { chainNow } from "../actions/internal/chainNow.ts";
+import { readInvoice, type StoredInvoice } from "./invoice-store.ts";
+import { type InvoiceState, readInvoiceState } from "./readInvoiceState.ts";
 
 export interface ShowInvoiceParameters {
   /** The invoice id, or a unique prefix of it (at least 6 hex digits). */

@@ -1,4 +1,3 @@
-export { type WithFileLockParameters, withFileLock } from "./fileLock.ts";
 export {
   nonceFile,
   readStoredNonce,

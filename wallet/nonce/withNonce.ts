@@ -3,8 +3,8 @@ import type { Address } from "viem";
 import { NonceFileError } from "../errors.ts";
 import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
+import { withFileLock } from "../internal/withFileLock.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
-import { withFileLock } from "./fileLock.ts";
 
 /**
  * How far the stored next nonce may be ahead of the chain's pending count. A node's transaction pool holds

@@ -2,8 +2,8 @@ import { type Address, getAddress, isAddressEqual } from "viem";
 import { gramTokenAbi } from "../../protocol/abis.ts";
 import type { GramClient } from "../actions/client.ts";
 import { readHistory } from "../actions/readHistory.ts";
-import { closeNames } from "../contacts/contactName.ts";
-import { readContacts } from "../contacts/contactsStore.ts";
+import { closeNames } from "../contacts/contact-name.ts";
+import { readContacts } from "../contacts/contacts-store.ts";
 import { looksAlike } from "./looksAlike.ts";
 
 /**

@@ -18,7 +18,7 @@ import { voidPayment } from "../../../wallet/actions/voidPayment.ts";
 import { withdraw } from "../../../wallet/actions/withdraw.ts";
 import { InvalidInvoiceError, TransactionRevertsError } from "../../../wallet/errors.ts";
 import { createInvoice } from "../../../wallet/invoices/createInvoice.ts";
-import { readInvoice } from "../../../wallet/invoices/invoiceStore.ts";
+import { readInvoice } from "../../../wallet/invoices/invoice-store.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";
 import { addressOf, ROLE } from "../../kit/accounts.ts";
 import { sendAndCheck, setUpChain } from "../../kit/wallet-chain.ts";

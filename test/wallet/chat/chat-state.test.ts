@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CHAT_STATE_LIMITS, emptyChatState } from "../../../wallet/chat/chatState.ts";
+import { CHAT_STATE_LIMITS, emptyChatState } from "../../../wallet/chat/chat-state.ts";
 import { fileChatStateStore } from "../../../wallet/chat/fileChatStateStore.ts";
 import { tempHome } from "../../kit/wallet-helpers.ts";
 

@@ -2,7 +2,7 @@
 // interactive line's words, quotes and options, and card ids.
 import { describe, expect, it } from "vitest";
 import { parseCardId } from "../../../wallet/chat/cards.ts";
-import { chatUrlOf } from "../../../wallet/chat/chatUrl.ts";
+import { chatUrlOf } from "../../../wallet/chat/chat-url.ts";
 import { parseLine } from "../../../wallet/cli/commands/chat/line.ts";
 
 describe("chatUrlOf", () => {

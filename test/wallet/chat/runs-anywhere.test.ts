@@ -31,7 +31,7 @@ function reach(entry: string) {
 
 const PORTABLE = [
   "connectChat.ts",
-  "chatState.ts",
+  "chat-state.ts",
   "standardWebSocket.ts",
   "registerUsername.ts",
   "lookupUser.ts",
@@ -43,7 +43,7 @@ const PORTABLE = [
   "sendRequest.ts",
   "sendInvoice.ts",
   "cards.ts",
-  "trackPayments.ts",
+  "createPaymentTracker.ts",
   "verifyPayment.ts",
 ];
 

@@ -4,10 +4,10 @@ import { formatAmount } from "../../../protocol/amounts.ts";
 import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../../protocol/invoice.ts";
 import { InvalidInvoiceError } from "../../errors.ts";
-import { type StoredInvoice, saveInvoice } from "../../invoices/invoiceStore.ts";
+import { type StoredInvoice, saveInvoice } from "../../invoices/invoice-store.ts";
 import type { GramClient } from "../client.ts";
 import { parseTokenAmount } from "./amount.ts";
-import { chainNow } from "./chainTime.ts";
+import { chainNow } from "./chainNow.ts";
 
 /**
  * Checks, before anything is signed, what would otherwise only surface as a revert: the merchant really

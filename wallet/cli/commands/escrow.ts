@@ -20,7 +20,7 @@ import { withdraw as withdrawAction } from "../../actions/withdraw.ts";
 import { parseAddress } from "../../address.ts";
 import { resolveRecipient } from "../../contacts/resolveRecipient.ts";
 import { InvalidAmountError } from "../../errors.ts";
-import { readInvoice } from "../../invoices/invoiceStore.ts";
+import { readInvoice } from "../../invoices/invoice-store.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
 import { type Connection, confirmer, connect, selectAccount, unlock, useAccount } from "../context.ts";
 import { CliError } from "../errors.ts";

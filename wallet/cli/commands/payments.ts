@@ -5,7 +5,7 @@ import { formatAmount } from "../../../protocol/amounts.ts";
 import { decodeLink } from "../../../protocol/links/decode-link.ts";
 import { encodeRequestLink } from "../../../protocol/links/request-link.ts";
 import { parseTokenAmount } from "../../actions/internal/amount.ts";
-import { chainNow } from "../../actions/internal/chainTime.ts";
+import { chainNow } from "../../actions/internal/chainNow.ts";
 import { checkPayable } from "../../actions/internal/checkPayable.ts";
 import { payInvoice } from "../../actions/payInvoice.ts";
 import { readTokenInfo } from "../../actions/readTokenInfo.ts";

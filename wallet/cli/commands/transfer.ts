@@ -9,7 +9,7 @@ import { parseTokenAmount } from "../../actions/internal/amount.ts";
 import { ensureBalance, sendTransfer } from "../../actions/sendTransfer.ts";
 import { signGaslessTransfer } from "../../actions/signGaslessTransfer.ts";
 import { waitForRelayedPayment } from "../../actions/waitForRelayedPayment.ts";
-import { readContacts } from "../../contacts/contactsStore.ts";
+import { readContacts } from "../../contacts/contacts-store.ts";
 import { InvalidAmountError } from "../../errors.ts";
 import type { AccountInfo } from "../../keys/listAccounts.ts";
 import { relayTransfer } from "../../node/relayTransfer.ts";

@@ -5,7 +5,7 @@
 // piped stdin too: each line is taken in turn, and a question before signing takes the next line as its
 // answer.
 import type { Confirm } from "../../../actions/internal/submitTransaction.ts";
-import type { ChatEvent } from "../../../chat/chatEvents.ts";
+import type { ChatEvent } from "../../../chat/createChatListeners.ts";
 import { sendText } from "../../../chat/sendText.ts";
 import { CliError, report } from "../../errors.ts";
 import type { Cli } from "../../options.ts";

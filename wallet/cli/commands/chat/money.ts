@@ -6,7 +6,7 @@ import type { Address } from "viem";
 import { formatAmount } from "../../../../protocol/amounts.ts";
 import { conversationOf } from "../../../../protocol/chat/envelope.ts";
 import { parseTokenAmount } from "../../../actions/internal/amount.ts";
-import { chainNow } from "../../../actions/internal/chainTime.ts";
+import { chainNow } from "../../../actions/internal/chainNow.ts";
 import type { Confirm } from "../../../actions/internal/submitTransaction.ts";
 import { readTokenInfo } from "../../../actions/readTokenInfo.ts";
 import { type Card, paymentOfCard } from "../../../chat/cards.ts";

@@ -2,16 +2,16 @@
 // caught before the password is asked for), then the unlock and the sign-in to the hub. The hub is the
 // node's (`--node` / GRAM_NODE), or `--chat` / GRAM_CHAT when it runs elsewhere.
 import type { Address } from "viem";
-import type { ChatListener } from "../../../chat/chatEvents.ts";
-import { chatUrlOf } from "../../../chat/chatUrl.ts";
+import { chatUrlOf } from "../../../chat/chat-url.ts";
 import { type ChatConnection, connectChat } from "../../../chat/connectChat.ts";
+import type { ChatListener } from "../../../chat/createChatListeners.ts";
+import { createPaymentTracker, type PaymentTracker } from "../../../chat/createPaymentTracker.ts";
 import { chatStateFile, fileChatStateStore } from "../../../chat/fileChatStateStore.ts";
 import { createNameBook, type NameBook } from "../../../chat/names.ts";
 import { nodeWebSocket } from "../../../chat/nodeWebSocket.ts";
-import { createPaymentTracker, type PaymentTracker } from "../../../chat/trackPayments.ts";
 import { LockTimeoutError } from "../../../errors.ts";
+import { withFileLock } from "../../../internal/withFileLock.ts";
 import type { AccountInfo } from "../../../keys/listAccounts.ts";
-import { withFileLock } from "../../../nonce/fileLock.ts";
 import { nodeUrl, requireNode } from "../../config.ts";
 import { type Connection, connect, selectAccount, unlock, useAccount } from "../../context.ts";
 import { CliError } from "../../errors.ts";

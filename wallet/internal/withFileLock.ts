@@ -3,7 +3,7 @@ import { link, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { LockTimeoutError } from "../errors.ts";
-import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
+import { FILE_BOUNDS, readBoundedFile } from "./readBoundedFile.ts";
 
 export interface WithFileLockParameters {
   /** The lock file; it exists exactly while someone holds the lock. */

@@ -1,7 +1,7 @@
 import type { HubFrame, HubFrameOf } from "../../protocol/chat/frames.ts";
 import { hubFrameSchema } from "../../protocol/chat/frames.ts";
 import { ChatUnavailableError } from "./errors.ts";
-import type { RawFrame } from "./hubSocket.ts";
+import type { RawFrame } from "./openHubSocket.ts";
 
 /**
  * The hub's answer to a request, checked against the wire protocol: a frame of another type, or one that

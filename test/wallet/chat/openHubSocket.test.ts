@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { HUB_FRAME_MAX_BYTES } from "../../../protocol/chat/frames.ts";
 import { ChatRefusedError, ChatUnavailableError } from "../../../wallet/chat/errors.ts";
-import { openHubSocket, type WebSocketFactory } from "../../../wallet/chat/hubSocket.ts";
 import { nodeWebSocket } from "../../../wallet/chat/nodeWebSocket.ts";
+import { openHubSocket, type WebSocketFactory } from "../../../wallet/chat/openHubSocket.ts";
 import { standardWebSocket } from "../../../wallet/chat/standardWebSocket.ts";
 import { CHAIN_ID } from "../../kit/constants.ts";
 import { closeAfterTest, fakeHub } from "../../kit/fake-hub.ts";

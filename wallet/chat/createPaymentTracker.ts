@@ -2,7 +2,7 @@ import type { Address, Hash, Hex } from "viem";
 import { parseEnvelopeValue } from "../../protocol/chat/envelope.ts";
 import type { StatusUpdate } from "../../protocol/chat/frames.ts";
 import type { GramClient } from "../actions/client.ts";
-import type { ChatState, PaymentRecord } from "./chatState.ts";
+import type { ChatState, PaymentRecord } from "./chat-state.ts";
 import { type ChatMessage, seenKey } from "./verifyIncoming.ts";
 import { type PaymentState, type PaymentVerification, verifyPayment } from "./verifyPayment.ts";
 

@@ -4,9 +4,9 @@
 import { type Address, isAddressEqual } from "viem";
 import { groupInfoSchema, statusUpdateSchema } from "../../protocol/chat/frames.ts";
 import type { ChatDomainInfo } from "../../protocol/chat/sign.ts";
-import type { InboxEvent } from "./chatEvents.ts";
-import type { ChatState } from "./chatState.ts";
-import type { RawFrame } from "./hubSocket.ts";
+import type { ChatState } from "./chat-state.ts";
+import type { InboxEvent } from "./createChatListeners.ts";
+import type { RawFrame } from "./openHubSocket.ts";
 import { isRejected, type RejectedMessage, seenKey, verifyIncoming } from "./verifyIncoming.ts";
 
 export interface CreateInboxEventsParameters {

@@ -2,8 +2,8 @@
 // while live pushes keep arriving (`accept`). Both feed one `createInbox`, which handles each seq once,
 // in order; a push past a gap means something was missed, so the inbox is read again from where it is.
 import type { ClientFrameInput } from "../../protocol/chat/frames.ts";
-import type { RawFrame } from "./hubSocket.ts";
 import { type CreateInboxParameters, createInbox } from "./inbox.ts";
+import type { RawFrame } from "./openHubSocket.ts";
 
 export interface CreateInboxSyncParameters extends CreateInboxParameters {
   /** Sends a frame to the hub and resolves with its answer (a signed-in hub socket's `request`). */

@@ -3,10 +3,10 @@
 // gap makes it read the inbox again; a hub whose inbox ends below the cursor is followed from its end; a
 // paused inbox takes no more pushes.
 import { describe, expect, it } from "vitest";
-import { openHubSocket } from "../../../wallet/chat/hubSocket.ts";
+import { createInboxSync, type InboxSync } from "../../../wallet/chat/createInboxSync.ts";
 import { nodeWebSocket } from "../../../wallet/chat/nodeWebSocket.ts";
+import { openHubSocket } from "../../../wallet/chat/openHubSocket.ts";
 import { signInToHub } from "../../../wallet/chat/signInToHub.ts";
-import { createInboxSync, type InboxSync } from "../../../wallet/chat/syncInbox.ts";
 import { CHAIN_ID } from "../../kit/constants.ts";
 import { closeAfterTest, type Frame, fakeHub } from "../../kit/fake-hub.ts";
 import { alice } from "../../protocol/chat/helpers.ts";

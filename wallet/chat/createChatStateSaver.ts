@@ -1,7 +1,7 @@
 // Saving the chat state: after each inbox entry (a batch of them is one write, 50 ms later), when asked,
 // and on close. Writes never overlap and go in order, a failed one does not stop the next, and each is
 // followed by an `ack` to the hub, so that a client that loses its state resumes where this one stopped.
-import { type ChatState, type ChatStateStore, trim } from "./chatState.ts";
+import { type ChatState, type ChatStateStore, trim } from "./chat-state.ts";
 
 export interface CreateChatStateSaverParameters {
   /** The connection's state, saved as it is at each write. */

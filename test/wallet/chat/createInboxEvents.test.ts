@@ -3,8 +3,8 @@
 // does not parse is MALFORMED; a group this account is in is kept in the state, another is not.
 import { describe, expect, it } from "vitest";
 import { signEnvelope } from "../../../protocol/chat/sign.ts";
-import { emptyChatState } from "../../../wallet/chat/chatState.ts";
-import { createInboxEvents } from "../../../wallet/chat/inboxEvents.ts";
+import { emptyChatState } from "../../../wallet/chat/chat-state.ts";
+import { createInboxEvents } from "../../../wallet/chat/createInboxEvents.ts";
 import { DOMAIN } from "../../kit/constants.ts";
 import { alice, bob, carol, GROUP_ID } from "../../protocol/chat/helpers.ts";
 

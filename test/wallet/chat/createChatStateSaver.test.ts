@@ -8,8 +8,8 @@ import {
   type ChatStateStore,
   emptyChatState,
   memoryChatStateStore,
-} from "../../../wallet/chat/chatState.ts";
-import { createChatStateSaver } from "../../../wallet/chat/saveChatState.ts";
+} from "../../../wallet/chat/chat-state.ts";
+import { createChatStateSaver } from "../../../wallet/chat/createChatStateSaver.ts";
 
 /** A memory store that counts its writes, and fails them while `failing` is set. */
 function countingStore() {

@@ -1,7 +1,7 @@
 // The connection's listeners on their own (createChatListeners): every listener gets each event in turn,
 // the next event waits for them, a listener that throws stops no one, and one that left hears nothing.
 import { describe, expect, it } from "vitest";
-import { type ChatEvent, createChatListeners } from "../../../wallet/chat/chatEvents.ts";
+import { type ChatEvent, createChatListeners } from "../../../wallet/chat/createChatListeners.ts";
 
 describe("createChatListeners", () => {
   it("calls every listener in turn, waiting for each; a failing one stops no one", async () => {

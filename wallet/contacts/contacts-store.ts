@@ -5,7 +5,7 @@ import { contactsFile } from "../home.ts";
 import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
 import { readFileIfExists } from "../internal/readFileIfExists.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
-import { normalizeContactName } from "./contactName.ts";
+import { normalizeContactName } from "./contact-name.ts";
 
 /** name → checksummed address, as in `$GRAM_HOME/contacts.json`. */
 export type Contacts = Record<string, Address>;

@@ -14,7 +14,7 @@ import {
   RejectedError,
 } from "../../../wallet/errors.ts";
 import { createInvoice } from "../../../wallet/invoices/createInvoice.ts";
-import { readInvoice } from "../../../wallet/invoices/invoiceStore.ts";
+import { readInvoice } from "../../../wallet/invoices/invoice-store.ts";
 import { listInvoices } from "../../../wallet/invoices/listInvoices.ts";
 import { showInvoice } from "../../../wallet/invoices/showInvoice.ts";
 import { describeTypedData } from "../../../wallet/summary/describeTypedData.ts";

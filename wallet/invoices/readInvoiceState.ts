@@ -2,7 +2,7 @@ import { merchantEscrowAbi } from "../../protocol/abis.ts";
 import type { InvoiceChainStatus } from "../../protocol/invoice-state.ts";
 import type { GramClient } from "../actions/client.ts";
 import { ChainError } from "../errors.ts";
-import type { StoredInvoice } from "./invoiceStore.ts";
+import type { StoredInvoice } from "./invoice-store.ts";
 
 /** An invoice as the escrow holds it: where it stands (`INVOICE_CHAIN_STATUSES`) and the amounts. */
 export interface InvoiceState {
