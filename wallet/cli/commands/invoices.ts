@@ -11,14 +11,14 @@ import { invoiceToJson, type StoredInvoice } from "../../invoices/invoice-store.
 import { listInvoices } from "../../invoices/listInvoices.ts";
 import type { InvoiceState } from "../../invoices/readInvoiceState.ts";
 import { showInvoice } from "../../invoices/showInvoice.ts";
-import { qrTerminal } from "../../qr.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
 import { confirmer, connect, selectAccount, unlock, useAccount } from "../context.ts";
 import { CliError } from "../errors.ts";
+import { parseBps, parseDuration } from "../option-values.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
 import { time } from "../render.ts";
-import { parseDuration, writeQrFiles } from "./payments.ts";
+import { shareLink } from "../share-link.ts";
 
 export interface CreateOptions {
   title: string;
@@ -69,16 +69,12 @@ export async function create(cli: Cli, amount: string, options: CreateOptions): 
     confirm: confirmer(cli, shown),
   });
   const link = linkOf(created);
-  const files = await writeQrFiles(link, options);
+  const { files, lines } = await shareLink(cli, link, options);
   const token = await readTokenInfo(client, { token: created.invoice.token });
   const text = [
     `invoice ${created.id}`,
     `  ${options.title}: ${formatAmount(created.invoice.amount, token.decimals)} ${token.symbol}, pay before ${time(created.invoice.payBefore)}`,
-    "",
-    link,
-    "",
-    ...(cli.options.json ? [] : [await qrTerminal(link)]),
-    ...files.map((f) => `QR code written to ${f}`),
+    ...lines,
   ];
   return result(
     {
@@ -166,21 +162,4 @@ function parseItem(text: string): InvoiceMetadata["items"][number] {
     );
   }
   return { name: match[1] as string, quantity: match[2] as string, price: match[3] as string };
-}
-
-/** `--cashback`: "2.5%" or "250" (basis points). */
-export function parseBps(text: string): number {
-  const percent = /^(\d{1,3})(?:\.(\d{1,2}))?%$/.exec(text);
-  const bps = percent
-    ? Number(percent[1]) * 100 + Number((percent[2] ?? "").padEnd(2, "0"))
-    : /^\d{1,5}$/.test(text)
-      ? Number(text)
-      : Number.NaN;
-  if (!(bps >= 0 && bps <= 10_000)) {
-    throw new CliError(
-      "INVALID_OPTION",
-      `--cashback: got '${text}', expected basis points 0..10000 or a percentage like 2.5%`,
-    );
-  }
-  return bps;
 }

@@ -1,5 +1,4 @@
 // send, request, pay: payments between people, and paying a merchant's invoice link.
-import { writeFile } from "node:fs/promises";
 import { type Address, getAddress } from "viem";
 import { formatAmount } from "../../../protocol/amounts.ts";
 import { decodeLink } from "../../../protocol/links/decode-link.ts";
@@ -15,14 +14,15 @@ import { parseAddress } from "../../address.ts";
 import { resolveRecipient } from "../../contacts/resolveRecipient.ts";
 import { InvalidAmountError } from "../../errors.ts";
 import { relayPay } from "../../node/relayPay.ts";
-import { qrPng, qrSvg, qrTerminal } from "../../qr.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
 import { nodeClient, requireNode } from "../config.ts";
 import { confirmer, connect, selectAccount, unlock, useAccount } from "../context.ts";
 import { CliError } from "../errors.ts";
+import { parseDuration } from "../option-values.ts";
 import type { Cli } from "../options.ts";
 import { type CommandResult, result } from "../output.ts";
 import { time } from "../render.ts";
+import { shareLink } from "../share-link.ts";
 import { checkSafety, labels, transfer, waitFor, waitForGasless } from "./transfer.ts";
 
 export async function send(
@@ -66,16 +66,12 @@ export async function request(
     ...(expiry === undefined ? {} : { expiry }),
     ...(options.memo === undefined ? {} : { memo: options.memo }),
   });
-  const files = await writeQrFiles(link, options);
+  const { files, lines } = await shareLink(cli, link, options);
   const formatted = formatAmount(units, token.decimals);
   const text = [
     `request: ${formatted} ${token.symbol} to ${account.address}${options.memo ? ` for "${options.memo}"` : ""}`,
     ...(expiry === undefined ? [] : [`expires ${time(expiry)}`]),
-    "",
-    link,
-    "",
-    ...(cli.options.json ? [] : [await qrTerminal(link)]),
-    ...files.map((f) => `QR code written to ${f}`),
+    ...lines,
   ];
   return result(
     {
@@ -215,32 +211,4 @@ export async function pay(
       `tx ${paid.hash} ${receipt.status} in block ${receipt.blockNumber}`,
     ],
   );
-}
-
-/** "90", "30s", "15m", "2h", "7d", "1w" → seconds. */
-export function parseDuration(text: string, flag: string): number {
-  const match = /^([1-9][0-9]{0,8})([smhdw]?)$/.exec(text);
-  if (!match) {
-    throw new CliError(
-      "INVALID_OPTION",
-      `${flag}: got '${text.slice(0, 40)}', expected a duration such as 30m, 2h, 7d or seconds`,
-    );
-  }
-  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[match[2] as "" | "s" | "m" | "h" | "d" | "w"];
-  const seconds = Number(match[1]) * unit;
-  if (seconds > 10 * 365 * 86_400) throw new CliError("INVALID_OPTION", `${flag}: ${text} is more than 10 years`);
-  return seconds;
-}
-
-export async function writeQrFiles(link: string, options: { png?: string; svg?: string }): Promise<string[]> {
-  const files: string[] = [];
-  if (options.png !== undefined) {
-    await writeFile(options.png, await qrPng(link));
-    files.push(options.png);
-  }
-  if (options.svg !== undefined) {
-    await writeFile(options.svg, await qrSvg(link));
-    files.push(options.svg);
-  }
-  return files;
 }

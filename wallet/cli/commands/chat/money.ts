@@ -21,11 +21,10 @@ import { createInvoice } from "../../../invoices/createInvoice.ts";
 import type { SafetyWarning } from "../../../summary/checkPaymentSafety.ts";
 import type { TransactionSummary } from "../../../summary/types.ts";
 import { requireNode } from "../../config.ts";
+import { parseBps, parseDuration } from "../../option-values.ts";
 import type { Cli } from "../../options.ts";
 import { type CommandResult, result } from "../../output.ts";
 import { time } from "../../render.ts";
-import { parseBps } from "../invoices.ts";
-import { parseDuration } from "../payments.ts";
 import { checkSafety, waitFor, waitForGasless } from "../transfer.ts";
 import type { ChatSession } from "./session.ts";
 
