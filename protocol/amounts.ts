@@ -53,7 +53,7 @@ export class AmountError extends BaseError {
   readonly reason: AmountErrorReason;
 
   constructor(reason: AmountErrorReason, shortMessage: string, hint?: string) {
-    super(shortMessage, { details: reason, hint });
+    super(shortMessage, { hint });
     this.reason = reason;
   }
 }
