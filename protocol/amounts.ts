@@ -45,7 +45,7 @@ export type AmountErrorReason =
 
 /**
  * A malformed amount. `shortMessage` says what was wrong and what was expected, `hint` what to type
- * instead; `reason` tells the cases apart without parsing the message (and is the error's `details`).
+ * instead; `reason` tells the cases apart without parsing the message.
  */
 export class AmountError extends BaseError {
   override name = "AmountError";
