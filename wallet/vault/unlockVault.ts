@@ -78,11 +78,11 @@ export async function unlockVault(
       return {
         ...toAccount({
           address,
-          sign: (parameters) => (signer(address).sign as NonNullable<LocalAccount["sign"]>)(parameters),
-          signMessage: (parameters) => signer(address).signMessage(parameters),
-          signTransaction: (transaction, options) => signer(address).signTransaction(transaction, options),
-          signTypedData: (parameters) => signer(address).signTypedData(parameters),
-          signAuthorization: (parameters) =>
+          sign: async (parameters) => (signer(address).sign as NonNullable<LocalAccount["sign"]>)(parameters),
+          signMessage: async (parameters) => signer(address).signMessage(parameters),
+          signTransaction: async (transaction, options) => signer(address).signTransaction(transaction, options),
+          signTypedData: async (parameters) => signer(address).signTypedData(parameters),
+          signAuthorization: async (parameters) =>
             (signer(address).signAuthorization as NonNullable<LocalAccount["signAuthorization"]>)(parameters),
         }),
         publicKey,
