@@ -6,9 +6,9 @@ import { derivationPath } from "../keys/derivationPath.ts";
 import { importPrivateKey } from "../keys/importPrivateKey.ts";
 import { normalizeMnemonic } from "../keys/mnemonic.ts";
 import { VaultAccountExistsError, VaultAccountNotFoundError } from "./errors.ts";
-import { deriveVaultKey, newVaultKdf, type VaultKdfName } from "./vault-kdf.ts";
-import { checkPassword, openRecords, readRecords } from "./vault-open.ts";
-import { sealRecord, type VaultRecord, type VaultSecret } from "./vault-record.ts";
+import { newVaultKdf, type VaultKdfName } from "./vault-kdf.ts";
+import { checkPassword, createKeyCache, type OpenedRecord, openRecords, readRecords } from "./vault-open.ts";
+import { accountName, sealRecord, type VaultRecord, type VaultSecret } from "./vault-record.ts";
 import type { VaultStore } from "./vault-store.ts";
 
 /** Where the new account's key comes from. */
@@ -54,18 +54,19 @@ export async function addAccount(
 ): Promise<AddAccountReturnType> {
   checkPassword(password);
   const records = await readRecords(store);
+  const label = name === undefined ? `Account ${records.length + 1}` : accountName(name);
   const oldest = records[0];
   // An existing vault: its password is checked before any slow keystore work.
-  const opened = oldest === undefined ? [] : await openRecords([oldest], password);
+  const keyOf = createKeyCache(password);
+  if (oldest !== undefined) await openRecords([oldest], password, keyOf);
   const vaultKdf = oldest?.kdf ?? newVaultKdf(kdf);
-  const key = opened[0]?.key ?? (await deriveVaultKey(password, vaultKdf));
+  const key = await keyOf(vaultKdf);
 
-  const { secret, path } = await secretOf(source, records, password);
+  const { secret, path } = await secretOf(source, records, (from) => openRecords([from], password, keyOf));
   const address = importPrivateKey({ privateKey: secret.privateKey }).address;
   if (records.some((record) => record.address === address)) {
     throw new VaultAccountExistsError(`${address} is already in the vault`);
   }
-  const label = name?.trim() || `Account ${records.length + 1}`;
   const record = await sealRecord({ key, kdf: vaultKdf, secret, name: label, path });
   await store.put([record]);
   return { address, name: label, source: record.source, path };
@@ -74,7 +75,7 @@ export async function addAccount(
 async function secretOf(
   source: AddAccountSource,
   records: readonly VaultRecord[],
-  password: string,
+  open: (record: VaultRecord) => Promise<OpenedRecord[]>,
 ): Promise<{ secret: VaultSecret; path: string | undefined }> {
   switch (source.type) {
     case "privateKey":
@@ -84,7 +85,7 @@ async function secretOf(
     case "derive": {
       const from = records.find((record) => record.address === source.from);
       if (from === undefined) throw new VaultAccountNotFoundError(`${source.from} is not in the vault`);
-      const [opened] = await openRecords([from], password);
+      const [opened] = await open(from);
       const mnemonic = opened?.secret.mnemonic;
       if (mnemonic === undefined) {
         throw new NoMnemonicError(`${from.address} was imported from a private key; it has no phrase to derive from`);

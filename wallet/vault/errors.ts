@@ -40,3 +40,9 @@ export class PhraseNotConfirmedError extends WalletError {
   override name = "PhraseNotConfirmedError";
   readonly code = "PHRASE_NOT_CONFIRMED";
 }
+
+/** An account name that is empty or longer than 64 characters. */
+export class InvalidAccountNameError extends WalletError {
+  override name = "InvalidAccountNameError";
+  readonly code = "INVALID_ACCOUNT_NAME";
+}

@@ -41,9 +41,12 @@ export interface OpenedRecord {
  * Opens every record with `password`. None opens: a wrong password. Some open and others do not: those
  * were changed (or written under another password), and nothing is returned.
  */
-export async function openRecords(records: readonly VaultRecord[], password: string): Promise<OpenedRecord[]> {
+export async function openRecords(
+  records: readonly VaultRecord[],
+  password: string,
+  keyOf: (kdf: VaultKdf) => Promise<CryptoKey> = createKeyCache(password),
+): Promise<OpenedRecord[]> {
   checkPassword(password);
-  const keyOf = createKeyCache(password);
   const opened: OpenedRecord[] = [];
   const failed: Address[] = [];
   for (const record of records) {

@@ -2,7 +2,7 @@ import { type Address, bytesToHex, getAddress, type Hex, hexToBytes } from "viem
 import { privateKeyToAddress } from "viem/accounts";
 import { z } from "zod";
 import { WrongPasswordError } from "../errors.ts";
-import { VaultRecordError } from "./errors.ts";
+import { InvalidAccountNameError, VaultRecordError } from "./errors.ts";
 import { type VaultKdf, vaultKdfSchema } from "./vault-kdf.ts";
 
 // The vault's record: one account, as stored (IndexedDB in the browser, memory in tests). In clear: what a
@@ -49,6 +49,15 @@ const secretSchema = z.strictObject({
   privateKey: z.string().regex(/^0x[0-9a-f]{64}$/),
   mnemonic: z.string().optional(),
 });
+
+/** An account's label, trimmed: 1 to 64 characters. */
+export function accountName(name: string): string {
+  const label = name.trim();
+  if (label === "" || label.length > 64) {
+    throw new InvalidAccountNameError(`an account's name has 1 to 64 characters; got ${label.length}`);
+  }
+  return label;
+}
 
 /** Checks what a store returned: a record this wallet reads, or a VaultRecordError saying what is wrong. */
 export function parseVaultRecord(value: unknown): VaultRecord {

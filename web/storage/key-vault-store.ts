@@ -49,7 +49,17 @@ export function createKeyVaultStore({ name = KEY_VAULT_DATABASE }: { name?: stri
     get: async (address: Address) => (await db()).get("accounts", address),
     put: async (records) => {
       const tx = (await db()).transaction("accounts", "readwrite");
-      await Promise.all([...records.map((record) => tx.store.put(record)), tx.done]);
+      const requests: Promise<unknown>[] = [];
+      try {
+        for (const record of records) requests.push(tx.store.put(record));
+      } catch (error) {
+        // A record IndexedDB refuses at once (no key): the ones queued before it must not commit alone.
+        for (const request of requests) request.catch(() => undefined);
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        throw error;
+      }
+      await Promise.all([...requests, tx.done]);
     },
     delete: async (address: Address) => (await db()).delete("accounts", address),
     close: async () => {

@@ -182,6 +182,38 @@ describe("the key vault in Chromium", () => {
     await context.close();
   });
 
+  it("stores records in the 'gram-keys' database: get, put many in one transaction (all or none), delete", async () => {
+    const { context, page } = await openPage();
+    const outcome = await page.evaluate(
+      async ({ password, privateKey }) => {
+        const { address } = await vault.addAccount(vault.store, {
+          password,
+          source: { type: "privateKey", privateKey },
+        });
+        const record = (await vault.store.get(address)) as { name: string };
+        const renamed = { ...record, name: "renamed" } as Parameters<typeof vault.store.put>[0][number];
+        const broken = { ...renamed, address: undefined } as unknown as typeof renamed;
+        const batch = await vault.store.put([renamed, broken]).then(
+          () => "written",
+          (error: Error) => error.name,
+        );
+        const afterBatch = ((await vault.store.get(address)) as { name: string }).name;
+        const databases = (await indexedDB.databases()).map((database) => database.name);
+        await vault.store.delete(address);
+        return { before: record.name, batch, afterBatch, databases, left: (await vault.store.list()).length };
+      },
+      { password: PASSWORD, privateKey: KEY_0 },
+    );
+    expect(outcome).toEqual({
+      before: "Account 1",
+      batch: "DataError",
+      afterBatch: "Account 1",
+      databases: ["gram-keys"],
+      left: 0,
+    });
+    await context.close();
+  });
+
   it("keeps each context's vault to itself: bob's window does not see alice's accounts", async () => {
     const alice = await openPage();
     const bob = await openPage();
