@@ -12,3 +12,4 @@ export * from "./keys/index.ts";
 export * from "./node/index.ts";
 export * from "./nonce/index.ts";
 export * from "./summary/index.ts";
+export * from "./vault/index.ts";

@@ -17,6 +17,10 @@ describe("wallet/index.ts", () => {
       "createNodeClient",
       "unlockAccount",
       "addContact",
+      "addAccount",
+      "unlockVault",
+      "exportPhrase",
+      "createMemoryVaultStore",
     ] as const;
     for (const name of entries) expect(typeof (wallet as Record<string, unknown>)[name], name).toBe("function");
   });
