@@ -1,0 +1,16 @@
+// The web app's entry: the styles, the node's status, the chain, the app, and the service worker that
+// keeps the app shell for offline starts.
+import { render } from "preact";
+import { App } from "./app.tsx";
+import { loadChain } from "./chain.ts";
+import { watchNode } from "./node-status.ts";
+import "./styles.css";
+
+watchNode();
+void loadChain().catch(() => {});
+render(<App />, document.getElementById("app") as HTMLElement);
+
+if ("serviceWorker" in navigator && location.protocol !== "file:") {
+  // At the origin's root, so that it controls every route; a registration failure only loses offline starts.
+  void navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+}
