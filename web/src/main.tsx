@@ -1,5 +1,7 @@
 // The web app's entry: the styles, the node's status, the chain, the app, and the service worker that
 // keeps the app shell for offline starts.
+// First: no schema may be built before zod is told not to compile with `new Function`.
+import "./zod-jitless.ts";
 import { render } from "preact";
 import { App } from "./app.tsx";
 import { loadChain } from "./chain.ts";

@@ -3,7 +3,6 @@
 // priority over the catch-all, and every traversal attempt refused.
 
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -12,6 +11,7 @@ import { contentSecurityPolicy, IMMUTABLE, NO_CACHE, readWebApp, webAppPlugin } 
 import { statusResponseSchema } from "../../../protocol/api.ts";
 import { webConfigSchema } from "../../../protocol/web-config.ts";
 import { type DeployedChain, startDeployedChain } from "../../kit/deployed-chain.ts";
+import { rawGet } from "../../kit/http.ts";
 import { type Served, serve } from "../../kit/serve-node.ts";
 
 const INDEX = "<!doctype html><title>gram</title><script type=module src=/assets/index-AbC123.js></script>";
@@ -54,21 +54,7 @@ afterAll(async () => {
   if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 
-/** A request with the path sent exactly as written (fetch would resolve `..` first). */
-function raw(path: string, headers: Record<string, string> = {}) {
-  const url = new URL(served.url);
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
-    const request = httpRequest({ host: url.hostname, port: url.port, path, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    request.on("error", reject);
-    request.end();
-  });
-}
+const raw = (path: string, headers: Record<string, string> = {}) => rawGet(served.url, path, headers);
 
 describe("the web app's files", () => {
   it("serves index.html at / and at /index.html, revalidated on every load", async () => {
