@@ -11,6 +11,8 @@ import "./styles.css";
 watchNode();
 void loadChain().catch(() => {});
 render(<App />, document.getElementById("app") as HTMLElement);
+// Preact renders synchronously: the first screen is in the DOM here (npm run bench:web reads the mark).
+performance.mark("gram:first-screen");
 
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
   // At the origin's root, so that it controls every route; a registration failure only loses offline starts.
