@@ -12,6 +12,7 @@ import { keccak256, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escrowDomain, invoiceTypes } from "../../protocol/eip712.ts";
 import type { Invoice } from "../../protocol/invoice.ts";
+import { encodeEip681 } from "../../protocol/links/eip681.ts";
 import { encodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
 import { type InvoiceMetadata, metadataHash } from "../../protocol/links/metadata.ts";
 import { encodeRequestLink } from "../../protocol/links/request-link.ts";
@@ -206,6 +207,20 @@ describe("the link screen", () => {
     await expect(page.getByTestId("amount").locator("dd").textContent()).resolves.toBe("12.5 GRAM");
     await expect(page.getByTestId("to").locator("dd").textContent()).resolves.toBe(stack.chain.holders[0]);
     await expect(page.getByTestId("link-view").textContent()).resolves.toContain("lunch");
+    await page.close();
+  });
+
+  it("decodes an ethereum: (EIP-681) token transfer link", async () => {
+    const { page } = await openApp();
+    const link = encodeEip681(
+      { chainId: stack.chain.chainId, token: stack.chain.token, to: stack.chain.holders[1] as Hex, amount: 3n * GRAM },
+      { decimals: 9 },
+    );
+    await openLink(page, link);
+    await page.getByTestId("link-view").waitFor();
+    await expect(page.getByTestId("link-view").getAttribute("data-kind")).resolves.toBe("eip681");
+    await expect(page.getByTestId("amount").locator("dd").textContent()).resolves.toBe("3 GRAM");
+    await expect(page.getByTestId("to").locator("dd").textContent()).resolves.toBe(stack.chain.holders[1]);
     await page.close();
   });
 
