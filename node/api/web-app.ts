@@ -37,7 +37,8 @@ export const NO_CACHE = "no-cache";
 
 export interface WebFile {
   body: Buffer;
-  gzip: Buffer | undefined;
+  /** The gzipped body, made on the first request that accepts it (a node's start-up does not pay for it). */
+  gzip(): Buffer | undefined;
   type: string;
   etag: string;
   cacheControl: string;
@@ -69,7 +70,12 @@ export async function readWebApp(dir: string): Promise<WebFiles | undefined> {
 }
 
 function webFile(body: Buffer, type: string, cacheControl: string): WebFile {
-  const gzip = COMPRESSIBLE.test(type) && body.length >= MIN_GZIP_BYTES ? gzipSync(body, { level: 9 }) : undefined;
+  const compressible = COMPRESSIBLE.test(type) && body.length >= MIN_GZIP_BYTES;
+  let zipped: Buffer | undefined;
+  const gzip = () => {
+    if (compressible) zipped ??= gzipSync(body, { level: 9 });
+    return zipped;
+  };
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
   return { body, gzip, type, etag, cacheControl };
 }
@@ -172,9 +178,9 @@ export function webAppPlugin({ files, config, publicUrl }: WebAppPluginParameter
         .header("vary", "accept-encoding")
         .type(file.type);
       if (request.headers["if-none-match"] === file.etag) return reply.code(304).send();
-      const gzip = file.gzip !== undefined && /\bgzip\b/.test(request.headers["accept-encoding"] ?? "");
-      if (gzip) reply.header("content-encoding", "gzip");
-      return reply.send(gzip ? file.gzip : file.body);
+      const zipped = /\bgzip\b/.test(request.headers["accept-encoding"] ?? "") ? file.gzip() : undefined;
+      if (zipped !== undefined) reply.header("content-encoding", "gzip");
+      return reply.send(zipped ?? file.body);
     });
   };
 }
