@@ -21,6 +21,7 @@ import { chatUrlOf } from "../wallet/chat/chat-url.ts";
 import { createNodeClient } from "../wallet/node/createNodeClient.ts";
 import { getStatus } from "../wallet/node/getStatus.ts";
 import { http as nodeHttp } from "../wallet/node/http.ts";
+import { buildWeb } from "./lib/build-web.ts";
 import { DEMO_PASSWORD, hardhatKey, prepareDemoWallet } from "./lib/demo-wallet.ts";
 import { deployContracts } from "./lib/deploy-contracts.ts";
 
@@ -195,6 +196,13 @@ const wallet = await prepareDemoWallet(home, DEMO_ACCOUNTS, 1);
 const relayerKeyFile = join(demoDir, "relayer.key");
 await writeFile(relayerKeyFile, `${hardhatKey(RELAYER_INDEX).privateKey}\n`, { mode: 0o600 });
 
+// The web app the node serves at /: built here unless web/dist is newer than its sources.
+const web = await buildWeb().catch((error: unknown) => {
+  console.error(`gram start: the web app did not build (${(error as Error).message}); the node serves the API only`);
+  return undefined;
+});
+if (web?.built) console.log(`gram: web app built in ${(web.ms / 1000).toFixed(1)} s`);
+
 // The node follows the embedded chain over a WebSocket (new heads are pushed; a chain at --rpc is polled
 // every 200 ms). On a development chain blocks are mined only by transactions and nothing reorganises it,
 // so one confirmation is final enough: a payment shows confirmed as soon as it is mined instead of
@@ -209,6 +217,9 @@ const nodeArgs = [
   "--confirmations", "1",
   "--poll-interval-ms", "200",
   "--relayer-key-file", relayerKeyFile,
+  // Browsers read the chain over HTTP (the node itself follows it over the WebSocket).
+  "--web-rpc", rpc ?? url,
+  ...(web === undefined ? [] : ["--web-dir", web.dir]),
 ];
 // In a process group of its own: Ctrl-C in the terminal signals this script only, which then stops the
 // node with one SIGTERM (a terminal's SIGINT to both would make that a second signal, which the node
@@ -221,12 +232,13 @@ node = spawn(process.execPath, [join(import.meta.dirname, "../bin/gram-node"), .
 process.on("exit", () => node?.kill("SIGTERM"));
 let nodeOutput = "";
 // The node's "serving" line says where it listens and the block its index resumed from (null: a new index).
-const serving = await new Promise<{ url: string; resumeFrom: string }>((done) => {
+const serving = await new Promise<{ url: string; resumeFrom: string; web: string | undefined }>((done) => {
   node?.stdout?.on("data", (chunk: Buffer) => {
     nodeOutput += chunk.toString();
     const url = /"url":"(http:[^"]+)"/.exec(nodeOutput)?.[1];
     const resumeFrom = /"resumeFrom":(\d+|null)/.exec(nodeOutput)?.[1];
-    if (url !== undefined && resumeFrom !== undefined) done({ url, resumeFrom });
+    const web = /"web":"(http:[^"]+)"/.exec(nodeOutput)?.[1];
+    if (url !== undefined && resumeFrom !== undefined) done({ url, resumeFrom, web });
   });
   node?.once("exit", (code) => {
     console.error(nodeOutput);
@@ -281,8 +293,9 @@ const funds = await Promise.all(
 );
 const lines = [
   "",
-  "Gram is running: a local chain, the contracts, a node with its chat hub and relayer.",
+  "Gram is running: a local chain, the contracts, a node with its chat hub and relayer, and the web app.",
   "",
+  `  web app         ${serving.web ?? "not served (the build failed: npm run build:web)"}`,
   `  chain (RPC)     ${url}  (chain id ${chainId}, ${rpc === undefined ? "embedded, in memory" : "--rpc"})`,
   `  node (API)      ${nodeUrl}  (chat: ${chatUrlOf(nodeUrl)})`,
   `  GramToken       ${token}`,

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import ts from "typescript";
 
 /** The folders whose files make the graph, relative to the repository's root. */
-export const LAYERED_FOLDERS = ["protocol", "wallet", "node", "scripts", "test", "bin"] as const;
+export const LAYERED_FOLDERS = ["protocol", "wallet", "node", "scripts", "test", "bin", "web"] as const;
 
 /** A forbidden direction: no file under a `from` folder imports a file under a `to` folder. */
 export interface LayerRule {
@@ -26,6 +26,9 @@ export const LAYER_RULES: readonly LayerRule[] = [
     to: ["node/api/", "node/hub/", "node/relayer/", "node/cli/"],
   },
   { name: "scripts never import test", from: ["scripts/"], to: ["test/"] },
+  // The web app is screens over protocol/ and wallet/; nothing but the browser's bundle depends on it.
+  { name: "web never imports node, scripts or test", from: ["web/"], to: ["node/", "scripts/", "test/"] },
+  { name: "protocol, wallet and node never import web", from: ["protocol/", "wallet/", "node/"], to: ["web/"] },
 ];
 
 /** Files by their path from the root (with `/`), each with the files it imports, sorted. */
@@ -35,7 +38,11 @@ const toPosix = (path: string) => path.split(sep).join("/");
 
 /** TypeScript sources, and the extensionless scripts of `bin/`; declaration files declare, they do not import. */
 function isSource(path: string): boolean {
-  return (path.endsWith(".ts") && !path.endsWith(".d.ts")) || (path.startsWith("bin/") && !path.includes("."));
+  return (
+    (path.endsWith(".ts") && !path.endsWith(".d.ts")) ||
+    path.endsWith(".tsx") ||
+    (path.startsWith("bin/") && !path.includes("."))
+  );
 }
 
 function listFiles(root: string, folder: string): string[] {

@@ -16,7 +16,7 @@ const CAMEL = /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/;
 /** Where camelCase names belong: the wallet's library folders (the CLI is an application). */
 const isLibrary = (path: string) => path.startsWith("wallet/") && !path.startsWith("wallet/cli/");
 
-const baseName = (path: string) => (path.split("/").at(-1) ?? path).replace(/(\.test)?\.ts$/, "");
+const baseName = (path: string) => (path.split("/").at(-1) ?? path).replace(/(\.test)?\.tsx?$/, "");
 const camelOf = (name: string) => name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 const kebabOf = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
@@ -48,6 +48,8 @@ export function namingViolations(files: readonly NamedFile[]): string[] {
       continue;
     }
     if (KEBAB.test(name)) continue;
+    // A tool's configuration is named as the tool looks for it (web/vite.config.ts).
+    if (/^[a-z]+\.config$/.test(name)) continue;
     if (!CAMEL.test(name)) found.push(`${path}: neither kebab-case nor camelCase`);
     else if (!isLibrary(path))
       found.push(`${path}: camelCase outside the wallet's library folders; expected kebab-case`);

@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { type Address, formatEther, getAddress, type Hex, isAddress, parseEther } from "viem";
 import { z } from "zod";
@@ -28,6 +29,10 @@ export interface NodeConfig {
   publicUrl: string | undefined;
   /** The chat hub's caps on connections and its username cooldown. */
   hub: HubConfig;
+  /** The built web app served at `/`; the node serves none when the folder has no index.html. */
+  webDir: string;
+  /** The RPC the web app reads the chain through (told to browsers, allowed by the CSP): `rpc` unless set. */
+  webRpc: string;
   logLevel: LogLevel;
 }
 
@@ -104,6 +109,9 @@ interface Flag {
   /** Checks the value (a string, or the strings of a repeatable flag) and turns it into the config's. */
   schema: z.ZodType;
 }
+
+/** The repository's web/dist, where `npm run build:web` puts the app. */
+export const DEFAULT_WEB_DIR = join(import.meta.dirname, "../../web/dist");
 
 /** Every flag: its environment variable, its default, what it expects, and the check of that. */
 const FLAGS = {
@@ -349,6 +357,25 @@ const FLAGS = {
     ...integer(0, 7_776_000_000, "milliseconds, at most 90 days"),
     describe: "how long a username given up stays held for its owner (7 days by default)",
   },
+  webDir: {
+    flag: "--web-dir <path>",
+    env: "GRAM_WEB_DIR",
+    default: DEFAULT_WEB_DIR,
+    expected: "a folder holding the built web app (index.html)",
+    describe: "the built web app served at / (npm run build:web); none is served when the folder has no index.html",
+    schema: nonEmpty,
+  },
+  webRpc: {
+    flag: "--web-rpc <url>",
+    env: "GRAM_WEB_RPC",
+    expected: URL_KINDS.rpc.expected,
+    describe:
+      "the chain's JSON-RPC as browsers reach it (told to the web app and allowed by its CSP); default --rpc. Set it when --rpc holds a provider's key",
+    schema: z
+      .string()
+      .refine((value) => isUrlOf("rpc", value))
+      .optional(),
+  },
   logLevel: {
     flag: "--log-level <level>",
     env: "GRAM_LOG_LEVEL",
@@ -449,6 +476,8 @@ export async function loadConfig({
       signInTimeoutMs: data.hubSignInTimeoutMs,
       usernameCooldownMs: data.hubUsernameCooldownMs,
     },
+    webDir: data.webDir,
+    webRpc: data.webRpc ?? data.rpc,
     logLevel: data.logLevel,
   };
 }

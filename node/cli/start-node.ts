@@ -8,6 +8,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { type Deployment, DeploymentError, deploymentAbiHash, loadDeployment } from "../../protocol/deployments.ts";
 import { createApiServer } from "../api/create-api-server.ts";
 import { readTokenInfo, type TokenInfo } from "../api/tokens.ts";
+import { readWebApp, webAppPlugin } from "../api/web-app.ts";
 import { CHAT_PATH, createChatHub } from "../hub/index.ts";
 import { createIndexer, type Indexer } from "../indexer/create-indexer.ts";
 import { fetchChainId } from "../indexer/rpc.ts";
@@ -173,6 +174,24 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
   shutdown.add("hub", () => hub.close());
   plugins.push(hub.plugin);
 
+  // The web app at `/`, when it is built; the API is served either way.
+  const webFiles = await readWebApp(config.webDir);
+  if (webFiles === undefined) {
+    log.warn(
+      { webDir: config.webDir },
+      "no web app: the folder has no index.html (npm run build:web builds it, or pass --web-dir); serving the API only",
+    );
+  } else {
+    const configured = config.publicUrl === undefined ? undefined : new URL(config.publicUrl);
+    plugins.push(
+      webAppPlugin({
+        files: webFiles,
+        config: { chainId, rpc: config.webRpc, contracts: { token: gramToken, escrow } },
+        publicUrl: () => configured,
+      }),
+    );
+  }
+
   const app = await createApiServer({
     store,
     indexer,
@@ -217,6 +236,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
       dataDir: config.dataDir,
       relayer: relayerAddress,
       chat: `${publicUrl.protocol === "https:" ? "wss" : "ws"}://${publicUrl.host}${CHAT_PATH}`,
+      web: webFiles === undefined ? null : `${publicUrl.origin}/`,
       startupMs: Math.round(performance.now() - startedAt),
       // Since the process started: what a restart costs before the API answers.
       sinceProcessStartMs: Math.round(performance.now()),

@@ -73,6 +73,12 @@ describe("npm start", () => {
 
       // The node serves the chain's balances, and the printed environment drives the wallet CLI.
       const nodeUrl = /node \(API\)\s+(http:\/\/\S+)/.exec(run.output())?.[1] as string;
+      // The web app's URL comes first among the endpoints, and the node serves the built app there.
+      const endpoints = run.output().match(/^ {2}\S.*\s(http:\/\/\S+)/gm) ?? [];
+      expect(endpoints[0]).toBe(`  web app         ${nodeUrl}/`);
+      const app = await fetch(`${nodeUrl}/`);
+      expect(app.headers.get("cache-control")).toBe("no-cache");
+      expect(await app.text()).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/);
       const account = (await (await fetch(`${nodeUrl}/v1/accounts/${alice}`)).json()) as {
         balances: { balance: string }[];
       };

@@ -2,7 +2,7 @@
 // SIGTERM and resumes where it stopped; the relay routes exist exactly when it has a key.
 
 import { existsSync } from "node:fs";
-import { chmod, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keccak256, parseEther, stringToHex, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -75,6 +75,36 @@ describe("gram-node", () => {
     await expectServedEqualsChain(chain, url2);
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
+  });
+
+  it("serves the web app of --web-dir at /, and says so when the folder has no built app", async () => {
+    const app = join(folders.root, "web-app");
+    await mkdir(join(app, "assets"), { recursive: true });
+    await writeFile(join(app, "index.html"), "<!doctype html><title>Gram</title>");
+    const withApp = spawnGramNode(args(join(folders.root, "web-a"), "--web-dir", app));
+    const url = await withApp.ready;
+    expect(withApp.records().find((record) => record.msg === "serving")).toMatchObject({ web: `${url}/` });
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe("<!doctype html><title>Gram</title>");
+    expect(page.headers.get("content-security-policy")).toContain(
+      `connect-src 'self' ws://${new URL(url).host} ${chain.url}`,
+    );
+    const config = await (await fetch(`${url}/web-config.json`)).json();
+    expect(config).toEqual({ chainId: 31337, rpc: chain.url, contracts: { token: chain.token, escrow: chain.escrow } });
+    await withApp.stop();
+
+    const none = join(folders.root, "no-app");
+    const withoutApp = spawnGramNode(
+      args(join(folders.root, "web-b"), "--web-dir", none, "--web-rpc", "https://rpc.example/"),
+    );
+    const url2 = await withoutApp.ready;
+    const warning = withoutApp.records().find((record) => record.webDir === none);
+    expect(warning?.msg).toMatch(/^no web app: the folder has no index.html \(npm run build:web builds it/);
+    expect(withoutApp.records().find((record) => record.msg === "serving")).toMatchObject({ web: null });
+    expect((await getJson(`${url2}/`)).status).toBe(404);
+    expect((await getJson(`${url2}/v1/status`)).status).toBe(200);
+    await withoutApp.stop();
   });
 
   it("serves the relay routes only with a key file, and refuses a second node on the same data folder", async () => {
