@@ -13,7 +13,11 @@ export interface WalletStores {
   nonces: NonceStore;
 }
 
-/** Every store in memory, empty: a test, a demo that starts afresh. */
-export function memoryWalletStores(): WalletStores {
-  return { contacts: memoryContactsStore(), invoices: memoryInvoiceStore(), nonces: memoryNonceStore() };
+/** Every store in memory, over one map of records as stored (empty by default): a test, a demo that starts afresh. */
+export function memoryWalletStores(records: Map<string, unknown> = new Map()): WalletStores {
+  return {
+    contacts: memoryContactsStore(records),
+    invoices: memoryInvoiceStore(records),
+    nonces: memoryNonceStore(records),
+  };
 }

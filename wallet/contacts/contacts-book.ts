@@ -43,13 +43,18 @@ export function sortContacts(contacts: Contacts): Contacts {
   return Object.fromEntries(Object.entries(contacts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Keeps the book in memory only: a test, a demo. */
-export function memoryContactsStore(initial: Contacts = {}): ContactsStore {
-  let saved = sortContacts(initial);
+/**
+ * Keeps the book in memory only: a test, a demo. `records` holds it as stored (key `contacts`), checked on
+ * each read as a file would be.
+ */
+export function memoryContactsStore(records: Map<string, unknown> = new Map()): ContactsStore {
   return {
-    read: async () => parseContacts(structuredClone(saved), "memory contacts"),
+    read: async () => {
+      const saved = records.get("contacts");
+      return saved === undefined ? {} : parseContacts(structuredClone(saved), "memory contacts");
+    },
     write: async (contacts) => {
-      saved = sortContacts(structuredClone(contacts));
+      records.set("contacts", sortContacts(structuredClone(contacts)));
     },
   };
 }

@@ -154,21 +154,22 @@ export function invoiceCounterName({ chainId, escrow, merchant }: InvoiceCounter
   return `${chainId}-${escrow.toLowerCase()}-${merchant.toLowerCase()}`;
 }
 
-/** Keeps invoices in memory only, as JSON (each read checked as a store's would be): a test, a demo. */
-export function memoryInvoiceStore(): InvoiceStore {
-  const invoices = new Map<Hex, unknown>();
-  const counters = new Map<string, unknown>();
+/**
+ * Keeps invoices in memory only (one process): a test, a demo. `records` holds them as stored (keys
+ * `invoice:<id>` and `counter:<chainId>-<escrow>-<merchant>`), checked on each read as a file would be.
+ */
+export function memoryInvoiceStore(records: Map<string, unknown> = new Map()): InvoiceStore {
   const lock = memoryLocks();
   return {
     where: "memory",
     async save(stored) {
       const id = stored.id.toLowerCase() as Hex;
-      invoices.set(id, structuredClone(storedInvoiceToJson(stored)));
+      records.set(`invoice:${id}`, structuredClone(storedInvoiceToJson(stored)));
       return id;
     },
-    ids: async () => [...invoices.keys()],
+    ids: async () => [...records.keys()].filter((key) => key.startsWith("invoice:")).map((key) => key.slice(8) as Hex),
     async read(id) {
-      const data = invoices.get(id.toLowerCase() as Hex);
+      const data = records.get(`invoice:${id.toLowerCase()}`);
       if (data === undefined) throw new InvoiceNotFoundError(`no invoice ${id} in memory`);
       return parseStoredInvoice(structuredClone(data), `memory invoice ${id}`);
     },
@@ -178,11 +179,11 @@ export function memoryInvoiceStore(): InvoiceStore {
         use({
           where: `memory counter ${name}`,
           read: async () => {
-            const data = counters.get(name);
+            const data = records.get(`counter:${name}`);
             return data === undefined ? undefined : parseInvoiceCounter(data, `memory counter ${name}`);
           },
           write: async (next) => {
-            counters.set(name, { next: next.toString() });
+            records.set(`counter:${name}`, { next: next.toString() });
           },
         }),
       );

@@ -63,9 +63,11 @@ export function nonceName({ chainId, address }: NonceKey): string {
   return `${chainId}-${address.toLowerCase()}`;
 }
 
-/** Keeps the next nonces in memory only (one process): a test, a bot that starts afresh. */
-export function memoryNonceStore(): NonceStore {
-  const records = new Map<string, unknown>();
+/**
+ * Keeps the next nonces in memory only (one process): a test, a bot that starts afresh. `records` holds
+ * them as stored (keys `nonce:<chainId>-<address>`), checked on each read as a file would be.
+ */
+export function memoryNonceStore(records: Map<string, unknown> = new Map()): NonceStore {
   const lock = memoryLocks();
   return {
     withNonce(key, use) {
@@ -75,13 +77,13 @@ export function memoryNonceStore(): NonceStore {
         use({
           where,
           read: async () => {
-            const data = records.get(name);
+            const data = records.get(`nonce:${name}`);
             return data === undefined
               ? undefined
               : parseStoredNonce(data, where, "forget it: a new store starts afresh");
           },
           write: async (value) => {
-            records.set(name, { ...key, ...value });
+            records.set(`nonce:${name}`, { ...key, ...value });
           },
         }),
       );
