@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type Address, bytesToHex } from "viem";
 import { gramTokenDomain, transferWithAuthorizationTypes } from "../../protocol/eip712.ts";
 import type { RelayTransferRequestJson } from "../../protocol/relay.ts";
@@ -54,7 +53,7 @@ export async function signGaslessTransfer(
     value: units,
     validAfter: 0n,
     validBefore: BigInt((await chainNow(client)) + validForSeconds),
-    nonce: bytesToHex(randomBytes(32)),
+    nonce: bytesToHex(globalThis.crypto.getRandomValues(new Uint8Array(32))),
   };
   const typedData = {
     domain: gramTokenDomain(client.chainId, info.address),
