@@ -1,8 +1,6 @@
 // A deployment record (`deployments/<chainId>.json`) read and checked, apart from the ABIs: a reader of
 // the record alone (`gram balance --node`, see wallet/cli/light.ts) need not load the generated ABIs nor
 // hash them. deployments.ts re-exports all of it with `deploymentAbiHash`.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Address } from "viem";
 import { z } from "zod";
 import { addressSchema } from "./checksum.ts";
@@ -64,12 +62,14 @@ export function parseDeployment(json: unknown, source = "deployment"): Deploymen
 }
 
 /**
- * Reads `deployments/<chainId>.json`.
+ * Reads `deployments/<chainId>.json`. Node only: the file system is loaded when it is called, so that a page
+ * may import `parseDeployment` from here.
  *
  * @example
  * const { contracts } = await loadDeployment(31337);
  */
 export async function loadDeployment(chainId: number, dir = "deployments"): Promise<Deployment> {
+  const [{ readFile }, { join }] = await Promise.all([import("node:fs/promises"), import("node:path")]);
   const file = join(dir, `${chainId}.json`);
   let text: string;
   try {

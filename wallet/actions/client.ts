@@ -9,6 +9,7 @@ import {
   type WalletClient,
 } from "viem";
 import { ChainError, NoAccountError, WrongChainError } from "../errors.ts";
+import type { WalletStores } from "../wallet-stores.ts";
 
 /** What every action takes first: how to reach the chain, whose key signs, and which contracts are Gram's. */
 export interface GramClient {
@@ -18,20 +19,27 @@ export interface GramClient {
   /** The chain the wallet is configured for (the deployment's); the RPC was checked to serve it. */
   chainId: number;
   contracts: { token: Address; escrow: Address };
-  /** `$GRAM_HOME`: nonces, invoices and contacts live there. */
+  /** Where nonces, invoices and contacts live: files under `$GRAM_HOME` for the CLI, IndexedDB in a page. */
+  stores: WalletStores;
+  /** `$GRAM_HOME` when the stores are its files; empty when the stores were given. */
   home: string;
   /** Token symbol and decimals, read once per token. */
   tokens: Map<string, Promise<{ symbol: string; decimals: number }>>;
 }
 
-export interface CreateGramClientParameters {
+export type CreateGramClientParameters = {
   publicClient: PublicClient<Transport, Chain | undefined>;
   /** With a local account (`privateKeyToAccount`); leave out for reads only. */
   walletClient?: WalletClient<Transport, Chain | undefined, Account> | undefined;
   chainId: number;
   contracts: { token: Address; escrow: Address };
-  home: string;
-}
+} & (
+  | {
+      /** Where nonces, invoices and contacts live (a page: IndexedDB; a test: memory). */ stores: WalletStores;
+      home?: undefined;
+    }
+  | { /** `$GRAM_HOME`: the files of `fileWalletStores` (the CLI, Node scripts). */ home: string; stores?: undefined }
+);
 
 /**
  * Builds the client the actions take, after checking that the RPC serves the configured chain: a wallet
@@ -39,13 +47,14 @@ export interface CreateGramClientParameters {
  *
  * @example
  * const client = await createGramClient({ publicClient, walletClient, chainId: 31337, contracts, home });
+ * const inPage = await createGramClient({ publicClient, walletClient, chainId, contracts, stores: indexedDbStores });
  */
 export async function createGramClient({
   publicClient,
   walletClient,
   chainId,
   contracts,
-  home,
+  ...where
 }: CreateGramClientParameters): Promise<GramClient> {
   let served: number;
   try {
@@ -69,7 +78,8 @@ export async function createGramClient({
     account,
     chainId,
     contracts: { token: getAddress(contracts.token), escrow: getAddress(contracts.escrow) },
-    home,
+    stores: where.stores ?? (await fileStoresOf(where.home)),
+    home: where.home ?? "",
     tokens: new Map(),
   };
 }
@@ -80,4 +90,10 @@ export function requireAccount(client: GramClient): LocalAccount {
     throw new NoAccountError("this action signs, but no account is unlocked", { hint: "pass --account" });
   }
   return client.account;
+}
+
+/** The files under `home`, loaded only when a home folder is given: a page passes its stores and never loads Node's file system. */
+async function fileStoresOf(home: string): Promise<WalletStores> {
+  const { fileWalletStores } = await import("../fileWalletStores.ts");
+  return fileWalletStores(home);
 }

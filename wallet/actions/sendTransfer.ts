@@ -32,7 +32,7 @@ export async function sendTransfer(
   { to, amount, token = client.contracts.token, confirm }: SendTransferParameters,
 ): Promise<SendTransferReturnType> {
   const account = requireAccount(client);
-  const { address: recipient } = await resolveRecipient({ home: client.home, recipient: to });
+  const { address: recipient } = await resolveRecipient({ contacts: client.stores.contacts, recipient: to });
   const { units, token: info } = await parseTokenAmount(client, { text: amount, token, what: "amount" });
   if (units === 0n) throw new InvalidAmountError("amount: 0 sends nothing; expected more than 0", { reason: "zero" });
   await ensureBalance(client, { owner: account.address, token: info, units });

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type Address, bytesToHex } from "viem";
 import { gramTokenDomain, transferWithAuthorizationTypes } from "../../protocol/eip712.ts";
 import type { RelayTransferRequestJson } from "../../protocol/relay.ts";
@@ -44,7 +43,7 @@ export async function signGaslessTransfer(
   { to, amount, token = client.contracts.token, validForSeconds = 3600, confirm }: SignGaslessTransferParameters,
 ): Promise<SignGaslessTransferReturnType> {
   const account = requireAccount(client);
-  const { address: recipient } = await resolveRecipient({ home: client.home, recipient: to });
+  const { address: recipient } = await resolveRecipient({ contacts: client.stores.contacts, recipient: to });
   const { units, token: info } = await parseTokenAmount(client, { text: amount, token, what: "amount" });
   if (units === 0n) throw new InvalidAmountError("amount: 0 sends nothing; expected more than 0", { reason: "zero" });
   await ensureBalance(client, { owner: account.address, token: info, units });
@@ -54,7 +53,7 @@ export async function signGaslessTransfer(
     value: units,
     validAfter: 0n,
     validBefore: BigInt((await chainNow(client)) + validForSeconds),
-    nonce: bytesToHex(randomBytes(32)),
+    nonce: bytesToHex(globalThis.crypto.getRandomValues(new Uint8Array(32))),
   };
   const typedData = {
     domain: gramTokenDomain(client.chainId, info.address),

@@ -3,7 +3,7 @@ import { gramTokenDomain, receiveWithAuthorizationTypes } from "../../protocol/e
 import type { Invoice } from "../../protocol/invoice.ts";
 import type { RelayPayRequestJson } from "../../protocol/relay.ts";
 import { RejectedError } from "../errors.ts";
-import { invoiceToJson, type StoredInvoice } from "../invoices/invoice-store.ts";
+import { invoiceToJson, type StoredInvoice } from "../invoices/stored-invoices.ts";
 import { describeTypedData } from "../summary/describeTypedData.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import { type GramClient, requireAccount } from "./client.ts";

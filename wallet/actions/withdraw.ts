@@ -31,7 +31,9 @@ export async function withdraw(
 ): Promise<WithdrawReturnType> {
   const account = requireAccount(client);
   const recipient =
-    to === undefined ? account.address : (await resolveRecipient({ home: client.home, recipient: to })).address;
+    to === undefined
+      ? account.address
+      : (await resolveRecipient({ contacts: client.stores.contacts, recipient: to })).address;
   const { units, token: info } = await parseTokenAmount(client, { text: amount, token, what: "withdraw amount" });
   if (units === 0n) throw new InvalidAmountError("withdraw amount: expected more than 0", { reason: "zero" });
   return escrowCall(client, "withdraw", [info.address, units, recipient], confirm);

@@ -1,5 +1,6 @@
 import type { Address } from "viem";
-import { readContacts } from "../contacts/contacts-store.ts";
+import type { ContactsStore } from "../contacts/contacts-book.ts";
+import { contactsStoreOf } from "../contacts/contactsStoreOf.ts";
 import type { ChatConnection } from "./connectChat.ts";
 import { lookupUser } from "./lookupUser.ts";
 
@@ -15,13 +16,18 @@ export interface NameBook {
  * hub's usernames, marked apart (`~name`: the hub says so; anyone may register any free name).
  *
  * @example
- * const names = await createNameBook(chat, home);
+ * const names = await createNameBook(chat, home); // or a `ContactsStore`
  * console.log(`${await names.label(envelope.from)}: ${text}`);
  */
-export async function createNameBook(chat: Pick<ChatConnection, "request">, home: string): Promise<NameBook> {
-  const contacts = await readContacts(home).catch(() => ({}));
+export async function createNameBook(
+  chat: Pick<ChatConnection, "request">,
+  contacts: string | ContactsStore,
+): Promise<NameBook> {
+  const book = await (await contactsStoreOf(typeof contacts === "string" ? { home: contacts } : { contacts }))
+    .read()
+    .catch(() => ({}));
   const labels = new Map<string, string>();
-  for (const [name, address] of Object.entries(contacts)) labels.set(address.toLowerCase(), `@${name}`);
+  for (const [name, address] of Object.entries(book)) labels.set(address.toLowerCase(), `@${name}`);
   const asked = new Map<string, Promise<string>>();
   return {
     label(address) {

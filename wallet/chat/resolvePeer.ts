@@ -4,7 +4,7 @@ import { ChatProtocolError } from "../../protocol/chat/errors.ts";
 import { foldName, normalizeUsername } from "../../protocol/chat/username.ts";
 import { parseAddress } from "../address.ts";
 import { normalizeContactName } from "../contacts/contact-name.ts";
-import { readContacts } from "../contacts/contacts-store.ts";
+import { type ContactsSource, contactsStoreOf } from "../contacts/contactsStoreOf.ts";
 import { WalletError } from "../errors.ts";
 import type { ChatConnection } from "./connectChat.ts";
 import { InvalidChatPeerError, UnknownChatUserError } from "./errors.ts";
@@ -29,15 +29,15 @@ export interface ResolvedPeer {
  * anything else.
  *
  * @example
- * const { target } = await resolvePeer(chat, { home, peer: "@bob" });
+ * const { target } = await resolvePeer(chat, { home, peer: "@bob" }); // or { contacts: store, peer }
  */
 export async function resolvePeer(
   chat: Pick<ChatConnection, "request">,
-  { home, peer }: { home: string; peer: string },
+  { peer, ...source }: ContactsSource & { peer: string },
 ): Promise<ResolvedPeer> {
   const folded = foldName(peer);
   if (folded.startsWith("@")) {
-    const contacts = await readContacts(home);
+    const contacts = await (await contactsStoreOf(source)).read();
     let contact: string | undefined;
     try {
       contact = normalizeContactName(folded);

@@ -1,9 +1,7 @@
 import type { Address } from "viem";
-import { readContacts } from "./contacts-store.ts";
+import { type ContactsSource, contactsStoreOf } from "./contactsStoreOf.ts";
 
-export interface ListContactsParameters {
-  home: string;
-}
+export type ListContactsParameters = ContactsSource;
 
 export type ListContactsReturnType = { name: string; address: Address }[];
 
@@ -13,8 +11,8 @@ export type ListContactsReturnType = { name: string; address: Address }[];
  * @example
  * for (const { name, address } of await listContacts({ home })) console.log(`@${name} ${address}`);
  */
-export async function listContacts({ home }: ListContactsParameters): Promise<ListContactsReturnType> {
-  return Object.entries(await readContacts(home))
+export async function listContacts(source: ListContactsParameters): Promise<ListContactsReturnType> {
+  return Object.entries(await (await contactsStoreOf(source)).read())
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, address]) => ({ name, address }));
 }

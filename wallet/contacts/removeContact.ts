@@ -1,12 +1,9 @@
 import type { Address } from "viem";
 import { normalizeContactName } from "./contact-name.ts";
-import { readContacts, writeContacts } from "./contacts-store.ts";
+import { type ContactsSource, contactsStoreOf } from "./contactsStoreOf.ts";
 import { unknownContact } from "./unknownContact.ts";
 
-export interface RemoveContactParameters {
-  home: string;
-  name: string;
-}
+export type RemoveContactParameters = ContactsSource & { name: string };
 
 export interface RemoveContactReturnType {
   name: string;
@@ -20,10 +17,11 @@ export interface RemoveContactReturnType {
  * @example
  * await removeContact({ home, name: "@bob" });
  */
-export async function removeContact({ home, name }: RemoveContactParameters): Promise<RemoveContactReturnType> {
+export async function removeContact({ name, ...source }: RemoveContactParameters): Promise<RemoveContactReturnType> {
   const key = normalizeContactName(name);
-  const { [key]: address, ...rest } = await readContacts(home);
+  const store = await contactsStoreOf(source);
+  const { [key]: address, ...rest } = await store.read();
   if (address === undefined) throw unknownContact(key, Object.keys(rest));
-  await writeContacts(home, rest);
+  await store.write(rest);
   return { name: key, address };
 }

@@ -1,14 +1,9 @@
-import { join } from "node:path";
 import type { Address } from "viem";
-import { InvoiceFileError } from "../errors.ts";
-import { FILE_BOUNDS } from "../internal/readBoundedFile.ts";
-import { readFileIfExists } from "../internal/readFileIfExists.ts";
-import { withFileLock } from "../internal/withFileLock.ts";
-import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
-import { invoicesDir } from "./invoice-store.ts";
+import type { InvoiceStore } from "./stored-invoices.ts";
 
 export interface AllocateInvoiceNonceParameters {
-  home: string;
+  /** Where the merchant's counter is kept (`client.stores.invoices`; `fileInvoiceStore(home)` for the CLI). */
+  store: InvoiceStore;
   chainId: number;
   escrow: Address;
   merchant: Address;
@@ -16,52 +11,27 @@ export interface AllocateInvoiceNonceParameters {
   isUsed: (nonce: bigint) => Promise<boolean>;
 }
 
-/** `$GRAM_HOME/invoices/counters/<chainId>-<escrow>-<merchant>.json`. */
-export function invoiceCounterFile(home: string, chainId: number, escrow: Address, merchant: Address): string {
-  return join(invoicesDir(home), "counters", `${chainId}-${escrow.toLowerCase()}-${merchant.toLowerCase()}.json`);
-}
-
 /**
- * The merchant's next invoice number, and records the one after it. Sequential, because the escrow keeps
- * spent numbers in a bitmap of 256 per storage word (README, "Decisions"): random numbers would cost a
- * storage word per payment. Numbers the escrow already saw used (a wallet restored from its mnemonic on
- * another machine starts at 0) are skipped.
+ * The merchant's next invoice number, and records the one after it, holding the counter's lock (a file
+ * lock across processes, a Web Lock across a browser's tabs). Sequential, because the escrow keeps spent
+ * numbers in a bitmap of 256 per storage word (README, "Decisions"): random numbers would cost a storage
+ * word per payment. Numbers the escrow already saw used (a wallet restored from its mnemonic on another
+ * machine starts at 0) are skipped.
  *
  * @example
- * const nonce = await allocateInvoiceNonce({ home, chainId, escrow, merchant, isUsed });
+ * const nonce = await allocateInvoiceNonce({ store: client.stores.invoices, chainId, escrow, merchant, isUsed });
  */
 export async function allocateInvoiceNonce({
-  home,
+  store,
   chainId,
   escrow,
   merchant,
   isUsed,
 }: AllocateInvoiceNonceParameters): Promise<bigint> {
-  const file = invoiceCounterFile(home, chainId, escrow, merchant);
-  return withFileLock({ file: `${file}.lock` }, async () => {
-    let nonce = await readCounter(file);
+  return store.withCounter({ chainId, escrow, merchant }, async (counter) => {
+    let nonce = (await counter.read()) ?? 0n;
     while (await isUsed(nonce)) nonce += 1n;
-    await writeFileAtomic({
-      file,
-      data: `${JSON.stringify({ next: (nonce + 1n).toString() })}\n`,
-      mode: 0o600,
-      dirMode: 0o700,
-    });
+    await counter.write(nonce + 1n);
     return nonce;
   });
-}
-
-async function readCounter(file: string): Promise<bigint> {
-  const text = await readFileIfExists(file, FILE_BOUNDS.invoiceCounter);
-  if (text === undefined) return 0n;
-  let next: unknown;
-  try {
-    next = (JSON.parse(text) as { next?: unknown }).next;
-  } catch {}
-  if (typeof next !== "string" || !/^(0|[1-9][0-9]{0,76})$/.test(next)) {
-    throw new InvoiceFileError(`${file}: expected {"next": "<invoice number>"}`, {
-      hint: "remove it only if you know no unpaid invoice link is out: numbers would be handed out again",
-    });
-  }
-  return BigInt(next);
 }

@@ -14,7 +14,7 @@ import { InvalidAmountError, InvoiceInputError, RejectedError } from "../errors.
 import { describeTypedData } from "../summary/describeTypedData.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import { allocateInvoiceNonce } from "./allocateInvoiceNonce.ts";
-import { type StoredInvoice, saveInvoice } from "./invoice-store.ts";
+import type { StoredInvoice } from "./stored-invoices.ts";
 
 const DAY = 86_400;
 
@@ -101,7 +101,7 @@ export async function createInvoice(
   const escrow = client.contracts.escrow;
 
   const nonce = await allocateInvoiceNonce({
-    home: client.home,
+    store: client.stores.invoices,
     chainId: client.chainId,
     escrow,
     merchant: account.address,
@@ -147,13 +147,14 @@ export async function createInvoice(
     role: "merchant",
     createdAt: new Date().toISOString(),
   };
-  const file = await saveInvoice(client.home, stored);
+  const file = await client.stores.invoices.save(stored);
   return { ...stored, file, summary };
 }
 
 async function resolvePayer(client: GramClient, payer: string | undefined): Promise<Address> {
   if (payer === undefined) return zeroAddress;
-  if (payer.startsWith("@")) return (await resolveRecipient({ home: client.home, recipient: payer })).address;
+  if (payer.startsWith("@"))
+    return (await resolveRecipient({ contacts: client.stores.contacts, recipient: payer })).address;
   return getAddress(parseAddress(payer, "payer"));
 }
 

@@ -1,44 +1,27 @@
+// The invoices in files, for the CLI and the Node scripts: `$GRAM_HOME/invoices/<id>.json` (mode 0600: what
+// one sells and buys is private) and each merchant's counter in `invoices/counters/`, under a file lock.
+// The one part of the invoices that needs a file system; the rules and the interface are in
+// `stored-invoices.ts`.
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type Address, getAddress, type Hex, isHex } from "viem";
-import { z } from "zod";
-import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
-import { invoiceJsonSchema } from "../../protocol/relay.ts";
-import { InvoiceFileError, InvoiceNotFoundError } from "../errors.ts";
+import type { Address, Hex } from "viem";
+import { InvoiceFileError } from "../errors.ts";
 import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
+import { readFileIfExists } from "../internal/readFileIfExists.ts";
+import { withFileLock } from "../internal/withFileLock.ts";
 import { writeFileAtomic } from "../internal/writeFileAtomic.ts";
+import {
+  allInvoices,
+  findInvoice,
+  type InvoiceStore,
+  invoiceCounterName,
+  parseInvoiceCounter,
+  parseStoredInvoice,
+  type StoredInvoice,
+  storedInvoiceToJson,
+} from "./stored-invoices.ts";
 
-/** An invoice as the wallet keeps it: what was signed, the signature, and what the payer was shown. */
-export interface StoredInvoice {
-  id: Hex;
-  chainId: number;
-  escrow: Address;
-  invoice: Invoice;
-  merchantSignature: Hex;
-  /** The title, items and memo that `invoice.metadataHash` commits to. */
-  metadata: { title: string; items: { name: string; quantity: string; price: string }[]; memo?: string } | undefined;
-  /** Whether this wallet created it (merchant) or paid it (payer). */
-  role: "merchant" | "payer";
-  /** ISO time it was stored. */
-  createdAt: string;
-}
-
-const storedSchema = z.object({
-  id: z.string().regex(/^0x[0-9a-f]{64}$/),
-  chainId: z.number().int().positive(),
-  escrow: z.string(),
-  invoice: invoiceJsonSchema,
-  merchantSignature: z.string().refine((value) => isHex(value)),
-  metadata: z
-    .object({
-      title: z.string(),
-      items: z.array(z.object({ name: z.string(), quantity: z.string(), price: z.string() })),
-      memo: z.string().optional(),
-    })
-    .optional(),
-  role: z.enum(["merchant", "payer"]),
-  createdAt: z.string(),
-});
+export { invoiceToJson, type StoredInvoice } from "./stored-invoices.ts";
 
 export function invoicesDir(home: string): string {
   return join(home, "invoices");
@@ -48,23 +31,76 @@ export function invoiceFile(home: string, id: Hex): string {
   return join(invoicesDir(home), `${id.toLowerCase()}.json`);
 }
 
-/** The invoice as JSON: bigints as decimal strings, as `invoiceJsonSchema` reads them. */
-export function invoiceToJson(invoice: Invoice) {
+/** `$GRAM_HOME/invoices/counters/<chainId>-<escrow>-<merchant>.json`. */
+export function invoiceCounterFile(home: string, chainId: number, escrow: Address, merchant: Address): string {
+  return join(invoicesDir(home), "counters", `${invoiceCounterName({ chainId, escrow, merchant })}.json`);
+}
+
+/**
+ * The invoices in `$GRAM_HOME/invoices/`: one JSON file per invoice, written atomically, mode 0600; a
+ * merchant's counter in `counters/`, changed under its lock file (`withFileLock`) by one process at a time.
+ *
+ * @example
+ * const stored = await findInvoice(fileInvoiceStore(home), "0x3f2a9c");
+ */
+export function fileInvoiceStore(home: string): InvoiceStore {
+  const dir = invoicesDir(home);
   return {
-    ...invoice,
-    amount: invoice.amount.toString(),
-    maxTip: invoice.maxTip.toString(),
-    nonce: invoice.nonce.toString(),
+    where: dir,
+    async save(stored) {
+      const file = invoiceFile(home, stored.id);
+      const data = `${JSON.stringify(storedInvoiceToJson(stored), null, 2)}\n`;
+      await writeFileAtomic({ file, data, mode: 0o600, dirMode: 0o700 });
+      return file;
+    },
+    async ids() {
+      try {
+        return (await readdir(dir))
+          .filter((name) => /^0x[0-9a-f]{64}\.json$/.test(name))
+          .map((name) => name.slice(0, -".json".length) as Hex);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw error;
+      }
+    },
+    async read(id) {
+      const file = invoiceFile(home, id);
+      const text = await readBoundedFile(file, FILE_BOUNDS.invoice);
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        throw new InvoiceFileError(`${file}: not valid JSON`);
+      }
+      return parseStoredInvoice(data, file);
+    },
+    withCounter({ chainId, escrow, merchant }, use) {
+      const file = invoiceCounterFile(home, chainId, escrow, merchant);
+      return withFileLock({ file: `${file}.lock` }, () =>
+        use({
+          where: file,
+          async read() {
+            const text = await readFileIfExists(file, FILE_BOUNDS.invoiceCounter);
+            if (text === undefined) return undefined;
+            let data: unknown;
+            try {
+              data = JSON.parse(text);
+            } catch {}
+            return parseInvoiceCounter(data, file);
+          },
+          async write(next) {
+            const data = `${JSON.stringify({ next: next.toString() })}\n`;
+            await writeFileAtomic({ file, data, mode: 0o600, dirMode: 0o700 });
+          },
+        }),
+      );
+    },
   };
 }
 
 /** Writes `$GRAM_HOME/invoices/<id>.json` (0600: what one sells and buys is private). */
 export async function saveInvoice(home: string, stored: StoredInvoice): Promise<string> {
-  const file = invoiceFile(home, stored.id);
-  const { metadata, ...rest } = stored;
-  const json = { ...rest, invoice: invoiceToJson(stored.invoice), ...(metadata ? { metadata } : {}) };
-  await writeFileAtomic({ file, data: `${JSON.stringify(json, null, 2)}\n`, mode: 0o600, dirMode: 0o700 });
-  return file;
+  return fileInvoiceStore(home).save(stored);
 }
 
 /**
@@ -74,71 +110,10 @@ export async function saveInvoice(home: string, stored: StoredInvoice): Promise<
  * const { invoice, merchantSignature } = await readInvoice(home, "0x3f2a9c");
  */
 export async function readInvoice(home: string, id: string): Promise<StoredInvoice> {
-  const wanted = id.toLowerCase();
-  if (!/^0x[0-9a-f]{6,64}$/.test(wanted)) {
-    throw new InvoiceNotFoundError(`'${id.slice(0, 70)}' is not an invoice id; expected 0x and 6 to 64 hex digits`);
-  }
-  const names = await listFiles(home);
-  const matches = names.filter((name) => name.startsWith(wanted));
-  if (matches.length === 0) {
-    throw new InvoiceNotFoundError(`no invoice ${id} in ${invoicesDir(home)}`, {
-      hint: "`gram invoice list` shows them",
-    });
-  }
-  if (matches.length > 1) {
-    throw new InvoiceNotFoundError(`${id} matches ${matches.length} invoices; give more digits`);
-  }
-  return readFileOf(join(invoicesDir(home), matches[0] as string));
+  return findInvoice(fileInvoiceStore(home), id);
 }
 
 /** Every stored invoice, newest first. */
 export async function readAllInvoices(home: string): Promise<StoredInvoice[]> {
-  const names = await listFiles(home);
-  const all = await Promise.all(names.map((name) => readFileOf(join(invoicesDir(home), name))));
-  return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-}
-
-async function listFiles(home: string): Promise<string[]> {
-  try {
-    return (await readdir(invoicesDir(home))).filter((name) => /^0x[0-9a-f]{64}\.json$/.test(name));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-}
-
-async function readFileOf(file: string): Promise<StoredInvoice> {
-  const text = await readBoundedFile(file, FILE_BOUNDS.invoice);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new InvoiceFileError(`${file}: not valid JSON`);
-  }
-  const result = storedSchema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InvoiceFileError(`${file}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
-  }
-  const { metadata, ...rest } = result.data;
-  const stored: StoredInvoice = {
-    ...rest,
-    id: rest.id as Hex,
-    escrow: getAddress(rest.escrow),
-    invoice: { ...rest.invoice, ref: rest.invoice.ref as Hex, metadataHash: rest.invoice.metadataHash as Hex },
-    merchantSignature: rest.merchantSignature as Hex,
-    metadata:
-      metadata === undefined
-        ? undefined
-        : {
-            title: metadata.title,
-            items: metadata.items,
-            ...(metadata.memo === undefined ? {} : { memo: metadata.memo }),
-          },
-  };
-  // The id is the invoice's digest: a file whose id does not match was edited.
-  if (invoiceId({ chainId: stored.chainId, escrow: stored.escrow, invoice: stored.invoice }) !== stored.id) {
-    throw new InvoiceFileError(`${file}: the invoice does not hash to its id; the file was changed`);
-  }
-  return stored;
+  return allInvoices(fileInvoiceStore(home));
 }

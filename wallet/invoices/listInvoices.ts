@@ -1,7 +1,7 @@
 import type { GramClient } from "../actions/client.ts";
 import { chainNow } from "../actions/internal/chainNow.ts";
-import { readAllInvoices, type StoredInvoice } from "./invoice-store.ts";
 import { type InvoiceState, readInvoiceState } from "./readInvoiceState.ts";
+import { allInvoices, type StoredInvoice } from "./stored-invoices.ts";
 
 export interface ListInvoicesParameters {
   /** Only those this wallet created (merchant) or paid (payer). */
@@ -22,7 +22,7 @@ export async function listInvoices(
   { role }: ListInvoicesParameters = {},
 ): Promise<ListInvoicesReturnType> {
   const now = await chainNow(client);
-  const stored = (await readAllInvoices(client.home)).filter(
+  const stored = (await allInvoices(client.stores.invoices)).filter(
     (s) =>
       s.chainId === client.chainId &&
       s.escrow.toLowerCase() === client.contracts.escrow.toLowerCase() &&

@@ -1,7 +1,7 @@
 import type { GramClient } from "../actions/client.ts";
 import { chainNow } from "../actions/internal/chainNow.ts";
-import { readInvoice, type StoredInvoice } from "./invoice-store.ts";
 import { type InvoiceState, readInvoiceState } from "./readInvoiceState.ts";
+import { findInvoice, type StoredInvoice } from "./stored-invoices.ts";
 
 export interface ShowInvoiceParameters {
   /** The invoice id, or a unique prefix of it (at least 6 hex digits). */
@@ -17,6 +17,6 @@ export type ShowInvoiceReturnType = StoredInvoice & InvoiceState;
  * const { invoice, status, held } = await showInvoice(client, { id: "0x3f2a9c" });
  */
 export async function showInvoice(client: GramClient, { id }: ShowInvoiceParameters): Promise<ShowInvoiceReturnType> {
-  const stored = await readInvoice(client.home, id);
+  const stored = await findInvoice(client.stores.invoices, id);
   return { ...stored, ...(await readInvoiceState(client, stored, await chainNow(client))) };
 }

@@ -17,11 +17,14 @@ export {
   type DerivedAccount,
   deriveAccount,
 } from "./deriveAccount.ts";
+export { fileKeystoreStore } from "./fileKeystoreStore.ts";
 export {
   type ImportPrivateKeyParameters,
   type ImportPrivateKeyReturnType,
   importPrivateKey,
 } from "./importPrivateKey.ts";
+export { type KeystoreStore, keystoreExists, memoryKeystoreStore } from "./keystore-store.ts";
+export { type KeystoreSource, keystoreStoreOf } from "./keystoreStoreOf.ts";
 export {
   type AccountInfo,
   type ListAccountsParameters,

@@ -1,19 +1,15 @@
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import type { Address } from "viem";
 import { KeystoreCorruptError, WalletError } from "../errors.ts";
-import { keystoreDir } from "../home.ts";
-import { FILE_BOUNDS, readBoundedFile } from "../internal/readBoundedFile.ts";
 import { indexOfPath } from "./derivationPath.ts";
+import { type KeystoreSource, keystoreStoreOf } from "./keystoreStoreOf.ts";
 import { parseKeystore } from "./parseKeystore.ts";
 
-export interface ListAccountsParameters {
-  /** `$GRAM_HOME`, from `gramHome()`. */
-  home: string;
-}
+/** `home` (`$GRAM_HOME`, from `gramHome()`: its `keystore/` folder), or a `KeystoreStore`. */
+export type ListAccountsParameters = KeystoreSource;
 
 export interface AccountInfo {
   address: Address;
+  /** Its entry in the store: the keystore file's path. */
   file: string;
   /** The keystore also holds the mnemonic, so further accounts can be derived from it. */
   hasMnemonic: boolean;
@@ -35,21 +31,13 @@ export interface ListAccountsReturnType {
  * @example
  * const { accounts } = await listAccounts({ home: gramHome() });
  */
-export async function listAccounts({ home }: ListAccountsParameters): Promise<ListAccountsReturnType> {
-  const dir = keystoreDir(home);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { accounts: [], unreadable: [] };
-    throw error;
-  }
+export async function listAccounts(source: ListAccountsParameters): Promise<ListAccountsReturnType> {
+  const store = await keystoreStoreOf(source);
   const accounts: AccountInfo[] = [];
   const unreadable: ListAccountsReturnType["unreadable"] = [];
-  for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort()) {
-    const file = join(dir, name);
+  for (const file of await store.names()) {
     try {
-      const keystore = parseKeystore(await readBoundedFile(file, FILE_BOUNDS.keystore), file);
+      const keystore = parseKeystore(await store.read(file), file);
       if (!keystore.address) throw new KeystoreCorruptError(`${file}: address: missing`);
       const path = keystore.path;
       accounts.push({

@@ -1,20 +1,18 @@
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { encryptKeystoreJson, type KeystoreAccount, Mnemonic } from "ethers";
 import type { Address, Hex } from "viem";
-import { EmptyPasswordError, InvalidPrivateKeyError, KeystoreExistsError, KeystoreWriteError } from "../errors.ts";
-import { keystoreDir } from "../home.ts";
-import { restrictDir, writeFileAtomic } from "../internal/writeFileAtomic.ts";
+import { EmptyPasswordError, InvalidPrivateKeyError } from "../errors.ts";
 import { deriveAccount } from "./deriveAccount.ts";
 import { importPrivateKey } from "./importPrivateKey.ts";
+import { keystoreExists } from "./keystore-store.ts";
+import { type KeystoreSource, keystoreStoreOf } from "./keystoreStoreOf.ts";
 import { listAccounts } from "./listAccounts.ts";
 import { useCompatibleScrypt } from "./scrypt.ts";
 
 /** ethers' default, 2^17: about a second to unlock on a laptop, which is the point. */
 export const DEFAULT_SCRYPT_N = 131_072;
 
-export interface WriteKeystoreParameters {
-  home: string;
+/** `home` (`$GRAM_HOME/keystore/<address>.json`) or a `KeystoreStore`, and what to write. */
+export type WriteKeystoreParameters = KeystoreSource & {
   /** What `deriveAccount` returns (the mnemonic is stored too) or what `importPrivateKey` returns. */
   account: { privateKey: Hex; mnemonic?: string | undefined; index?: number | undefined };
   password: string;
@@ -24,7 +22,7 @@ export interface WriteKeystoreParameters {
    */
   scryptN?: number | undefined;
   onProgress?: ((fraction: number) => void) | undefined;
-}
+};
 
 export interface WriteKeystoreReturnType {
   address: Address;
@@ -41,11 +39,11 @@ export interface WriteKeystoreReturnType {
  * const { file } = await writeKeystore({ home, account, password });
  */
 export async function writeKeystore({
-  home,
   account,
   password,
   scryptN = DEFAULT_SCRYPT_N,
   onProgress,
+  ...source
 }: WriteKeystoreParameters): Promise<WriteKeystoreReturnType> {
   if (password === "") {
     throw new EmptyPasswordError("password is empty; a keystore needs a password", {
@@ -54,25 +52,16 @@ export async function writeKeystore({
   }
   const keystoreAccount = toKeystoreAccount(account);
   const address = keystoreAccount.address as Address;
-  const dir = keystoreDir(home);
-  const file = join(dir, `${address}.json`);
-  const existing = (await listAccounts({ home })).accounts.find((a) => a.address === address);
-  if (existing) throw exists(address, existing.file);
+  const store = await keystoreStoreOf(source);
+  const existing = (await listAccounts({ keystores: store })).accounts.find((a) => a.address === address);
+  if (existing) throw keystoreExists(address, existing.file);
 
   useCompatibleScrypt();
   const json = await encryptKeystoreJson(keystoreAccount, password, {
     scrypt: { N: scryptN },
     ...(onProgress ? { progressCallback: onProgress } : {}),
   });
-  try {
-    await mkdir(home, { recursive: true, mode: 0o700 });
-    await writeFileAtomic({ file, data: `${json}\n`, mode: 0o600, dirMode: 0o700, exclusive: true });
-    await restrictDir(dir, 0o700);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw exists(address, file);
-    throw new KeystoreWriteError(`could not write ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  return { address, file };
+  return { address, file: await store.add(address, json) };
 }
 
 function toKeystoreAccount(account: WriteKeystoreParameters["account"]): KeystoreAccount {
@@ -90,10 +79,4 @@ function toKeystoreAccount(account: WriteKeystoreParameters["account"]): Keystor
     privateKey,
     mnemonic: { entropy: Mnemonic.fromPhrase(derived.mnemonic).entropy, path: derived.path, locale: "en" },
   };
-}
-
-function exists(address: Address, file: string) {
-  return new KeystoreExistsError(`a keystore for ${address} already exists: ${file}`, {
-    hint: "`gram accounts` lists it; remove that file first to replace it",
-  });
 }

@@ -1,8 +1,16 @@
+export { type FileNonceStoreOptions, fileNonceStore, nonceFile, readStoredNonce } from "./fileNonceStore.ts";
 export {
-  nonceFile,
-  readStoredNonce,
+  MAX_NONCE_AHEAD,
+  memoryNonceStore,
+  NONCE_CLOCK_SKEW_MS,
+  type NonceKey,
+  type NonceStore,
+  parseStoredNonce,
   type StoredNonce,
-  type WithNonceParameters,
-  type WithNonceReturnType,
-  withNonce,
-} from "./withNonce.ts";
+} from "./nonce-store.ts";
+export { type WithNonceParameters, type WithNonceReturnType, withNonce } from "./withNonce.ts";
+export {
+  type WithStoredNonceParameters,
+  type WithStoredNonceReturnType,
+  withStoredNonce,
+} from "./withStoredNonce.ts";

@@ -3,7 +3,6 @@ import { gramTokenAbi } from "../../protocol/abis.ts";
 import type { GramClient } from "../actions/client.ts";
 import { readHistory } from "../actions/readHistory.ts";
 import { closeNames } from "../contacts/contact-name.ts";
-import { readContacts } from "../contacts/contacts-store.ts";
 import { looksAlike } from "./looksAlike.ts";
 
 /**
@@ -73,7 +72,7 @@ export async function checkPaymentSafety(
     });
   }
 
-  const contacts = await readContacts(client.home);
+  const contacts = await client.stores.contacts.read();
   const history =
     from === undefined ? [] : (await readHistory(client, { address: from, fromBlock, limit: 10_000 })).entries;
   const known = new Map<string, NonNullable<SafetyWarning["similarTo"]>>();

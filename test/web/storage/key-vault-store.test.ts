@@ -11,7 +11,7 @@ import { keystoreDir } from "../../../wallet/home.ts";
 import { deriveAccount } from "../../../wallet/keys/deriveAccount.ts";
 import { ACCOUNT_0, KEY_0, TEST_MNEMONIC } from "../../kit/accounts.ts";
 import { launchBrowser } from "../../kit/browser.ts";
-import { type BrowserBundle, serveBrowserBundle } from "../../kit/browser-bundle.ts";
+import { bundleForBrowser, type ServedBundle, serveBundle } from "../../kit/browser-bundle.ts";
 import { tempHome } from "../../kit/wallet-helpers.ts";
 import type { VaultPage } from "./key-vault-page.ts";
 
@@ -20,12 +20,12 @@ declare const vault: VaultPage;
 const PASSWORD = "browser-test-password-7c1";
 
 let browser: Browser;
-let bundle: BrowserBundle;
+let bundle: ServedBundle;
 
 beforeAll(async () => {
   [browser, bundle] = await Promise.all([
     launchBrowser(),
-    serveBrowserBundle({ entry: join(import.meta.dirname, "key-vault-page.ts") }),
+    bundleForBrowser({ vault: "test/web/storage/key-vault-page.ts" }).then((built) => serveBundle(built, ["vault"])),
   ]);
 }, 120_000);
 afterAll(async () => {
@@ -46,7 +46,7 @@ async function openPage(context?: BrowserContext) {
 }
 
 async function load(page: Page) {
-  await page.goto(bundle.origin);
+  await page.goto(bundle.url);
   await page.waitForFunction(() => "vault" in window);
 }
 

@@ -4,7 +4,7 @@ import { formatAmount } from "../../../protocol/amounts.ts";
 import { escrowDomain, invoiceTypes } from "../../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../../protocol/invoice.ts";
 import { InvalidInvoiceError } from "../../errors.ts";
-import { type StoredInvoice, saveInvoice } from "../../invoices/invoice-store.ts";
+import type { StoredInvoice } from "../../invoices/stored-invoices.ts";
 import type { GramClient } from "../client.ts";
 import { parseTokenAmount } from "./amount.ts";
 import { chainNow } from "./chainNow.ts";
@@ -74,7 +74,7 @@ export async function savePayerInvoice(
     metadata,
   }: Pick<StoredInvoice, "id" | "invoice" | "merchantSignature" | "metadata">,
 ): Promise<void> {
-  await saveInvoice(client.home, {
+  await client.stores.invoices.save({
     id,
     chainId: client.chainId,
     escrow: client.contracts.escrow,

@@ -1,6 +1,6 @@
 import { type Address, type Hash, type Hex, isAddressEqual, parseTransaction } from "viem";
 import { ChainError, RejectedError } from "../../errors.ts";
-import { withNonce } from "../../nonce/withNonce.ts";
+import { withStoredNonce } from "../../nonce/withStoredNonce.ts";
 import { describeTransaction, type TransactionFields } from "../../summary/describeTransaction.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
 import { type GramClient, requireAccount } from "../client.ts";
@@ -86,9 +86,9 @@ export async function submitTransaction(
     }
   };
   if (options.nonce !== undefined) return { hash: await send(options.nonce), nonce: options.nonce, summary };
-  const { nonce, result: hash } = await withNonce(
+  const { nonce, result: hash } = await withStoredNonce(
     {
-      home: client.home,
+      store: client.stores.nonces,
       chainId: client.chainId,
       address: account.address,
       pendingNonce: () => client.publicClient.getTransactionCount({ address: account.address, blockTag: "pending" }),
