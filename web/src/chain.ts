@@ -5,6 +5,7 @@ import { signal } from "@preact/signals";
 import { createPublicClient, http, webSocket } from "viem";
 import { WEB_CONFIG_PATH, type WebConfig, webConfigSchema } from "../../protocol/web-config.ts";
 import { createGramClient, type GramClient } from "../../wallet/actions/client.ts";
+import { memoryWalletStores } from "../../wallet/wallet-stores.ts";
 
 export interface Chain {
   config: WebConfig;
@@ -29,8 +30,9 @@ export function loadChain(): Promise<Chain> {
       publicClient: createPublicClient({ transport }),
       chainId: config.chainId,
       contracts: config.contracts as GramClient["contracts"],
-      // The browser keeps no files: the stores are IndexedDB's (web/storage/).
-      home: "",
+      // A read-only client (no account is unlocked here) writes nothing: memory stores. A client that
+      // signs for an account takes that account's IndexedDB stores (web/storage/indexed-db-stores.ts).
+      stores: memoryWalletStores(),
     });
     return { config, client };
   })();
