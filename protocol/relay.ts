@@ -1,7 +1,7 @@
 // What a wallet sends to the node's relayer and what it gets back. The wallet signs; the relayer
 // checks and submits from its own key, paying the gas. Amounts and times travel as decimal strings
 // (JSON has no bigint); the schemas turn them into bigints.
-import { type Hex, isHex } from "viem";
+import { type Address, type Hex, isHex } from "viem";
 import { z } from "zod";
 import { addressSchema as address } from "./checksum.ts";
 
@@ -91,6 +91,31 @@ export type RelayPayRequest = z.infer<typeof relayPayRequestSchema>;
 /** The JSON a wallet sends (before parsing): bigints as decimal strings. */
 export type RelayTransferRequestJson = z.input<typeof relayTransferRequestSchema>;
 export type RelayPayRequestJson = z.input<typeof relayPayRequestSchema>;
+
+/** A signed `TransferWithAuthorization` as the JSON of `POST /v1/relay/transfer` (bigints as decimal strings). */
+export function relayTransferRequestJson({
+  chainId,
+  token,
+  message,
+  signature,
+}: {
+  chainId: number;
+  token: Address;
+  message: { from: Address; to: Address; value: bigint; validAfter: bigint; validBefore: bigint; nonce: Hex };
+  signature: Hex;
+}): RelayTransferRequestJson {
+  return {
+    chainId,
+    token,
+    from: message.from,
+    to: message.to,
+    value: message.value.toString(),
+    validAfter: message.validAfter.toString(),
+    validBefore: message.validBefore.toString(),
+    nonce: message.nonce,
+    signature,
+  };
+}
 
 /**
  * The relayer's answer, given once the transaction is broadcast. The same authorization sent again

@@ -31,7 +31,11 @@ import {
   transferWithAuthorizationTypes,
 } from "../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
-import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../protocol/relay.ts";
+import {
+  type RelayPayRequestJson,
+  type RelayTransferRequestJson,
+  relayTransferRequestJson,
+} from "../../protocol/relay.ts";
 import { labeledKey } from "./accounts.ts";
 import { startChain, type TestChain } from "./chain.ts";
 import { type HttpAnswer, postJson } from "./http.ts";
@@ -138,17 +142,7 @@ export async function setupRelaying(chain: TestChain) {
       primaryType: "TransferWithAuthorization",
       message,
     });
-    return {
-      chainId,
-      token,
-      from: message.from,
-      to: message.to,
-      value: message.value.toString(),
-      validAfter: message.validAfter.toString(),
-      validBefore: message.validBefore.toString(),
-      nonce: message.nonce,
-      signature,
-    };
+    return relayTransferRequestJson({ chainId, token, message, signature });
   }
 
   let invoiceNumber = 10_000n;

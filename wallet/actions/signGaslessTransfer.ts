@@ -1,6 +1,6 @@
 import { type Address, bytesToHex } from "viem";
 import { gramTokenDomain, transferWithAuthorizationTypes } from "../../protocol/eip712.ts";
-import type { RelayTransferRequestJson } from "../../protocol/relay.ts";
+import { type RelayTransferRequestJson, relayTransferRequestJson } from "../../protocol/relay.ts";
 import { resolveRecipient } from "../contacts/resolveRecipient.ts";
 import { InvalidAmountError, RejectedError } from "../errors.ts";
 import { describeTypedData } from "../summary/describeTypedData.ts";
@@ -65,17 +65,7 @@ export async function signGaslessTransfer(
   if (confirm && !(await confirm(summary))) throw new RejectedError("gasless transfer: declined; nothing was signed");
   const signature = await account.signTypedData(typedData);
   return {
-    request: {
-      chainId: client.chainId,
-      token: info.address,
-      from: message.from,
-      to: message.to,
-      value: message.value.toString(),
-      validAfter: message.validAfter.toString(),
-      validBefore: message.validBefore.toString(),
-      nonce: message.nonce,
-      signature,
-    },
+    request: relayTransferRequestJson({ chainId: client.chainId, token: info.address, message, signature }),
     summary,
   };
 }
