@@ -220,6 +220,8 @@ const nodeArgs = [
   // Browsers read the chain over HTTP (the node itself follows it over the WebSocket).
   "--web-rpc", rpc ?? url,
   ...(web === undefined ? [] : ["--web-dir", web.dir]),
+  // The web app offers the demo accounts in one click (the node allows it on development chains only).
+  "--web-demo-accounts", DEMO_ACCOUNTS.slice(0, 3).map((name, i) => `${name}=${i + 1}`).join(","),
 ];
 // In a process group of its own: Ctrl-C in the terminal signals this script only, which then stops the
 // node with one SIGTERM (a terminal's SIGINT to both would make that a second signal, which the node

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { type Address, formatEther, getAddress, type Hex, isAddress, parseEther } from "viem";
 import { z } from "zod";
+import { DEV_CHAIN_IDS, isDevChain } from "../../protocol/dev-chain.ts";
 import { isUrlOf, resolveSetting, SETTINGS, URL_KINDS } from "../../protocol/settings.ts";
 import { GramNodeError } from "../errors.ts";
 import { DEFAULT_HUB_LIMITS, type HubLimits } from "../hub/limits.ts";
@@ -33,6 +34,8 @@ export interface NodeConfig {
   webDir: string;
   /** The RPC the web app reads the chain through (told to browsers, allowed by the CSP): `rpc` unless set. */
   webRpc: string;
+  /** Hardhat accounts the web app offers in one click, by name; empty unless asked (development chains only). */
+  webDemoAccounts: { name: string; index: number }[];
   logLevel: LogLevel;
 }
 
@@ -376,6 +379,17 @@ const FLAGS = {
       .refine((value) => isUrlOf("rpc", value))
       .optional(),
   },
+  webDemoAccounts: {
+    flag: "--web-demo-accounts <name=index,...>",
+    env: "GRAM_WEB_DEMO_ACCOUNTS",
+    expected: "comma-separated name=index pairs of Hardhat's development accounts, e.g. alice=1,bob=2",
+    describe:
+      "on a development chain only (chain id 31337 or 1337): the web app offers these published Hardhat accounts in one click (npm start sets it)",
+    schema: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}=\d{1,3}(,[a-z][a-z0-9-]{0,31}=\d{1,3}){0,15}$/)
+      .optional(),
+  },
   logLevel: {
     flag: "--log-level <level>",
     env: "GRAM_LOG_LEVEL",
@@ -478,8 +492,28 @@ export async function loadConfig({
     },
     webDir: data.webDir,
     webRpc: data.webRpc ?? data.rpc,
+    webDemoAccounts: (data.webDemoAccounts ?? "")
+      .split(",")
+      .filter((pair) => pair !== "")
+      .map((pair) => {
+        const [name, index] = pair.split("=") as [string, string];
+        return { name, index: Number(index) };
+      }),
     logLevel: data.logLevel,
   };
+}
+
+/**
+ * Refuses `--web-demo-accounts` unless the chain is a development chain: published keys on a real chain
+ * would be anyone's money. Checked once the chain's id is known, before anything is served.
+ */
+export function checkDemoAccounts(config: Pick<NodeConfig, "webDemoAccounts">, chainId: number): void {
+  if (config.webDemoAccounts.length === 0 || isDevChain(chainId)) return;
+  throw fail(
+    "--web-demo-accounts",
+    config.webDemoAccounts.map(({ name, index }) => `${name}=${index}`).join(","),
+    `nothing on chain ${chainId}: demo accounts are for development chains only (${DEV_CHAIN_IDS.join(", ")})`,
+  );
 }
 
 /** "--flag: got 'value', expected …"; values are cut short, never a key's contents. */

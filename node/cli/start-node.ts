@@ -19,7 +19,7 @@ import { createRelayer, relayPlugin } from "../relayer/index.ts";
 import { registerRelayerMetrics } from "../relayer/metrics.ts";
 import { openStore, type Store } from "../store/open-store.ts";
 import { readCursor } from "../store/read-cursor.ts";
-import { ConfigError, fail, type NodeConfig } from "./config.ts";
+import { ConfigError, checkDemoAccounts, fail, type NodeConfig } from "./config.ts";
 import type { StatusLine } from "./log.ts";
 import { showProgress } from "./progress.ts";
 import type { Shutdown } from "./shutdown.ts";
@@ -77,6 +77,7 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
       throw fail("--rpc", config.rpc, `a reachable JSON-RPC endpoint (${why})`);
     },
   );
+  checkDemoAccounts(config, chainId);
   const deployment = await loadDeployment(chainId, config.deploymentsDir).catch((error: unknown) => {
     if (error instanceof DeploymentError) throw new ConfigError(`--deployments: ${error.shortMessage}`);
     throw error;
@@ -186,7 +187,14 @@ export async function startNode({ config, log, shutdown, status }: StartNodePara
     plugins.push(
       webAppPlugin({
         files: webFiles,
-        config: { chainId, rpc: config.webRpc, contracts: { token: gramToken, escrow } },
+        config: {
+          chainId,
+          rpc: config.webRpc,
+          contracts: { token: gramToken, escrow },
+          deployBlock: Number(deployment.deployBlock),
+          relayer: config.relayer !== undefined,
+          ...(config.webDemoAccounts.length > 0 && { demoAccounts: config.webDemoAccounts }),
+        },
         publicUrl: () => configured,
       }),
     );

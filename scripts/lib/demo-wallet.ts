@@ -5,14 +5,13 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address } from "viem";
+import { HARDHAT_MNEMONIC } from "../../protocol/dev-chain.ts";
 import { addContact } from "../../wallet/contacts/addContact.ts";
 import { readContacts } from "../../wallet/contacts/contacts-store.ts";
 import { deriveAccount } from "../../wallet/keys/deriveAccount.ts";
 import { listAccounts } from "../../wallet/keys/listAccounts.ts";
 import { writeKeystore } from "../../wallet/keys/writeKeystore.ts";
 
-/** Hardhat's development mnemonic: its accounts are funded on every Hardhat chain, and known to everyone. */
-export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 export const DEMO_PASSWORD = "gram-demo";
 const DEMO_SCRYPT_N = 2 ** 12;
 

@@ -1,8 +1,7 @@
 // Hardhat's development accounts and the role each plays on the chains the tests, the benchmarks and the
 // demo set up: published keys (every Hardhat and Anvil chain funds them), never used anywhere real.
 
-/** Hardhat's and Anvil's development mnemonic: its accounts are funded on every development chain. */
-export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+export { HARDHAT_MNEMONIC } from "../../protocol/dev-chain.ts";
 
 /**
  * The account index of each role: account 0 deploys and owns the contracts, the escrow's treasury and

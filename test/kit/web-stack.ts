@@ -8,8 +8,12 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { buildWeb } from "../../scripts/lib/build-web.ts";
 import { type NodeProcess, startGramNode } from "../../scripts/lib/spawn-gram-node.ts";
+import { privateKeyOf, ROLE } from "./accounts.ts";
 import { launchBrowser } from "./browser.ts";
 import { startChain, type TestChain } from "./chain.ts";
+
+/** The demo accounts the app offers in one click, as funded on the test chain (./chain.ts). */
+export const WEB_DEMO_ACCOUNTS = `alice=${ROLE.payer},bob=${ROLE.other},merchant=${ROLE.merchant}`;
 
 export interface WebStack {
   chain: TestChain;
@@ -46,7 +50,14 @@ export async function startWebStack(): Promise<WebStack> {
       rpc: chain.url,
       deployments: chain.deployments,
       dir: temp,
-      flags: ["--web-dir", webDir, "--confirmations", "1", "--poll-interval-ms", "100"],
+      relayerKey: privateKeyOf(ROLE.relayer),
+      // biome-ignore format: one flag and its value a line.
+      flags: [
+        "--web-dir", webDir,
+        "--confirmations", "1",
+        "--poll-interval-ms", "100",
+        "--web-demo-accounts", WEB_DEMO_ACCOUNTS,
+      ],
     });
     closers.push(() => node.stop());
     const browser = await launchBrowser();

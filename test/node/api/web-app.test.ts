@@ -42,6 +42,8 @@ beforeAll(async () => {
           chainId: chain.chainId,
           rpc: `${chain.url}/secret-key-path`,
           contracts: { token: chain.token, escrow: chain.escrow },
+          deployBlock: 0,
+          relayer: false,
         },
         publicUrl: () => undefined,
       }),
@@ -120,6 +122,8 @@ describe("the web app's files", () => {
       chainId: chain.chainId,
       rpc: `${chain.url}/secret-key-path`,
       contracts: { token: chain.token, escrow: chain.escrow },
+      deployBlock: 0,
+      relayer: false,
     });
   });
 });

@@ -71,6 +71,11 @@ const cases: { args: string[]; env?: Record<string, string>; message: () => stri
     message: () => "--deployments: got '/no/such/folder', expected a folder of <chainId>.json deployment records",
   },
   {
+    args: ["--rpc", RPC, "--web-demo-accounts", "Alice=1"],
+    message: () =>
+      "--web-demo-accounts: got 'Alice=1', expected comma-separated name=index pairs of Hardhat's development accounts, e.g. alice=1,bob=2",
+  },
+  {
     args: ["--rpc", RPC, "--relayer-key-file", "KEY:missing"],
     message: () =>
       `--relayer-key-file: got '${keys.missing}', expected a file holding a 0x-prefixed 32-byte private key (no such file)`,

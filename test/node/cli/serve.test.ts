@@ -81,7 +81,9 @@ describe("gram-node", () => {
     const app = join(folders.root, "web-app");
     await mkdir(join(app, "assets"), { recursive: true });
     await writeFile(join(app, "index.html"), "<!doctype html><title>Gram</title>");
-    const withApp = spawnGramNode(args(join(folders.root, "web-a"), "--web-dir", app));
+    const withApp = spawnGramNode(
+      args(join(folders.root, "web-a"), "--web-dir", app, "--web-demo-accounts", "alice=1,bob=2"),
+    );
     const url = await withApp.ready;
     expect(withApp.records().find((record) => record.msg === "serving")).toMatchObject({ web: `${url}/` });
     const page = await fetch(`${url}/`);
@@ -91,7 +93,17 @@ describe("gram-node", () => {
       `connect-src 'self' ws://${new URL(url).host} ${chain.url}`,
     );
     const config = await (await fetch(`${url}/web-config.json`)).json();
-    expect(config).toEqual({ chainId: 31337, rpc: chain.url, contracts: { token: chain.token, escrow: chain.escrow } });
+    expect(config).toEqual({
+      chainId: 31337,
+      rpc: chain.url,
+      contracts: { token: chain.token, escrow: chain.escrow },
+      deployBlock: expect.any(Number),
+      relayer: false,
+      demoAccounts: [
+        { name: "alice", index: 1 },
+        { name: "bob", index: 2 },
+      ],
+    });
     await withApp.stop();
 
     const none = join(folders.root, "no-app");
