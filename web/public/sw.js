@@ -2,8 +2,8 @@
 // first (index.html is never cached by HTTP, so a new version shows at once) and fall back to the stored
 // shell; hashed assets (/assets/…, immutable) are served from the cache once fetched. The node's API, its
 // stream and the chat are never cached: they are live data.
-const CACHE = "gram-shell-v1";
-const SHELL = ["/", "/manifest.webmanifest", "/icon.svg"];
+const CACHE = "gram-shell-v2";
+const SHELL = ["/", "/zod-jitless.js", "/manifest.webmanifest", "/icon.svg"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
@@ -32,6 +32,13 @@ self.addEventListener("fetch", (event) => {
           return response;
         })
         .catch(() => caches.match("/").then((cached) => cached ?? Response.error())),
+    );
+    return;
+  }
+  // The shell's unhashed files: the network first (they change between versions), the stored copy offline.
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(
+      fetch(request).catch(() => caches.match(url.pathname).then((cached) => cached ?? Response.error())),
     );
     return;
   }

@@ -1,27 +1,35 @@
-// The app's frame: a header with the status bar, and the screen of the current route. Screens are a
-// table of routes; the first match wins.
+// The app's frame: a header with the status bar, the navigation of a signed-in tab, and the screen of
+// the current route. Screens are a table of routes; the first match wins. A route that needs an account
+// shows the welcome screen while the tab is signed out.
 import type { ComponentChildren } from "preact";
+import { Nav } from "./nav.tsx";
 import { matchRoute, path } from "./router.ts";
 import { LinkScreen } from "./screens/link-screen.tsx";
+import { WelcomeScreen } from "./screens/welcome-screen.tsx";
+import { session } from "./session.ts";
 import { StatusBar } from "./status-bar.tsx";
 
 interface Route {
   pattern: string;
   screen: (rest: string) => ComponentChildren;
+  /** Shown only to a signed-in tab (the welcome screen otherwise). */
+  signedIn?: boolean;
 }
 
 const ROUTES: Route[] = [
-  { pattern: "/", screen: () => <LinkScreen link="" /> },
+  { pattern: "/", screen: () => <WelcomeScreen /> },
+  { pattern: "/link", screen: () => <LinkScreen link="" /> },
   { pattern: "/pay/*", screen: (rest) => <LinkScreen link={rest} /> },
 ];
 
 export function App() {
   const current = path.value;
+  const signedIn = session.value !== undefined;
   let screen: ComponentChildren = <NotFound path={current} />;
   for (const route of ROUTES) {
     const match = matchRoute(route.pattern, current);
     if (match !== undefined) {
-      screen = route.screen(match.rest);
+      screen = route.signedIn === true && !signedIn ? <WelcomeScreen /> : route.screen(match.rest);
       break;
     }
   }
@@ -36,6 +44,7 @@ export function App() {
         </a>
         <StatusBar />
       </header>
+      {signedIn && <Nav />}
       <main id="main" tabIndex={-1}>
         {screen}
       </main>

@@ -1,7 +1,6 @@
 // The web app's entry: the styles, the node's status, the chain, the app, and the service worker that
 // keeps the app shell for offline starts.
-// First: no schema may be built before zod is told not to compile with `new Function`.
-import "./zod-jitless.ts";
+// zod is told not to compile with `new Function` by /zod-jitless.js, which index.html loads first.
 import { render } from "preact";
 import { App } from "./app.tsx";
 import { loadChain } from "./chain.ts";
