@@ -107,9 +107,7 @@ export function contentSecurityPolicy({ rpc, socketOrigin }: ContentSecurityPoli
   const connect = new Set(["'self'", socketOrigin, new URL(rpc).origin]);
   return [
     "default-src 'none'",
-    // WebAssembly may be compiled ('wasm-unsafe-eval' allows no JavaScript eval): the chat verifies every
-    // signature with libsecp256k1 built to WebAssembly (protocol/recover.ts), served from 'self'.
-    "script-src 'self' 'wasm-unsafe-eval'",
+    "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",

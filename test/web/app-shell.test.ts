@@ -139,7 +139,7 @@ describe("how the node serves it", () => {
     const node = new URL(stack.node.url);
     for (const answer of [index, asset]) {
       expect(answer.headers["content-security-policy"]).toBe(
-        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
           `connect-src 'self' ws://${node.host} ${stack.chain.url}; manifest-src 'self'; worker-src 'self'; ` +
           "form-action 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
       );

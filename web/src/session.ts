@@ -132,11 +132,8 @@ export async function openDemoSession({ name, index }: { name: string; index: nu
       `no demo account ${name} on chain ${chain.config.chainId}: demo accounts exist on development chains only`,
     );
   }
-  const [{ mnemonicToAccount }, { HARDHAT_MNEMONIC }] = await Promise.all([
-    import("viem/accounts"),
-    import("../../protocol/dev-chain.ts"),
-  ]);
-  return openSession({ account: mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index }), name, demo: true });
+  const { demoAccount } = await import("./demo-account.ts");
+  return openSession({ account: demoAccount(index), name, demo: true });
 }
 
 /** Takes the exclusive Web Lock `name` if no other tab holds it; resolves to its release. */
