@@ -309,7 +309,14 @@ const lines = [
   "  Demo accounts (Hardhat's public development keys: never use them on a real chain):",
   ...DEMO_ACCOUNTS.map((name, i) => `    ${name.padEnd(9)} ${demo[name]}  ${formatUnits(funds[i] as bigint, 9)} GRAM`),
   "",
-  "  Next, in another terminal (one per person):",
+  ...(serving.web === undefined
+    ? []
+    : [
+        '  In a browser: open the web app in two windows and press "Open alice" in one, "Open bob" in the',
+        "  other (one-click demo accounts, offered on this development chain only).",
+        "",
+      ]),
+  "  Or in another terminal (one per person):",
   `    export ${env} GRAM_PASSWORD=${DEMO_PASSWORD}`,
   `    alias gram=${resolve(import.meta.dirname, "../bin/gram")}`,
   "    gram chat --account alice          # alice's chat; /help lists the commands",
