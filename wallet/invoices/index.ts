@@ -11,6 +11,11 @@ export {
 } from "./invoice-store.ts";
 export { type ListInvoicesParameters, type ListInvoicesReturnType, listInvoices } from "./listInvoices.ts";
 export { type InvoiceState, readInvoiceState } from "./readInvoiceState.ts";
+export {
+  type RecoverPaidInvoiceParameters,
+  type RecoverPaidInvoiceReturnType,
+  recoverPaidInvoice,
+} from "./recoverPaidInvoice.ts";
 export { type ShowInvoiceParameters, type ShowInvoiceReturnType, showInvoice } from "./showInvoice.ts";
 export {
   allInvoices,
