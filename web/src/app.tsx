@@ -2,12 +2,14 @@
 // the current route. Screens are a table of routes; the first match wins. A route that needs an account
 // shows the welcome screen while the tab is signed out.
 import type { ComponentChildren } from "preact";
+import { MerchantScreen } from "./merchant/merchant-screen.tsx";
 import { Nav } from "./nav.tsx";
 import { matchRoute, path } from "./router.ts";
 import { LinkScreen } from "./screens/link-screen.tsx";
 import { WelcomeScreen } from "./screens/welcome-screen.tsx";
 import { session } from "./session.ts";
 import { StatusBar } from "./status-bar.tsx";
+import { WalletScreen } from "./wallet/wallet-screen.tsx";
 
 interface Route {
   pattern: string;
@@ -20,6 +22,8 @@ const ROUTES: Route[] = [
   { pattern: "/", screen: () => <WelcomeScreen /> },
   { pattern: "/link", screen: () => <LinkScreen link="" /> },
   { pattern: "/pay/*", screen: (rest) => <LinkScreen link={rest} /> },
+  { pattern: "/wallet", screen: () => <WalletScreen />, signedIn: true },
+  { pattern: "/merchant", screen: () => <MerchantScreen />, signedIn: true },
 ];
 
 export function App() {
