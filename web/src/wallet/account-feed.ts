@@ -136,7 +136,12 @@ export function openAccountFeed(session: Session): AccountFeed {
     try {
       const opened = await subscribeStream(node, {
         addresses: [session.address],
-        onUpdate: () => void refresh(),
+        // A new event may settle a payment message still pending: re-check those, then re-read.
+        onUpdate: () =>
+          void session.payments.recheck().then(
+            () => refresh(),
+            () => refresh(),
+          ),
         onError: (failure) => lost(failure.message),
       });
       if (closed) {
