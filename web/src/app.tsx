@@ -3,6 +3,8 @@
 // shows the welcome screen while the tab is signed out.
 import type { ComponentChildren } from "preact";
 import { Nav } from "./nav.tsx";
+import { PaySheetHost } from "./pay/pay-sheet-host.tsx";
+import { ReceiveRoute, ScanRoute } from "./receive/lazy-screens.tsx";
 import { matchRoute, path } from "./router.ts";
 import { LinkScreen } from "./screens/link-screen.tsx";
 import { WelcomeScreen } from "./screens/welcome-screen.tsx";
@@ -20,6 +22,8 @@ const ROUTES: Route[] = [
   { pattern: "/", screen: () => <WelcomeScreen /> },
   { pattern: "/link", screen: () => <LinkScreen link="" /> },
   { pattern: "/pay/*", screen: (rest) => <LinkScreen link={rest} /> },
+  { pattern: "/receive", screen: () => <ReceiveRoute />, signedIn: true },
+  { pattern: "/scan", screen: () => <ScanRoute />, signedIn: true },
 ];
 
 export function App() {
@@ -48,6 +52,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {screen}
       </main>
+      <PaySheetHost />
     </>
   );
 }
