@@ -87,6 +87,19 @@ export function ScanScreen() {
         )}
         {camera && <Camera onRead={(value) => open(value, "in the QR code")} onError={setMessage} />}
       </div>
+      <div class="scan-form card">
+        <p>Or pay someone by @name or address.</p>
+        <div class="button-row">
+          <button
+            type="button"
+            class="button-quiet"
+            data-testid="scan-send"
+            onClick={() => openPaySheet({ kind: "send" })}
+          >
+            Send…
+          </button>
+        </div>
+      </div>
       {message !== undefined && (
         <p class="notice notice-error" role="alert" data-testid="scan-refused">
           {message}
