@@ -46,6 +46,13 @@ export async function readQrFromFile(file: Blob): Promise<string | undefined> {
   }
 }
 
+type JsQr = (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  options?: { inversionAttempts?: "attemptBoth" },
+) => { data: string } | null;
+
 /** Reads a QR code from a bitmap or a video frame with `jsqr`, scaled down to at most 1024 px wide. */
 export async function decodeWithJsqr(source: ImageBitmap | HTMLVideoElement): Promise<string | undefined> {
   const width = source instanceof HTMLVideoElement ? source.videoWidth : source.width;
@@ -57,6 +64,8 @@ export async function decodeWithJsqr(source: ImageBitmap | HTMLVideoElement): Pr
   if (context === null) return undefined;
   context.drawImage(source, 0, 0, canvas.width, canvas.height);
   const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-  const { default: jsQR } = await import("jsqr");
+  // A CommonJS module: its function is `default` for the bundler, `default.default` as Node types it.
+  const loaded = (await import("jsqr")).default as unknown as JsQr | { default: JsQr };
+  const jsQR = typeof loaded === "function" ? loaded : loaded.default;
   return jsQR(data, canvas.width, canvas.height, { inversionAttempts: "attemptBoth" })?.data ?? undefined;
 }
