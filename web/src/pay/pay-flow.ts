@@ -179,7 +179,9 @@ export async function preparePayment(session: Session, payable: Payable, form: P
   let linkToken: Address | undefined;
 
   if (payable.kind === "transfer") {
-    const peer = await resolvePeer(session.chat, { contacts: client.stores.contacts, peer: form.to.trim() });
+    // A link or a chat names the recipient; the form only when the user types it.
+    const typed = payable.link !== undefined ? payable.to : (payable.chatWith ?? form.to.trim());
+    const peer = await resolvePeer(session.chat, { contacts: client.stores.contacts, peer: typed });
     if (peer.address === undefined) throw new Error("a payment goes to a person (@name or address), not to a group");
     recipient = peer.address;
     label = peer.label;
