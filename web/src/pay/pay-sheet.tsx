@@ -485,21 +485,20 @@ function Review({
 function Warnings({ prepared }: { prepared: Prepared }) {
   if (prepared.warnings.length === 0) return null;
   return (
-    <ul class="pay-warnings" aria-label="Warnings">
+    <div class="pay-warnings" role={prepared.blocked ? "alert" : "status"}>
       {prepared.warnings.map((warning) => (
-        <li
+        <p
           key={warning.code + warning.message}
           class={`notice ${warning.level === "block" ? "notice-error" : "notice-warning"}`}
           data-testid="pay-warning"
           data-level={warning.level}
           data-code={warning.code}
-          role={warning.level === "block" ? "alert" : undefined}
         >
           <strong>{warning.level === "block" ? "Blocked: " : "Note: "}</strong>
           {warning.message}
-        </li>
+        </p>
       ))}
-    </ul>
+    </div>
   );
 }
 
