@@ -4,6 +4,8 @@
 import type { ComponentChildren } from "preact";
 import { MerchantScreen } from "./merchant/merchant-screen.tsx";
 import { Nav } from "./nav.tsx";
+import { PaySheetHost } from "./pay/pay-sheet-host.tsx";
+import { ReceiveRoute, ScanRoute } from "./receive/lazy-screens.tsx";
 import { matchRoute, path } from "./router.ts";
 import { LinkScreen } from "./screens/link-screen.tsx";
 import { WelcomeScreen } from "./screens/welcome-screen.tsx";
@@ -24,6 +26,8 @@ const ROUTES: Route[] = [
   { pattern: "/pay/*", screen: (rest) => <LinkScreen link={rest} /> },
   { pattern: "/wallet", screen: () => <WalletScreen />, signedIn: true },
   { pattern: "/merchant", screen: () => <MerchantScreen />, signedIn: true },
+  { pattern: "/receive", screen: () => <ReceiveRoute />, signedIn: true },
+  { pattern: "/scan", screen: () => <ScanRoute />, signedIn: true },
 ];
 
 export function App() {
@@ -52,6 +56,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {screen}
       </main>
+      <PaySheetHost />
     </>
   );
 }

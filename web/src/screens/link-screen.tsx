@@ -5,7 +5,9 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { chain, loadChain } from "../chain.ts";
 import { describeLink, type LinkView } from "../describe-link.ts";
+import { openPaySheet } from "../pay/pay-intent.ts";
 import { navigate } from "../router.ts";
+import { session } from "../session.ts";
 
 type Result =
   | { state: "idle" }
@@ -73,7 +75,26 @@ export function LinkScreen({ link }: { link: string }) {
       <div aria-live="polite">
         <LinkResult result={result.value} />
       </div>
+      {result.value.state === "shown" && <PayButton link={text.value.trim()} />}
     </section>
+  );
+}
+
+/** Pay what the link asks: the pay sheet for a signed-in tab; signing in first otherwise. */
+function PayButton({ link }: { link: string }) {
+  if (session.value === undefined) {
+    return (
+      <p class="button-row link-pay">
+        <a href="#/">Sign in to pay this</a>
+      </p>
+    );
+  }
+  return (
+    <div class="button-row link-pay">
+      <button type="button" data-testid="link-pay" onClick={() => openPaySheet({ kind: "link", link })}>
+        Pay
+      </button>
+    </div>
   );
 }
 
