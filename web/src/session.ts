@@ -42,6 +42,8 @@ export interface OpenSessionParameters {
   account: LocalAccount;
   name: string;
   demo?: boolean;
+  /** Runs once when the session closes (the vault's lock, so that signing out of a vault account locks it). */
+  onClose?: () => void;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface OpenSessionParameters {
  * const unlocked = await unlockVault(store, { password });
  * await openSession({ account: unlocked.account(address), name: "Account 1" });
  */
-export async function openSession({ account, name, demo = false }: OpenSessionParameters): Promise<Session> {
+export async function openSession({ account, name, demo = false, onClose }: OpenSessionParameters): Promise<Session> {
   await session.value?.close();
   const chain = await loadChain();
   const { config } = chain;
@@ -104,6 +106,7 @@ export async function openSession({ account, name, demo = false }: OpenSessionPa
         closed = true;
         if (session.value === opened) session.value = undefined;
         listeners.clear();
+        onClose?.();
         await chat.close().catch(() => {});
         release();
       },
