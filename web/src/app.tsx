@@ -2,11 +2,14 @@
 // the current route. Screens are a table of routes; the first match wins. A route that needs an account
 // shows the welcome screen while the tab is signed out.
 import type { ComponentChildren } from "preact";
+import { CreateWalletScreen } from "./keys/create-wallet-screen.tsx";
+import { ImportScreen } from "./keys/import-screen.tsx";
 import { Nav } from "./nav.tsx";
 import { matchRoute, path } from "./router.ts";
 import { LinkScreen } from "./screens/link-screen.tsx";
 import { WelcomeScreen } from "./screens/welcome-screen.tsx";
 import { session } from "./session.ts";
+import { SettingsScreen } from "./settings/settings-screen.tsx";
 import { StatusBar } from "./status-bar.tsx";
 
 interface Route {
@@ -20,6 +23,9 @@ const ROUTES: Route[] = [
   { pattern: "/", screen: () => <WelcomeScreen /> },
   { pattern: "/link", screen: () => <LinkScreen link="" /> },
   { pattern: "/pay/*", screen: (rest) => <LinkScreen link={rest} /> },
+  { pattern: "/keys/create", screen: () => <CreateWalletScreen /> },
+  { pattern: "/keys/import", screen: () => <ImportScreen /> },
+  { pattern: "/settings", screen: () => <SettingsScreen />, signedIn: true },
 ];
 
 export function App() {

@@ -86,7 +86,8 @@ export async function openSession({ account, name, demo = false, onClose }: Open
     });
     const names = await createNameBook(chat, stores.contacts);
     const payments = createPaymentTracker({ client, state: chat.state, fromBlock: BigInt(config.deployBlock) });
-    let closed = false;
+    // Every caller of close() waits for the same closing (the chat lock is released at its end).
+    let closing: Promise<void> | undefined;
     const opened: Session = {
       address: account.address,
       name,
@@ -101,14 +102,15 @@ export async function openSession({ account, name, demo = false, onClose }: Open
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      async close() {
-        if (closed) return;
-        closed = true;
-        if (session.value === opened) session.value = undefined;
-        listeners.clear();
-        onClose?.();
-        await chat.close().catch(() => {});
-        release();
+      close() {
+        closing ??= (async () => {
+          if (session.value === opened) session.value = undefined;
+          listeners.clear();
+          onClose?.();
+          await chat.close().catch(() => {});
+          release();
+        })();
+        return closing;
       },
     };
     session.value = opened;
