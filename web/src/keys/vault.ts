@@ -1,6 +1,6 @@
 // The tab's key vault: the IndexedDB store, its accounts (listed without the password), and the unlocked
 // vault session behind the app session. Keys live only in the unlocked session's memory: a reload, a lock
-// (the nav's Lock button, idle time, or a lock in another tab of this origin) drops them and closes the app
+// (the nav's Lock button closes the session, which locks the vault; idle time; or a lock in another tab of this origin) drops them and closes the app
 // session. What this tab remembers across a reload is the active account's ADDRESS (sessionStorage: not a
 // secret), so the unlock screen offers the same account; the tab always comes back locked.
 import { signal } from "@preact/signals";
@@ -8,7 +8,7 @@ import type { Address } from "viem";
 import { listVaultAccounts, type VaultAccount } from "../../../wallet/vault/listVaultAccounts.ts";
 import { unlockVault, type VaultSession } from "../../../wallet/vault/unlockVault.ts";
 import { createKeyVaultStore } from "../../storage/key-vault-store.ts";
-import { openSession, session } from "../session.ts";
+import { openSession, type Session, session } from "../session.ts";
 import { autoLockMs } from "../settings/auto-lock-setting.ts";
 
 /** The vault's records in this origin's IndexedDB (database `gram-keys`). */
@@ -49,36 +49,39 @@ export function setActiveAddress(address: Address) {
  */
 export async function unlockAs({ address, password }: { address: Address; password: string }): Promise<void> {
   const unlocked = await unlockVault(vaultStore, { password, idleMs: autoLockMs() });
-  // Another account of this tab's vault: its session ends here without locking the other tabs.
-  const previous = session.value;
-  quietly(() => vaultSession.value?.lock());
-  await previous?.close();
   const account = unlocked.accounts.find((candidate) => candidate.address === address);
   if (account === undefined) {
     unlocked.lock();
     throw new Error(`${address} is not in this vault`);
   }
+  // Another account of this tab's vault: its session ends here without locking the other tabs.
+  const previous = session.value;
+  quietly(() => vaultSession.value?.lock());
+  await previous?.close();
+  let opened: Session | undefined;
+  unlocked.onLock(() => {
+    if (vaultSession.value === unlocked) vaultSession.value = undefined;
+    // Idle, on demand, or another tab: the app session that signs with these keys ends with them.
+    void opened?.close();
+    if (!quiet) channel?.postMessage("lock");
+  });
+  vaultSession.value = unlocked;
   try {
-    await openSession({ account: unlocked.account(address), name: account.name, onClose: () => unlocked.lock() });
+    opened = await openSession({
+      account: unlocked.account(address),
+      name: account.name,
+      onClose: () => unlocked.lock(),
+    });
   } catch (error) {
     unlocked.lock();
     throw error;
   }
-  const opened = session.value;
-  unlocked.onLock(() => {
-    if (vaultSession.value === unlocked) vaultSession.value = undefined;
-    // Idle, on demand, or another tab: the app session that signs with these keys ends with them.
-    if (session.value === opened) void opened?.close();
-    if (!quiet) channel?.postMessage("lock");
-  });
-  vaultSession.value = unlocked;
+  if (unlocked.locked) {
+    // Locked while the session opened (a lock in another tab, or a very short idle time).
+    await opened.close();
+    throw new Error("the vault locked while the account was opening: unlock it again");
+  }
   setActiveAddress(address);
-}
-
-/** Locks this tab's vault (if unlocked) and, through the channel, every other tab's. */
-export function lockVault() {
-  if (vaultSession.value === undefined) channel?.postMessage("lock");
-  vaultSession.value?.lock();
 }
 
 /** Locks this tab only (switching to another account of the vault): the other tabs stay as they are. */
