@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { encryptKeystoreJson } from "ethers";
 import type { BrowserContext, Page } from "playwright-core";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createMnemonic } from "../../wallet/keys/createMnemonic.ts";
 import { deriveAccount } from "../../wallet/keys/deriveAccount.ts";
 import { type PageProblems, startWebStack, type WebStack, watchPage } from "../kit/web-stack.ts";
@@ -24,6 +24,8 @@ let context: BrowserContext;
 /** Every request URL and body, WebSocket frame and console message of every page of the context. */
 const seen: string[] = [];
 const problems: PageProblems[] = [];
+/** localStorage and sessionStorage of every page, read as it closes. */
+const storages: string[] = [];
 /** The secrets the app handled: none may appear in `seen` or web storage. */
 const secrets: string[] = [PASSWORD, KEYSTORE_PASSWORD];
 let created: { phrase: string; address: string };
@@ -36,6 +38,7 @@ beforeAll(async () => {
   stack = await startWebStack();
   await mkdir(SCREENSHOTS, { recursive: true });
   context = await stack.browser.newContext({ viewport: { width: 360, height: 740 } });
+  context.setDefaultTimeout(15_000);
   context.on("page", (page) => {
     page.on("console", (message) => seen.push(message.text()));
     page.on("websocket", (socket) => {
@@ -45,6 +48,10 @@ beforeAll(async () => {
   context.on("request", (request) => seen.push(`${request.url()} ${request.postData() ?? ""}`));
   secrets.push(importedPhrase, importedFromPhrase.privateKey.slice(2), importedKey.slice(2), keystoreKey.slice(2));
 }, 180_000);
+// A failed test must not leave a tab holding an account's chat (one tab per account).
+afterEach(async () => {
+  for (const page of context.pages()) await done(page);
+});
 afterAll(async () => {
   await context?.close();
   await stack?.close();
@@ -59,6 +66,14 @@ async function openPage(hash = "") {
     .filter({ hasText: `Chain ${stack.chain.chainId}` })
     .waitFor();
   return page;
+}
+
+/** Reads the page's web storage (for the no-secrets test), then closes it. */
+async function done(page: Page) {
+  storages.push(
+    await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })),
+  );
+  await page.close();
 }
 
 async function screenshot(page: Page, name: string) {
@@ -148,7 +163,7 @@ describe("keys", () => {
     expect(new URL(page.url()).hash).toBe("#/chats");
     created = { phrase, address: deriveAccount({ mnemonic: phrase, index: 0 }).address };
     secrets.push(deriveAccount({ mnemonic: phrase, index: 0 }).privateKey.slice(2));
-    await page.close();
+    await done(page);
   });
 
   it("imports a phrase, a private key and a keystore file into the same vault, with the vault's password", async () => {
@@ -207,13 +222,15 @@ describe("keys", () => {
     );
     await screenshot(page, "settings");
     await axe(page, "settings");
-    await page.close();
+    await done(page);
   });
 
   it("a reload keeps the accounts and comes back locked on the same account; a wrong password changes nothing", async () => {
     const page = await openPage();
     await unlock(page, "Account 3");
     await page.getByTestId("signed-in-as").filter({ hasText: "Account 3" }).waitFor();
+    await page.goto(`${stack.appUrl}#/settings`);
+    await page.getByTestId("account-list").waitFor();
     await page.reload();
     await page.getByTestId("unlock").waitFor();
     await expect(page.getByTestId("signed-in-as").count()).resolves.toBe(0);
@@ -231,7 +248,9 @@ describe("keys", () => {
     await page.getByTestId("unlock-password").fill(PASSWORD);
     await page.getByTestId("unlock").click();
     await expect(page.getByTestId("signed-in-as").textContent()).resolves.toBe("Account 3");
-    await page.close();
+    // Back on the route it was reloaded at.
+    await page.getByTestId("account-list").waitFor();
+    await done(page);
   });
 
   it("shows the phrase only after the password is typed again, and hides it on demand", async () => {
@@ -245,18 +264,20 @@ describe("keys", () => {
     await expect(page.getByTestId("exported-phrase").count()).resolves.toBe(0);
     await page.getByTestId("export-password").fill(PASSWORD);
     await page.getByTestId("export-phrase").click();
+    await page.getByTestId("exported-phrase").waitFor();
     const words = await page.getByTestId("exported-phrase").locator("li").allTextContents();
     expect(words.join(" ")).toBe(created.phrase);
     await page.getByTestId("hide-phrase").click();
     await expect(page.getByTestId("exported-phrase").count()).resolves.toBe(0);
-    await page.close();
+    await done(page);
   });
 
   it("locks every tab when one locks, and locks on idle", async () => {
-    const first = await openPage();
+    // Opened on a route that needs an account: once locked, each shows the unlock screen there.
+    const first = await openPage("#/settings");
     await unlock(first, "Account 1");
     await first.getByTestId("signed-in-as").waitFor();
-    const second = await openPage();
+    const second = await openPage("#/settings");
     await unlock(second, "Account 2");
     await second.getByTestId("signed-in-as").filter({ hasText: "Account 2" }).waitFor();
     await first.getByRole("button", { name: "Lock", exact: true }).click();
@@ -271,15 +292,13 @@ describe("keys", () => {
     await second.getByTestId("unlock").waitFor({ timeout: 10_000 });
     await expect(second.getByTestId("signed-in-as").count()).resolves.toBe(0);
     await second.evaluate(() => localStorage.removeItem("gram:auto-lock-minutes"));
-    await first.close();
-    await second.close();
+    await done(first);
+    await done(second);
   });
 
   it("never puts key material or the password in web storage, the console, a request or a WebSocket frame", async () => {
-    const page = await openPage();
-    const storage = await page.evaluate(() =>
-      JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } }),
-    );
+    const storage = storages.join("\n");
+    expect(storages.length).toBeGreaterThan(5);
     expect(seen.length).toBeGreaterThan(20);
     for (const secret of secrets) {
       expect(storage.toLowerCase()).not.toContain(secret.toLowerCase());
@@ -288,6 +307,5 @@ describe("keys", () => {
     // What sessionStorage does hold: the tab's account address, not a secret.
     expect(storage).toContain("gram:active-account");
     for (const found of problems) expect(found).toEqual({ errors: [], cspViolations: [] });
-    await page.close();
   });
 });

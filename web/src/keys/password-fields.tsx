@@ -26,7 +26,6 @@ export function NewPasswordFields({ password, repeat, label = "New password", id
         id={`${idPrefix}-password`}
         type="password"
         autocomplete="new-password"
-        minLength={MIN_PASSWORD_LENGTH}
         required
         aria-describedby={`${idPrefix}-why ${idPrefix}-strength`}
         value={password.value}

@@ -3,7 +3,7 @@
 // accounts: create a wallet or import one. A reload always lands here, locked: keys are only in memory.
 import { useSignal } from "@preact/signals";
 import type { Address } from "viem";
-import { navigate } from "../router.ts";
+import { navigate, path } from "../router.ts";
 import { PasswordField } from "./password-fields.tsx";
 import { activeAddress, unlockAs, vaultAccounts } from "./vault.ts";
 import "./keys.css";
@@ -48,7 +48,8 @@ export function UnlockCard() {
     try {
       await unlockAs({ address, password: password.value });
       password.value = "";
-      navigate("/chats");
+      // Unlocked from the welcome route: the chats; from a route that asked for an account: stay there.
+      if (path.value === "/") navigate("/chats");
     } catch (failure) {
       error.value = (failure as Error).message;
     } finally {
