@@ -176,7 +176,7 @@ export function ImportScreen() {
         </div>
       </form>
       {error.value !== undefined && (
-        <p class="error" role="alert" data-testid="keys-error">
+        <p class="error keys-message" role="alert" data-testid="keys-error">
           {error.value}
         </p>
       )}

@@ -83,7 +83,7 @@ export function UnlockCard() {
           </button>
         </div>
         {error.value !== undefined && (
-          <p class="error" role="alert" data-testid="unlock-error">
+          <p class="error keys-message" role="alert" data-testid="unlock-error">
             {error.value}
           </p>
         )}

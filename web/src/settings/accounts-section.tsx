@@ -72,7 +72,7 @@ export function AccountsSection() {
         </form>
       )}
       {message.value !== undefined && (
-        <p class={message.value.error ? "error" : "success"} role={message.value.error ? "alert" : "status"}>
+        <p class={message.value.error ? "error keys-message" : "success keys-message"} role={message.value.error ? "alert" : "status"}>
           {message.value.text}
         </p>
       )}
@@ -191,7 +191,7 @@ function AccountItem({ account }: { account: VaultAccount }) {
         </form>
       )}
       {error.value !== undefined && (
-        <p class="error" role="alert">
+        <p class="error keys-message" role="alert">
           {error.value}
         </p>
       )}

@@ -104,7 +104,7 @@ export function ExportPhraseSection() {
         </>
       )}
       {error.value !== undefined && (
-        <p class="error" role="alert" data-testid="export-error">
+        <p class="error keys-message" role="alert" data-testid="export-error">
           {error.value}
         </p>
       )}
