@@ -2,14 +2,12 @@
 // the current route. Screens are a table of routes; the first match wins. A route that needs an account
 // shows the welcome screen while the tab is signed out.
 import type { ComponentChildren } from "preact";
-import { CreateWalletScreen } from "./keys/create-wallet-screen.tsx";
-import { ImportScreen } from "./keys/import-screen.tsx";
+import { LazyScreen } from "./keys/lazy-screen.tsx";
 import { Nav } from "./nav.tsx";
 import { matchRoute, path } from "./router.ts";
 import { LinkScreen } from "./screens/link-screen.tsx";
 import { WelcomeScreen } from "./screens/welcome-screen.tsx";
 import { session } from "./session.ts";
-import { SettingsScreen } from "./settings/settings-screen.tsx";
 import { StatusBar } from "./status-bar.tsx";
 
 interface Route {
@@ -23,10 +21,15 @@ const ROUTES: Route[] = [
   { pattern: "/", screen: () => <WelcomeScreen /> },
   { pattern: "/link", screen: () => <LinkScreen link="" /> },
   { pattern: "/pay/*", screen: (rest) => <LinkScreen link={rest} /> },
-  { pattern: "/keys/create", screen: () => <CreateWalletScreen /> },
-  { pattern: "/keys/import", screen: () => <ImportScreen /> },
-  { pattern: "/settings", screen: () => <SettingsScreen />, signedIn: true },
+  { pattern: "/keys/create", screen: () => <LazyScreen key="create" load={loadCreateWallet} /> },
+  { pattern: "/keys/import", screen: () => <LazyScreen key="import" load={loadImport} /> },
+  { pattern: "/settings", screen: () => <LazyScreen key="settings" load={loadSettings} />, signedIn: true },
 ];
+
+// The keys and settings screens: chunks of their own (the vault library is not in the first load).
+const loadCreateWallet = () => import("./keys/create-wallet-screen.tsx").then((m) => m.CreateWalletScreen);
+const loadImport = () => import("./keys/import-screen.tsx").then((m) => m.ImportScreen);
+const loadSettings = () => import("./settings/settings-screen.tsx").then((m) => m.SettingsScreen);
 
 export function App() {
   const current = path.value;

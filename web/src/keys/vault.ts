@@ -5,8 +5,8 @@
 // secret), so the unlock screen offers the same account; the tab always comes back locked.
 import { signal } from "@preact/signals";
 import type { Address } from "viem";
-import { listVaultAccounts, type VaultAccount } from "../../../wallet/vault/listVaultAccounts.ts";
-import { unlockVault, type VaultSession } from "../../../wallet/vault/unlockVault.ts";
+import type { VaultAccount } from "../../../wallet/vault/listVaultAccounts.ts";
+import type { VaultSession } from "../../../wallet/vault/unlockVault.ts";
 import { createKeyVaultStore } from "../../storage/key-vault-store.ts";
 import { openSession, type Session, session } from "../session.ts";
 import { autoLockMs } from "../settings/auto-lock-setting.ts";
@@ -26,6 +26,8 @@ const ACTIVE_KEY = "gram:active-account";
 
 /** Reads the vault's accounts again (after an add, a rename or a removal). */
 export async function refreshVaultAccounts(): Promise<VaultAccount[]> {
+  // The vault library (viem's accounts, BIP-32, the KDFs) is a chunk of its own: not in the first load.
+  const { listVaultAccounts } = await import("../../../wallet/vault/listVaultAccounts.ts");
   const accounts = await listVaultAccounts(vaultStore);
   vaultAccounts.value = accounts;
   return accounts;
@@ -49,6 +51,7 @@ export function setActiveAddress(address: Address) {
  */
 export async function unlockAs({ address, password }: { address: Address; password: string }): Promise<void> {
   // npm run bench:web reads these marks: the KDF (and the records' decryption), then the app's work after it.
+  const { unlockVault } = await import("../../../wallet/vault/unlockVault.ts");
   performance.mark("gram:unlock");
   const unlocked = await unlockVault(vaultStore, { password, idleMs: autoLockMs() });
   performance.mark("gram:unlocked");

@@ -72,7 +72,10 @@ export function AccountsSection() {
         </form>
       )}
       {message.value !== undefined && (
-        <p class={message.value.error ? "error keys-message" : "success keys-message"} role={message.value.error ? "alert" : "status"}>
+        <p
+          class={message.value.error ? "error keys-message" : "success keys-message"}
+          role={message.value.error ? "alert" : "status"}
+        >
           {message.value.text}
         </p>
       )}
