@@ -6,7 +6,6 @@ import { ChangePasswordSection } from "./change-password-section.tsx";
 import { ExportPhraseSection } from "./export-phrase-section.tsx";
 import { NodeSection } from "./node-section.tsx";
 import "../keys/keys.css";
-import "./settings.css";
 
 export function SettingsScreen() {
   return (
