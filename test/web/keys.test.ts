@@ -122,6 +122,7 @@ describe("keys", () => {
   it("creates a wallet: the phrase shown once, a wrong word refused, then the right ones, a strong password", async () => {
     const page = await openPage();
     await page.getByTestId("create-wallet").click();
+    await page.getByTestId("phrase").waitFor();
     const words = await page.getByTestId("phrase").locator("li").allTextContents();
     expect(words).toHaveLength(12);
     const phrase = words.join(" ");
@@ -133,6 +134,7 @@ describe("keys", () => {
     await expect(page.getByTestId("phrase").count()).resolves.toBe(0);
 
     const inputs = page.locator('[data-testid^="confirm-word-"]');
+    await inputs.first().waitFor();
     const positions = (
       await inputs.evaluateAll((all) => all.map((input) => input.id.replace("confirm-word-", "")))
     ).map(Number);
@@ -203,6 +205,7 @@ describe("keys", () => {
       });
       await page.getByLabel("The keystore's password").fill(KEYSTORE_PASSWORD);
     });
+    await page.getByTestId("account-item").nth(3).waitFor();
     const listed = await page
       .getByTestId("account-item")
       .evaluateAll((items) => items.map((item) => item.dataset.address));
@@ -253,7 +256,7 @@ describe("keys", () => {
     await done(page);
   });
 
-  it("shows the phrase only after the password is typed again, and hides it on demand", async () => {
+  it("shows the phrase only after the password is typed again, hides it on demand, and renames the account", async () => {
     const page = await openPage();
     await unlock(page, "Account 1");
     await page.getByTestId("signed-in-as").waitFor();
@@ -269,13 +272,22 @@ describe("keys", () => {
     expect(words.join(" ")).toBe(created.phrase);
     await page.getByTestId("hide-phrase").click();
     await expect(page.getByTestId("exported-phrase").count()).resolves.toBe(0);
+
+    // Renamed (no password: a name is a label): the list and the navigation show it.
+    await page.getByRole("button", { name: "Rename Account 1" }).click();
+    await page.getByLabel("New name").fill("Daily");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByTestId("signed-in-as").filter({ hasText: "Daily" }).waitFor();
+    await expect(page.getByTestId("account-item").first().locator(".account-name").textContent()).resolves.toBe(
+      "Daily (this tab)",
+    );
     await done(page);
   });
 
   it("locks every tab when one locks, and locks on idle", async () => {
     // Opened on a route that needs an account: once locked, each shows the unlock screen there.
     const first = await openPage("#/settings");
-    await unlock(first, "Account 1");
+    await unlock(first, "Daily");
     await first.getByTestId("signed-in-as").waitFor();
     const second = await openPage("#/settings");
     await unlock(second, "Account 2");
