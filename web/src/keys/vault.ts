@@ -1,8 +1,9 @@
 // The tab's key vault: the IndexedDB store, its accounts (listed without the password), and the unlocked
-// vault session behind the app session. Keys live only in the unlocked session's memory: a reload, a lock
-// (the nav's Lock button closes the session, which locks the vault; idle time; or a lock in another tab of this origin) drops them and closes the app
-// session. What this tab remembers across a reload is the active account's ADDRESS (sessionStorage: not a
-// secret), so the unlock screen offers the same account; the tab always comes back locked.
+// vault session behind the app session. Keys live only in the unlocked session's memory: a reload or a
+// lock drops them (the nav's Lock closes the session, which locks the vault; idle time or a lock in another
+// tab of this origin locks the vault, which closes the session). What this tab remembers across a reload is
+// the active account's ADDRESS (sessionStorage: not a secret), so the unlock screen offers the same
+// account; the tab always comes back locked.
 import { signal } from "@preact/signals";
 import type { Address } from "viem";
 import type { VaultAccount } from "../../../wallet/vault/listVaultAccounts.ts";
