@@ -4,7 +4,10 @@
 //      as gzip -9 of its bytes, against the 250 KB budget;
 //   2. navigation → first screen rendered (the app's `gram:first-screen` mark, set right after Preact's
 //      first render), and → first contentful paint, cold (a fresh profile: no HTTP or service-worker
-//      cache) and warm (a reload); medians of --runs (10).
+//      cache) and warm (a reload); medians of --runs (10);
+//   3. unlock (./web-unlock.ts): the KDF as the app runs it, and after the KDF → the chat list rendered
+//      (target ≤ 300 ms); medians of --runs;
+//   4. the key vault's own figures (./web-vault.ts): each KDF alone, an unlock and an add, in a bare page.
 // A missed target is reported, not an error.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,9 +20,12 @@ import { buildWeb } from "../lib/build-web.ts";
 import { killAll } from "../lib/spawn-gram-node.ts";
 import { describeMachine, percentile } from "./report.ts";
 import { startBenchNode, startWalletBenchChain } from "./wallet-setup.ts";
+import { measureUnlock } from "./web-unlock.ts";
+import { measureVault, vaultTable } from "./web-vault.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const BUDGET_KB = 250;
+const UNLOCK_TARGET_MS = 300;
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "10" } } });
 const runs = Number(values.runs);
@@ -104,6 +110,10 @@ try {
     await fresh.close();
   }
 
+  // 3. Unlock → chat list, and 4. the vault's figures.
+  const unlock = await measureUnlock({ browser, appUrl, runs });
+  const vault = await measureVault(browser);
+
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   const total = (key: "raw" | "wire" | "gzip") => shipped.reduce((sum, script) => sum + script[key], 0);
   const ms = (values: number[]) => `${percentile(values, 50).toFixed(0)} ms`;
@@ -126,6 +136,16 @@ try {
   console.log("Navigation → first screen rendered (median):");
   console.log(`  cold (no cache):   ${ms(timings.cold)}  (first contentful paint ${ms(timings.coldPaint)})`);
   console.log(`  warm (reload):     ${ms(timings.warm)}  (first contentful paint ${ms(timings.warmPaint)})`);
+  console.log("");
+  const afterKdf = percentile(unlock.afterKdf, 50);
+  console.log(`Unlock (median of ${runs}; rendered = the ${unlock.rendered}):`);
+  console.log(`  KDF (PBKDF2-SHA256 600,000 rounds, and the records' AES-GCM open): ${ms(unlock.kdf)}`);
+  console.log(
+    `  after the KDF → rendered: ${afterKdf.toFixed(0)} ms (${afterKdf <= UNLOCK_TARGET_MS ? "within" : "OVER"} the ${UNLOCK_TARGET_MS} ms target; max ${Math.max(...unlock.afterKdf).toFixed(0)} ms)`,
+  );
+  console.log("");
+  console.log("Key vault in a bare page (scripts/bench/web-vault.ts):");
+  console.log(vaultTable(vault));
 } finally {
   await cleanup();
 }

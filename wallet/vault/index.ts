@@ -16,6 +16,12 @@ export { type ExportPhraseParameters, type ExportPhraseReturnType, exportPhrase 
 export { listVaultAccounts, type VaultAccount } from "./listVaultAccounts.ts";
 export { type PickConfirmationWordsParameters, pickConfirmationWords } from "./pickConfirmationWords.ts";
 export {
+  MIN_PASSWORD_LENGTH,
+  type RatePasswordParameters,
+  type RatePasswordReturnType,
+  ratePassword,
+} from "./ratePassword.ts";
+export {
   type UnlockVaultParameters,
   type UnlockVaultReturnType,
   unlockVault,

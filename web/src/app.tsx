@@ -2,10 +2,10 @@
 // the current route. Screens are a table of routes; the first match wins. A route that needs an account
 // shows the welcome screen while the tab is signed out.
 import type { ComponentChildren } from "preact";
+import { LazyScreen } from "./lazy-screen.tsx";
 import { MerchantScreen } from "./merchant/merchant-screen.tsx";
 import { Nav } from "./nav.tsx";
 import { PaySheetHost } from "./pay/pay-sheet-host.tsx";
-import { ReceiveRoute, ScanRoute } from "./receive/lazy-screens.tsx";
 import { matchRoute, path } from "./router.ts";
 import { LinkScreen } from "./screens/link-screen.tsx";
 import { WelcomeScreen } from "./screens/welcome-screen.tsx";
@@ -26,9 +26,19 @@ const ROUTES: Route[] = [
   { pattern: "/pay/*", screen: (rest) => <LinkScreen link={rest} /> },
   { pattern: "/wallet", screen: () => <WalletScreen />, signedIn: true },
   { pattern: "/merchant", screen: () => <MerchantScreen />, signedIn: true },
-  { pattern: "/receive", screen: () => <ReceiveRoute />, signedIn: true },
-  { pattern: "/scan", screen: () => <ScanRoute />, signedIn: true },
+  { pattern: "/receive", screen: () => <LazyScreen key="receive" load={loadReceive} />, signedIn: true },
+  { pattern: "/scan", screen: () => <LazyScreen key="scan" load={loadScan} />, signedIn: true },
+  { pattern: "/keys/create", screen: () => <LazyScreen key="create" load={loadCreateWallet} /> },
+  { pattern: "/keys/import", screen: () => <LazyScreen key="import" load={loadImport} /> },
+  { pattern: "/settings", screen: () => <LazyScreen key="settings" load={loadSettings} />, signedIn: true },
 ];
+
+// Screens in chunks of their own: the vault library, the QR code and its reader are not in the first load.
+const loadCreateWallet = () => import("./keys/create-wallet-screen.tsx").then((m) => m.CreateWalletScreen);
+const loadImport = () => import("./keys/import-screen.tsx").then((m) => m.ImportScreen);
+const loadSettings = () => import("./settings/settings-screen.tsx").then((m) => m.SettingsScreen);
+const loadReceive = () => import("./receive/receive-screen.tsx").then((m) => m.ReceiveScreen);
+const loadScan = () => import("./receive/scan-screen.tsx").then((m) => m.ScanScreen);
 
 export function App() {
   const current = path.value;

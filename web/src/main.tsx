@@ -4,10 +4,12 @@
 import { render } from "preact";
 import { App } from "./app.tsx";
 import { loadChain } from "./chain.ts";
+import { watchVault } from "./keys/vault.ts";
 import { watchNode } from "./node-status.ts";
 import "./styles.css";
 
 watchNode();
+watchVault();
 void loadChain().catch(() => {});
 render(<App />, document.getElementById("app") as HTMLElement);
 // Preact renders synchronously: the first screen is in the DOM here (npm run bench:web reads the mark).

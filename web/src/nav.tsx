@@ -1,5 +1,6 @@
 // The navigation of a signed-in tab: the main screens, whose account this is, and signing out (a vault
 // account locks; a demo account is forgotten).
+import { vaultAccounts } from "./keys/vault.ts";
 import { path } from "./router.ts";
 import { session } from "./session.ts";
 
@@ -14,6 +15,8 @@ const LINKS: { href: string; label: string; prefix: string }[] = [
 export function Nav() {
   const current = session.value;
   if (current === undefined) return null;
+  // A vault account renamed in Settings shows its new name at once.
+  const name = vaultAccounts.value?.find((account) => account.address === current.address)?.name ?? current.name;
   return (
     <nav class="nav" aria-label="Main">
       <ul>
@@ -26,7 +29,7 @@ export function Nav() {
         ))}
       </ul>
       <span class="nav-account" data-testid="signed-in-as" title={current.address}>
-        {current.name}
+        {name}
         {current.demo && " (demo)"}
       </span>
       <button

@@ -42,6 +42,8 @@ export interface OpenSessionParameters {
   account: LocalAccount;
   name: string;
   demo?: boolean;
+  /** Runs once when the session closes (the vault's lock, so that signing out of a vault account locks it). */
+  onClose?: () => void;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface OpenSessionParameters {
  * const unlocked = await unlockVault(store, { password });
  * await openSession({ account: unlocked.account(address), name: "Account 1" });
  */
-export async function openSession({ account, name, demo = false }: OpenSessionParameters): Promise<Session> {
+export async function openSession({ account, name, demo = false, onClose }: OpenSessionParameters): Promise<Session> {
   await session.value?.close();
   const chain = await loadChain();
   const { config } = chain;
@@ -84,7 +86,8 @@ export async function openSession({ account, name, demo = false }: OpenSessionPa
     });
     const names = await createNameBook(chat, stores.contacts);
     const payments = createPaymentTracker({ client, state: chat.state, fromBlock: BigInt(config.deployBlock) });
-    let closed = false;
+    // Every caller of close() waits for the same closing (the chat lock is released at its end).
+    let closing: Promise<void> | undefined;
     const opened: Session = {
       address: account.address,
       name,
@@ -99,13 +102,15 @@ export async function openSession({ account, name, demo = false }: OpenSessionPa
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      async close() {
-        if (closed) return;
-        closed = true;
-        if (session.value === opened) session.value = undefined;
-        listeners.clear();
-        await chat.close().catch(() => {});
-        release();
+      close() {
+        closing ??= (async () => {
+          if (session.value === opened) session.value = undefined;
+          listeners.clear();
+          onClose?.();
+          await chat.close().catch(() => {});
+          release();
+        })();
+        return closing;
       },
     };
     session.value = opened;

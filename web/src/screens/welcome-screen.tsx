@@ -1,7 +1,9 @@
 // The first screen of a signed-out tab: open an account. On a development chain the node may offer demo
-// accounts (Hardhat's published keys) in one click; they are never offered on another chain.
+// accounts (Hardhat's published keys) in one click; they are never offered on another chain. The vault's
+// part (web/src/keys/unlock-card.tsx) unlocks an account of this device, or creates or imports one.
 import { useSignal } from "@preact/signals";
 import { chain } from "../chain.ts";
+import { UnlockCard } from "../keys/unlock-card.tsx";
 import { navigate } from "../router.ts";
 import { demoAccountsOf, openDemoSession } from "../session.ts";
 
@@ -28,6 +30,7 @@ export function WelcomeScreen() {
     <section class="screen" aria-labelledby="welcome-title">
       <h1 id="welcome-title">Welcome to Gram</h1>
       <p class="muted">Chat and pay, with keys that stay on this device.</p>
+      <UnlockCard />
       {demos.length > 0 && (
         <section class="card" aria-labelledby="demo-title">
           <h2 id="demo-title">Demo accounts</h2>
