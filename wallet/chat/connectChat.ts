@@ -175,7 +175,11 @@ export async function connectChat(params: ConnectChatParameters): Promise<ChatCo
     async send(to, body, options = {}) {
       let envelope: Envelope;
       try {
-        envelope = await signEnvelope(account, { to, body, ...(options.id === undefined ? {} : { id: options.id }) }, domain);
+        envelope = await signEnvelope(
+          account,
+          { to, body, ...(options.id === undefined ? {} : { id: options.id }) },
+          domain,
+        );
       } catch (error) {
         if (error instanceof ChatProtocolError) {
           throw new InvalidChatMessageError(error.shortMessage.replace(/^draft\./, ""), { cause: error });
