@@ -42,7 +42,7 @@ export function ChatListScreen() {
       {model.refused > 0 && (
         <p class="notice notice-warning" data-testid="refused-count">
           {model.refused} message{model.refused === 1 ? "" : "s"} refused (bad signature, replay or not for you): not
-          shown.
+          shown. Last: {model.lastRefusal}
         </p>
       )}
       {list.length === 0 ? (

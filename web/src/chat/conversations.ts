@@ -68,6 +68,8 @@ export interface ChatModel {
   open: Hex | undefined;
   /** Messages the client refused (bad signature, replay…): never shown as messages, only counted. */
   refused: number;
+  /** The last refusal's code and reason. */
+  lastRefusal: string | undefined;
   username: string | null;
   tokens: Map<string, { symbol: string; decimals: number }>;
   labels: Map<string, string>;
@@ -265,6 +267,7 @@ function onEvent(model: ChatModel, event: ChatEvent) {
       return;
     case "rejected":
       model.refused++;
+      model.lastRefusal = `${event.rejection.code}: ${event.rejection.reason}`;
       bump();
       return;
     case "status":
@@ -457,6 +460,7 @@ async function startModel(current: Session): Promise<() => void> {
     connection: navigator.onLine ? "online" : "offline",
     open: undefined,
     refused: 0,
+    lastRefusal: undefined,
     username: current.chat.username,
     tokens: new Map(),
     labels: new Map(),
