@@ -9,7 +9,14 @@ import { registerUsername } from "../../../wallet/chat/registerUsername.ts";
 import { resolvePeer } from "../../../wallet/chat/resolvePeer.ts";
 import { navigate } from "../router.ts";
 import { ConnectionBanner } from "./connection-banner.tsx";
-import { type ChatModel, chatModel, conversationFor, revision, sortedConversations } from "./conversations.ts";
+import {
+  type ChatModel,
+  chatModel,
+  conversationFor,
+  revision,
+  shortLabel,
+  sortedConversations,
+} from "./conversations.ts";
 import "./chat.css";
 
 const BADGES = { payment: "Payment", request: "Request", invoice: "Invoice" } as const;
@@ -55,7 +62,7 @@ export function ChatListScreen() {
                 <span class="chat-row-top">
                   <span class="chat-row-name">
                     {c.target.type === "group" && <span class="chat-tag">Group</span>}
-                    {c.label}
+                    {shortLabel(c.label)}
                   </span>
                   {c.last !== undefined && <time class="muted chat-row-time">{shortTime(c.last.sentAt)}</time>}
                 </span>

@@ -29,6 +29,7 @@ import {
   openConversation,
   revision,
   sendMessage,
+  shortLabel,
   targetOfRoute,
 } from "./conversations.ts";
 import "./chat.css";
@@ -78,7 +79,7 @@ export function ConversationScreen({ route }: { route: string }) {
         </a>
         <h1 data-testid="conversation-title">
           {conversation.target.type === "group" && <span class="chat-tag">Group</span>}
-          {conversation.label}
+          {shortLabel(conversation.label)}
         </h1>
       </header>
       {conversation.target.type === "direct" && <ContactTools model={model} conversation={conversation} />}

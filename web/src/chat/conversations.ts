@@ -134,6 +134,11 @@ async function ensureToken(model: ChatModel, token: Address) {
   bump();
 }
 
+/** A label fit for a title: a bare address shortened to `0x90F7…b906`. */
+export function shortLabel(label: string): string {
+  return /^0x[0-9a-fA-F]{40}$/.test(label) ? `${label.slice(0, 6)}…${label.slice(-4)}` : label;
+}
+
 /** The label of an address: `@contact`, `~username`, or the address, resolved once then kept. */
 export function labelOf(model: ChatModel, address: Address): string {
   const key = address.toLowerCase();
