@@ -4,7 +4,9 @@
 //      as gzip -9 of its bytes, against the 250 KB budget;
 //   2. navigation → first screen rendered (the app's `gram:first-screen` mark, set right after Preact's
 //      first render), and → first contentful paint, cold (a fresh profile: no HTTP or service-worker
-//      cache) and warm (a reload); medians of --runs (10).
+//      cache) and warm (a reload); medians of --runs (10);
+//   3. the chat (scripts/bench/web-chat.ts): message received → rendered (3 × --runs messages) and payment
+//      made → shown confirmed on the receiver's screen (--runs payments), p50.
 // A missed target is reported, not an error.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,6 +19,7 @@ import { buildWeb } from "../lib/build-web.ts";
 import { killAll } from "../lib/spawn-gram-node.ts";
 import { describeMachine, percentile } from "./report.ts";
 import { startBenchNode, startWalletBenchChain } from "./wallet-setup.ts";
+import { benchChat, CHAT_BENCH_DEMO, chatReport } from "./web-chat.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const BUDGET_KB = 250;
@@ -45,7 +48,7 @@ process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 try {
   const web = await buildWeb();
   const chain = await startWalletBenchChain(temp);
-  const node = await startBenchNode(chain, temp, ["--web-dir", web.dir]);
+  const node = await startBenchNode(chain, temp, ["--web-dir", web.dir, "--web-demo-accounts", CHAT_BENCH_DEMO]);
   const appUrl = `${node.url}/`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
 
@@ -104,6 +107,9 @@ try {
     await fresh.close();
   }
 
+  // 3. Chat: message received → rendered, payment made → shown confirmed (scripts/bench/web-chat.ts).
+  const chat = await benchChat({ browser, appUrl, nodeUrl: node.url, chain, messages: runs * 3, payments: runs });
+
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   const total = (key: "raw" | "wire" | "gzip") => shipped.reduce((sum, script) => sum + script[key], 0);
   const ms = (values: number[]) => `${percentile(values, 50).toFixed(0)} ms`;
@@ -126,6 +132,8 @@ try {
   console.log("Navigation → first screen rendered (median):");
   console.log(`  cold (no cache):   ${ms(timings.cold)}  (first contentful paint ${ms(timings.coldPaint)})`);
   console.log(`  warm (reload):     ${ms(timings.warm)}  (first contentful paint ${ms(timings.warmPaint)})`);
+  console.log("");
+  for (const line of chatReport(chat)) console.log(line);
 } finally {
   await cleanup();
 }
