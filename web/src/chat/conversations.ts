@@ -6,6 +6,7 @@
 // `chatModel` signal and re-render on `revision`.
 import { effect, signal } from "@preact/signals";
 import { type Address, getAddress, type Hex, isAddressEqual } from "viem";
+import { formatAmount } from "../../../protocol/amounts.ts";
 import type { Body } from "../../../protocol/chat/body.ts";
 import { conversationOf } from "../../../protocol/chat/envelope.ts";
 import type { GroupInfo } from "../../../protocol/chat/frames.ts";
@@ -105,26 +106,23 @@ function previewOf(item: MessageItem, model: ChatModel): NonNullable<Conversatio
   return { ...base, text: `Invoice: ${title}`, badge: "invoice" };
 }
 
-/** `12.5 GRAM` with the token's decimals once known (read from the token); the base units until then. */
+/** `12.5 GRAM` (`formatAmount`, the token's decimals once read from the token); the base units until then. */
 export function formatUnits(model: ChatModel, token: Address, units: bigint): string {
   const info = model.tokens.get(token.toLowerCase());
   if (info === undefined) {
     void ensureToken(model, token);
     return `${units} units`;
   }
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const scale = 10n ** BigInt(info.decimals);
-  const whole = abs / scale;
-  const fraction = (abs % scale).toString().padStart(info.decimals, "0").replace(/0+$/, "");
-  return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""} ${info.symbol}`;
+  return `${formatAmount(units, info.decimals)} ${info.symbol}`;
 }
 
-const asked = new Set<string>();
+const asked = new WeakMap<ChatModel, Set<string>>();
 async function ensureToken(model: ChatModel, token: Address) {
   const key = token.toLowerCase();
-  if (asked.has(key)) return;
-  asked.add(key);
+  const mine = asked.get(model) ?? new Set<string>();
+  asked.set(model, mine);
+  if (mine.has(key)) return;
+  mine.add(key);
   try {
     const info = await readTokenInfo(model.session.client, { token });
     model.tokens.set(key, { symbol: info.symbol, decimals: info.decimals });
