@@ -209,6 +209,22 @@ describe("the chat screens", () => {
     await alicePage.getByTestId("composer").fill("typed offline");
     await alicePage.getByTestId("composer").press("Enter");
     await alicePage.locator('[data-queued="true"]').filter({ hasText: "typed offline" }).waitFor();
+    // Kept in the account's IndexedDB (a reload keeps it), with the id it will be sent under.
+    const kept = await alicePage.evaluate(
+      () =>
+        new Promise<{ text: string; id: string }[]>((resolve, reject) => {
+          const open = indexedDB.open("gram");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction("chat-view").objectStore("chat-view").getAll();
+            all.onsuccess = () =>
+              resolve((all.result as { outbox: { text: string; id: string }[] }[]).flatMap((r) => r.outbox));
+            all.onerror = () => reject(all.error);
+          };
+        }),
+    );
+    expect(kept.map((q) => q.text)).toEqual(["typed offline"]);
+    const queuedId = kept[0]?.id;
     await alicePage.waitForTimeout(500);
     expect(bobGot.filter((m) => textOf(m) === "typed offline")).toHaveLength(0);
     await aliceContext.setOffline(false);
@@ -216,15 +232,31 @@ describe("the chat screens", () => {
     await alicePage.locator('[data-queued="true"]').waitFor({ state: "detached" });
     // A reconnect (if the socket dropped) resyncs: still once.
     await alicePage.waitForTimeout(1_500);
-    expect(bobGot.filter((m) => textOf(m) === "typed offline")).toHaveLength(1);
+    expect(bobGot.filter((m) => textOf(m) === "typed offline").map((m) => m.envelope.id)).toEqual([queuedId]);
     await expect(bobPage.getByTestId("message").filter({ hasText: "typed offline" }).count()).resolves.toBe(1);
+  });
+
+  it("bob creates a group with alice by her name; both see it and its messages", async () => {
+    await bobPage.evaluate(() => (location.hash = "#/chats"));
+    await bobPage.getByText("New group").click();
+    await bobPage.getByLabel("Group name").fill("Friday pizza");
+    await bobPage.getByLabel(/^Members/).fill("@alice_web");
+    await bobPage.getByRole("button", { name: "Create group" }).click();
+    await expect(bobPage.getByTestId("conversation-title").textContent()).resolves.toBe("GroupFriday pizza");
+    await bobPage.getByTestId("composer").fill("pizza at 7?");
+    await bobPage.getByTestId("composer").press("Enter");
+    await alicePage.evaluate(() => (location.hash = "#/chats"));
+    const row = alicePage.getByTestId("chat-row").filter({ hasText: "Friday pizza" });
+    await row.filter({ hasText: "pizza at 7?" }).getByTestId("unread").waitFor();
+    await row.click();
+    await alicePage.getByTestId("message").filter({ hasText: "pizza at 7?" }).waitFor();
   });
 
   it("a reload keeps the chat list and the conversation", async () => {
     await alicePage.reload();
     await alicePage.getByTestId("demo-alice").click();
-    const row = alicePage.getByTestId("chat-row").filter({ hasText: "typed offline" });
-    await row.waitFor();
+    const row = alicePage.locator(`[data-testid="chat-row"][data-route="${bob.toLowerCase()}"]`);
+    await row.filter({ hasText: "typed offline" }).waitFor();
     await row.click();
     for (const text of ["hi alice", "sure, see you", "typed offline"]) {
       await alicePage.getByTestId("message").filter({ hasText: text }).first().waitFor();
