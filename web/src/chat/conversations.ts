@@ -448,7 +448,7 @@ function watchPending(model: ChatModel): () => void {
   return () => clearInterval(timer);
 }
 
-async function startModel(current: Session): Promise<() => void> {
+async function startModel(current: Session, events: EventTap): Promise<() => void> {
   const db = await openGramDb();
   const store = indexedDbChatViewStore(db, {
     account: current.address,
@@ -485,7 +485,7 @@ async function startModel(current: Session): Promise<() => void> {
   }
   for (const group of current.chat.state.groups) addGroup(model, group);
   void ensureToken(model, current.client.contracts.token);
-  const stopEvents = current.onChat((event) => onEvent(model, event));
+  events.deliver((event) => onEvent(model, event));
   const stopPending = watchPending(model);
   const online = () => {
     if (model.connection === "offline") model.connection = "online";
@@ -507,7 +507,7 @@ async function startModel(current: Session): Promise<() => void> {
     .catch(() => {});
   void flushOutbox(model);
   return () => {
-    stopEvents();
+    events.stop();
     stopPending();
     window.removeEventListener("online", online);
     window.removeEventListener("offline", offline);
@@ -516,22 +516,50 @@ async function startModel(current: Session): Promise<() => void> {
   };
 }
 
-// One model per signed-in session: made when the tab signs in, dropped when it signs out.
+/** The session's events, taken from the moment it signs in and held until the model is ready for them. */
+interface EventTap {
+  deliver(listener: (event: ChatEvent) => void): void;
+  stop(): void;
+}
+
+function tapEvents(current: Session): EventTap {
+  const held: ChatEvent[] = [];
+  let listener: ((event: ChatEvent) => void) | undefined;
+  const stop = current.onChat((event) => {
+    if (listener === undefined) held.push(event);
+    else listener(event);
+  });
+  return {
+    deliver(next) {
+      for (const event of held.splice(0)) next(event);
+      listener = next;
+    },
+    stop,
+  };
+}
+
+// One model per signed-in session: made when the tab signs in, dropped when it signs out. It listens at
+// once (before any screen renders), so that it is the session's first listener and gets the first sync.
 let stopCurrent: (() => void) | undefined;
 effect(() => {
   const current = session.value;
   stopCurrent?.();
   stopCurrent = undefined;
   if (current === undefined) return;
+  const events = tapEvents(current);
   let stopped = false;
-  void startModel(current).then(
+  void startModel(current, events).then(
     (stop) => {
       if (stopped) stop();
       else stopCurrent = stop;
     },
-    (error: unknown) => console.error("the chat could not start", error),
+    (error: unknown) => {
+      events.stop();
+      console.error("the chat could not start", error);
+    },
   );
   stopCurrent = () => {
     stopped = true;
+    events.stop();
   };
 });
