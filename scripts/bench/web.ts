@@ -8,6 +8,8 @@
 //   3. unlock (./web-unlock.ts): the KDF as the app runs it, and after the KDF → the chat list rendered
 //      (target ≤ 300 ms); medians of --runs;
 //   4. the key vault's own figures (./web-vault.ts): each KDF alone, an unlock and an add, in a bare page.
+//   5. the chat (scripts/bench/web-chat.ts): message received → rendered (3 × --runs messages) and payment
+//      made → shown confirmed on the receiver's screen (--runs payments), p50.
 // A missed target is reported, not an error.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -20,6 +22,7 @@ import { buildWeb } from "../lib/build-web.ts";
 import { killAll } from "../lib/spawn-gram-node.ts";
 import { describeMachine, percentile } from "./report.ts";
 import { startBenchNode, startWalletBenchChain } from "./wallet-setup.ts";
+import { benchChat, CHAT_BENCH_DEMO, chatReport } from "./web-chat.ts";
 import { measureUnlock } from "./web-unlock.ts";
 import { measureVault, vaultTable } from "./web-vault.ts";
 
@@ -51,7 +54,7 @@ process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 try {
   const web = await buildWeb();
   const chain = await startWalletBenchChain(temp);
-  const node = await startBenchNode(chain, temp, ["--web-dir", web.dir]);
+  const node = await startBenchNode(chain, temp, ["--web-dir", web.dir, "--web-demo-accounts", CHAT_BENCH_DEMO]);
   const appUrl = `${node.url}/`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
 
@@ -113,6 +116,8 @@ try {
   // 3. Unlock → chat list, and 4. the vault's figures.
   const unlock = await measureUnlock({ browser, appUrl, runs });
   const vault = await measureVault(browser);
+  // 5. Chat: message received → rendered, payment made → shown confirmed (scripts/bench/web-chat.ts).
+  const chat = await benchChat({ browser, appUrl, nodeUrl: node.url, chain, messages: runs * 3, payments: runs });
 
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   const total = (key: "raw" | "wire" | "gzip") => shipped.reduce((sum, script) => sum + script[key], 0);
@@ -146,6 +151,7 @@ try {
   console.log("");
   console.log("Key vault in a bare page (scripts/bench/web-vault.ts):");
   console.log(vaultTable(vault));
+  for (const line of chatReport(chat)) console.log(line);
 } finally {
   await cleanup();
 }

@@ -4,7 +4,7 @@
 // message verified before anyone sees it (`createInboxEvents`); and the state saved as entries are handled
 // (`createChatStateSaver`) in a `ChatStateStore`, so that the next connection syncs exactly what it missed.
 // Nothing here needs Node: the store and the WebSocket factory are given.
-import { type Address, getAddress, type LocalAccount } from "viem";
+import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
 import type { BodyInput } from "../../protocol/chat/body.ts";
 import type { ConversationTargetInput, Envelope } from "../../protocol/chat/envelope.ts";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
@@ -54,6 +54,11 @@ export interface SentMessage {
   seq: number;
 }
 
+export interface SendOptions {
+  /** The message id (32 bytes); a fresh random one when left out. Never reuse one for another message. */
+  id?: Hex | undefined;
+}
+
 export interface ChatConnection {
   readonly url: string;
   readonly address: Address;
@@ -68,8 +73,11 @@ export interface ChatConnection {
   readonly synced: Promise<void>;
   /** Listens until the returned function is called. */
   on(listener: ChatListener): () => void;
-  /** Signs `body` for `to` and hands it to the hub; resolves once the hub has stored it. */
-  send(to: ConversationTargetInput, body: BodyInput): Promise<SentMessage>;
+  /**
+   * Signs `body` for `to` and hands it to the hub; resolves once the hub has stored it. `id` makes a retry
+   * safe: a message queued while offline keeps its id, and the hub refuses a second copy (`REPLAYED`).
+   */
+  send(to: ConversationTargetInput, body: BodyInput, options?: SendOptions): Promise<SentMessage>;
   /**
    * Sends one frame of the wire protocol and resolves with the hub's answer (rejects on an `error` one):
    * what `registerUsername`, `lookupUser`, `createGroup`, `listGroups` and `readChatHistory` are made of.
@@ -164,10 +172,14 @@ export async function connectChat(params: ConnectChatParameters): Promise<ChatCo
     state,
     synced,
     on: (listener) => listeners.add(listener),
-    async send(to, body) {
+    async send(to, body, options = {}) {
       let envelope: Envelope;
       try {
-        envelope = await signEnvelope(account, { to, body }, domain);
+        envelope = await signEnvelope(
+          account,
+          { to, body, ...(options.id === undefined ? {} : { id: options.id }) },
+          domain,
+        );
       } catch (error) {
         if (error instanceof ChatProtocolError) {
           throw new InvalidChatMessageError(error.shortMessage.replace(/^draft\./, ""), { cause: error });

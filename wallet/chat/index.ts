@@ -28,6 +28,7 @@ export {
   type ChatConnection,
   type ConnectChatParameters,
   connectChat,
+  type SendOptions,
   type SentMessage,
 } from "./connectChat.ts";
 export type { ChatEvent, ChatListener, InboxEvent } from "./createChatListeners.ts";

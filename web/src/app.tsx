@@ -2,6 +2,8 @@
 // the current route. Screens are a table of routes; the first match wins. A route that needs an account
 // shows the welcome screen while the tab is signed out.
 import type { ComponentChildren } from "preact";
+import { ChatListScreen } from "./chat/chat-list-screen.tsx";
+import { ConversationScreen } from "./chat/conversation-screen.tsx";
 import { LazyScreen } from "./lazy-screen.tsx";
 import { MerchantScreen } from "./merchant/merchant-screen.tsx";
 import { Nav } from "./nav.tsx";
@@ -24,6 +26,8 @@ const ROUTES: Route[] = [
   { pattern: "/", screen: () => <WelcomeScreen /> },
   { pattern: "/link", screen: () => <LinkScreen link="" /> },
   { pattern: "/pay/*", screen: (rest) => <LinkScreen link={rest} /> },
+  { pattern: "/chats", screen: () => <ChatListScreen />, signedIn: true },
+  { pattern: "/chat/*", screen: (rest) => <ConversationScreen route={rest} key={rest} />, signedIn: true },
   { pattern: "/wallet", screen: () => <WalletScreen />, signedIn: true },
   { pattern: "/merchant", screen: () => <MerchantScreen />, signedIn: true },
   { pattern: "/receive", screen: () => <LazyScreen key="receive" load={loadReceive} />, signedIn: true },

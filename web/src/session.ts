@@ -29,7 +29,10 @@ export interface Session {
   payments: PaymentTracker;
   /** The node's base URL when it relays gasless payments (`relayer` of the wallet's actions). */
   relayer: string | undefined;
-  /** Every chat event, in order, for the screens (a listener's failure is its own). */
+  /**
+   * Every chat event, in order, for the screens (a listener's failure is its own). The first listener
+   * also gets the events that came before it (the first sync runs while the session opens).
+   */
   onChat(listener: (event: ChatEvent) => void): () => void;
   /** Closes the chat and forgets the signer; the tab is signed out. */
   close(): Promise<void>;
@@ -65,6 +68,8 @@ export async function openSession({ account, name, demo = false, onClose }: Open
     const client: GramClient = { ...chain.client, account, stores, tokens: chain.client.tokens };
     const url = location.origin;
     const listeners = new Set<(event: ChatEvent) => void>();
+    // Events of the first sync arrive before any screen listens: kept for the first listener.
+    let early: ChatEvent[] | undefined = [];
     const chat = await connectChat({
       url,
       account,
@@ -75,6 +80,10 @@ export async function openSession({ account, name, demo = false, onClose }: Open
       autoSave: true,
       reconnect: true,
       onEvent: (event) => {
+        if (early !== undefined && listeners.size === 0) {
+          if (early.length < 10_000) early.push(event);
+          return;
+        }
         for (const listener of listeners) {
           try {
             listener(event);
@@ -100,6 +109,15 @@ export async function openSession({ account, name, demo = false, onClose }: Open
       relayer: config.relayer ? url : undefined,
       onChat(listener) {
         listeners.add(listener);
+        const missed = early ?? [];
+        early = undefined;
+        for (const event of missed) {
+          try {
+            listener(event);
+          } catch (error) {
+            console.error("a chat screen failed on an event", error);
+          }
+        }
         return () => listeners.delete(listener);
       },
       close() {

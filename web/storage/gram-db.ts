@@ -10,7 +10,7 @@ export const GRAM_DB = "gram";
  * The schema's version. Raise it with a new step in `upgrade` (never edit a step that shipped): a browser
  * that opens an older database runs the steps it missed, in order.
  */
-export const GRAM_DB_VERSION = 1;
+export const GRAM_DB_VERSION = 2;
 
 /** `[account, name]`: the account's address in lower case, then the record's name within the store. */
 export type AccountKey = [account: string, name: string];
@@ -26,11 +26,16 @@ export interface GramDb extends DBSchema {
   nonces: { key: AccountKey; value: unknown };
   /** Chat state: `[account, "<chainId> <hub URL>"]` → a `ChatState`. */
   "chat-state": { key: AccountKey; value: unknown };
+  /**
+   * What the chat screens keep (version 2): `[account, "<chainId> <hub URL>"]` → the conversations' list
+   * (label, last message, unread, read cursor) and the outbox (messages typed offline, with their ids).
+   */
+  "chat-view": { key: AccountKey; value: unknown };
 }
 
 export type GramDatabase = IDBPDatabase<GramDb>;
 
-export const GRAM_STORES = ["contacts", "invoices", "counters", "nonces", "chat-state"] as const;
+export const GRAM_STORES = ["contacts", "invoices", "counters", "nonces", "chat-state", "chat-view"] as const;
 
 /**
  * Opens (creating or upgrading) the database. `name` is for tests that want a database of their own.
@@ -43,8 +48,11 @@ export function openGramDb(name = GRAM_DB): Promise<GramDatabase> {
   return openDB<GramDb>(name, GRAM_DB_VERSION, {
     upgrade(db, oldVersion) {
       if (oldVersion < 1) {
-        for (const store of GRAM_STORES) db.createObjectStore(store);
+        for (const store of ["contacts", "invoices", "counters", "nonces", "chat-state"] as const) {
+          db.createObjectStore(store);
+        }
       }
+      if (oldVersion < 2) db.createObjectStore("chat-view");
     },
     // Another tab opened a newer version: close, so that its upgrade is not blocked; this tab reloads
     // into the new code.

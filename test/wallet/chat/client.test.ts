@@ -12,6 +12,7 @@ import type { StatusUpdate } from "../../../protocol/chat/frames.ts";
 import { createGramClient } from "../../../wallet/actions/client.ts";
 import {
   type ChatEvent,
+  ChatRefusedError,
   chatStateFile,
   connectChat,
   createPaymentTracker,
@@ -143,6 +144,26 @@ describe("what a user types", () => {
       const refused = await sendText(alice, { type: "direct", address: bob }, "pay\u200bme").catch((error) => error);
       expect(refused).toBeInstanceOf(InvalidChatMessageError);
       expect(refused.message).toContain("contains U+200B at position 3");
+    } finally {
+      await alice.close();
+    }
+  });
+});
+
+describe("a message's own id", () => {
+  it("is kept when given, so that a retry is stored once: the hub refuses the copy as REPLAYED", async () => {
+    const alice = await connectChat({ ...params(aliceKey), sync: false });
+    try {
+      const id = `0x${"ab".repeat(31)}${Date.now().toString(16).slice(-2).padStart(2, "0")}` as const;
+      const sent = await sendText(alice, { type: "direct", address: bob }, "typed offline", { id });
+      expect(sent.envelope.id).toBe(id);
+      const again = await sendText(alice, { type: "direct", address: bob }, "typed offline", { id }).catch(
+        (error) => error,
+      );
+      expect(again).toBeInstanceOf(ChatRefusedError);
+      expect(again.hubCode).toBe("REPLAYED");
+      const fresh = await sendText(alice, { type: "direct", address: bob }, "another");
+      expect(fresh.envelope.id).not.toBe(id);
     } finally {
       await alice.close();
     }
