@@ -23,7 +23,7 @@ import { createKeyedSerial } from "../internal/serial.ts";
 import type { Store } from "../store/open-store.ts";
 import { createAdmission } from "./admission.ts";
 import type { HubContext, Reply } from "./context.ts";
-import { createGroup, listGroups } from "./groups.ts";
+import { addMembers, createGroup, listGroups } from "./groups.ts";
 import { createInboxes } from "./inboxes.ts";
 import { knownPrefix, LAYOUT_VERSION, layoutKey, prefixEnd } from "./keys.ts";
 import { DEFAULT_HUB_LIMITS, type HubLimits } from "./limits.ts";
@@ -92,6 +92,7 @@ const HANDLERS: Handlers = {
   ack,
   history,
   "group.create": createGroup,
+  "group.add": addMembers,
   groups: listGroups,
   ping: (_ctx, _session, _frame, reply) => reply({ type: "pong" }),
 };

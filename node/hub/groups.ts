@@ -1,6 +1,7 @@
-// `group.create` and `groups`. A group is its creator and up to 255 other members, fixed at creation;
-// only members may post to it or read its history. Each member is told of the group through its inbox
-// (a `group` frame), so that a member who was offline learns of it on the next sync.
+// `group.create`, `group.add` and `groups`. A group is its creator and up to 255 other members; any member
+// may add more (as in a messenger's small groups); no one is removed. Only members may post to it or read
+// its history. Each member is told of the group through its inbox (a `group` frame), again whenever
+// members are added, so that a member who was offline learns of it on the next sync.
 import { randomBytes } from "node:crypto";
 import { getAddress, type Hex } from "viem";
 import { ChatProtocolError } from "../../protocol/chat/errors.ts";
@@ -70,6 +71,67 @@ export async function createGroup(
     ops,
   );
   reply({ type: "created", group, seq: seq as number });
+}
+
+/** Adds are taken one group at a time: two at once would each write the members it read. */
+const adding = new Map<string, Promise<unknown>>();
+
+export async function addMembers(ctx: HubContext, session: Session, frame: ClientFrameOf<"group.add">, reply: Reply) {
+  const address = session.address as string;
+  const key = frame.group.toLowerCase();
+  const before = adding.get(key) ?? Promise.resolve();
+  const turn = before.then(() => add(ctx, address, frame, reply));
+  const settled = turn.catch(() => {});
+  adding.set(key, settled);
+  try {
+    await turn;
+  } finally {
+    if (adding.get(key) === settled) adding.delete(key);
+  }
+}
+
+async function add(ctx: HubContext, address: string, frame: ClientFrameOf<"group.add">, reply: Reply) {
+  const current = await readGroup(ctx, frame.group);
+  checkMember(current, address);
+  takeMessage(ctx, address);
+  const added = [...new Set(frame.members.map((member) => member.toLowerCase()))].filter(
+    (member) => !current.memberSet.has(member),
+  );
+  if (added.length === 0) {
+    throw new ChatProtocolError("MALFORMED", `members: every one is already in group ${current.id}`);
+  }
+  if (current.members.length + added.length > GROUP_MAX_MEMBERS) {
+    throw new ChatProtocolError(
+      "MALFORMED",
+      `members: group ${current.id} has ${current.members.length} members; at most ${GROUP_MAX_MEMBERS}, creator included`,
+    );
+  }
+  const group: GroupInfo = {
+    id: current.id,
+    name: current.name,
+    creator: current.creator,
+    members: [...current.members, ...added.map((member) => getAddress(member))],
+    createdAt: current.createdAt,
+  };
+  const json = JSON.stringify(group);
+  const members = group.members.map((member) => member.toLowerCase());
+  const ops: WriteOp[] = [
+    { type: "put", key: groupKey(group.id), value: json },
+    ...added.map((member): WriteOp => ({ type: "put", key: membershipKey(member, group.id), value: "" })),
+  ];
+  await ctx.inboxes.load(members);
+  ctx.groups.delete(group.id.toLowerCase());
+  const seqs = await appendToInboxes(
+    ctx,
+    members.map((member) => ({
+      address: member,
+      value: `g${group.id}`,
+      frame: (seq: number) => groupFrame(seq, json),
+    })),
+    ops,
+  );
+  ctx.groups.delete(group.id.toLowerCase());
+  reply({ type: "added", group, seq: seqs[members.indexOf(address)] as number });
 }
 
 export async function listGroups(ctx: HubContext, session: Session, _frame: unknown, reply: Reply) {

@@ -15,6 +15,7 @@
 //   {op:"ack", seq}                               {type:"acked", seq}
 //   {op:"history", conversation, before?, limit?} {type:"history", conversation, messages, more}
 //   {op:"group.create", name, members}            {type:"created", group, seq}
+//   {op:"group.add", group, members}              {type:"added", group, seq}
 //   {op:"groups"}                                 {type:"groups", groups}
 //   {op:"ping"}                                   {type:"pong"}
 //   anything refused                              {type:"error", code, message, ref?}
@@ -93,6 +94,14 @@ export const clientFrameSchemas = {
       .array(addressField)
       .min(1, "expected at least one member")
       .max(GROUP_MAX_MEMBERS - 1, `expected at most ${GROUP_MAX_MEMBERS - 1} members besides the creator`),
+  }),
+  /** Adds members to a group this account is in; every member, old and new, gets the group again. */
+  "group.add": op("group.add", {
+    group: bytes32Field,
+    members: z
+      .array(addressField)
+      .min(1, "expected at least one member")
+      .max(GROUP_MAX_MEMBERS - 1, `expected at most ${GROUP_MAX_MEMBERS - 1} members`),
   }),
   groups: op("groups", {}),
   ping: op("ping", {}),
@@ -227,6 +236,7 @@ export const hubFrameSchema = z.discriminatedUnion("type", [
   hubFrame("group", { seq, group: groupInfoSchema }),
   hubFrame("sent", { id: bytes32Field, seq }),
   hubFrame("created", { group: groupInfoSchema, seq }),
+  hubFrame("added", { group: groupInfoSchema, seq }),
   hubFrame("synced", { lastSeq: seq, more: z.boolean() }),
   hubFrame("user", { username: z.string().nullable(), address: addressField.nullable() }),
   hubFrame("groups", { groups: z.array(groupInfoSchema) }),

@@ -2,6 +2,8 @@
 // checked on the chain, request and invoice cards paid through the wallet's own actions. Used by
 // `gram chat`, bots and pages alike. Two exports need Node (`fileChatStateStore`, `nodeWebSocket`), and
 // others reach the wallet's files (see README.md, "What runs where").
+
+export { type AddGroupMembersParameters, addGroupMembers } from "./addGroupMembers.ts";
 export {
   type Card,
   cardOf,

@@ -206,4 +206,36 @@ describe("groups", () => {
     expect(missing.answer).toMatchObject({ type: "error", code: "NOT_FOUND" });
     expect((await c.request({ op: "groups" })).groups.map((group: { id: string }) => group.id)).not.toContain(id);
   });
+
+  it("lets a member add someone: every member gets the new list, the newcomer may post and read the history", async () => {
+    const created = await a.request({ op: "group.create", name: "Book club", members: [bob.address] });
+    const { id } = created.group;
+    await a.say({ to: { type: "group", id }, body: text("first book?") });
+    // An outsider cannot add itself; a member adds carol.
+    expect(await c.request({ op: "group.add", group: id, members: [carol.address] })).toMatchObject({
+      type: "error",
+      code: "NOT_MEMBER",
+    });
+    const before = [a.frames.length, b.frames.length, c.frames.length];
+    const added = await b.request({ op: "group.add", group: id, members: [carol.address, alice.address] });
+    expect(added).toMatchObject({
+      type: "added",
+      group: { id, name: "Book club", creator: alice.address, members: [alice.address, bob.address, carol.address] },
+    });
+    for (const [i, client] of [a, b, c].entries()) {
+      const told = await client.next((frame) => frame.type === "group" && frame.group.id === id, before[i]);
+      expect(told.group.members).toEqual([alice.address, bob.address, carol.address]);
+    }
+    const post = await c.say({ to: { type: "group", id }, body: text("Dune") });
+    expect(post.answer).toMatchObject({ type: "sent" });
+    const history = await c.request({ op: "history", conversation: { type: "group", id } });
+    expect(history.messages).toHaveLength(2);
+    expect((await c.request({ op: "groups" })).groups).toContainEqual(added.group);
+    // Adding only members already in is refused, saying so.
+    expect(await a.request({ op: "group.add", group: id, members: [carol.address] })).toMatchObject({
+      type: "error",
+      code: "MALFORMED",
+      message: `members: every one is already in group ${id}`,
+    });
+  });
 });

@@ -15,6 +15,7 @@ const PORTABLE = [
   "standardWebSocket.ts",
   "registerUsername.ts",
   "lookupUser.ts",
+  "addGroupMembers.ts",
   "createGroup.ts",
   "listGroups.ts",
   "readChatHistory.ts",
