@@ -236,7 +236,7 @@ describe("the chat screens", () => {
     await expect(bobPage.getByTestId("message").filter({ hasText: "typed offline" }).count()).resolves.toBe(1);
   });
 
-  it("bob creates a group with alice by her name; both see it and its messages", async () => {
+  it("bob creates a group with alice by her name; both see it and its messages; he adds the merchant", async () => {
     await bobPage.evaluate(() => (location.hash = "#/chats"));
     await bobPage.getByText("New group").click();
     await bobPage.getByLabel("Group name").fill("Friday pizza");
@@ -250,6 +250,20 @@ describe("the chat screens", () => {
     await row.filter({ hasText: "pizza at 7?" }).getByTestId("unread").waitFor();
     await row.click();
     await alicePage.getByTestId("message").filter({ hasText: "pizza at 7?" }).waitFor();
+    // bob adds the merchant; both screens show the new member list (from the hub's group entry).
+    await bobPage.getByText("Add members").click();
+    await bobPage.getByLabel(/^People to add/).fill(merchant);
+    await bobPage.getByRole("button", { name: "Add", exact: true }).click();
+    for (const page of [bobPage, alicePage]) {
+      await page
+        .getByTestId("group-members")
+        .filter({ hasText: merchant.slice(0, 6) })
+        .waitFor();
+    }
+    // Adding someone already in is refused with the hub's reason.
+    await bobPage.getByLabel(/^People to add/).fill("@alice_web");
+    await bobPage.getByRole("button", { name: "Add", exact: true }).click();
+    await expect(bobPage.getByRole("alert").textContent()).resolves.toContain("already in group");
   });
 
   it("a reload keeps the chat list and the conversation", async () => {

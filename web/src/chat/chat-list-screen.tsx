@@ -3,7 +3,6 @@
 // state, and the ways to start one: a new chat (an @name, a contact or an address, resolved as the CLI
 // does) and a new group. An account with no username on the hub is offered to register one.
 import { useState } from "preact/hooks";
-import type { Address } from "viem";
 import { createGroup } from "../../../wallet/chat/createGroup.ts";
 import { registerUsername } from "../../../wallet/chat/registerUsername.ts";
 import { resolvePeer } from "../../../wallet/chat/resolvePeer.ts";
@@ -17,6 +16,7 @@ import {
   shortLabel,
   sortedConversations,
 } from "./conversations.ts";
+import { resolveMembers } from "./group-members.ts";
 import "./chat.css";
 
 const BADGES = { payment: "Payment", request: "Request", invoice: "Invoice" } as const;
@@ -160,15 +160,7 @@ function NewGroup({ model }: { model: ChatModel }) {
     setBusy(true);
     setError(undefined);
     try {
-      const addresses: Address[] = [];
-      for (const text of members.split(/[\s,]+/).filter(Boolean)) {
-        const resolved = await resolvePeer(model.session.chat, {
-          contacts: model.session.client.stores.contacts,
-          peer: text,
-        });
-        if (resolved.address === undefined) throw new Error(`${text}: a group's member is a person, not a group`);
-        addresses.push(resolved.address);
-      }
+      const addresses = await resolveMembers(model, members);
       const group = await createGroup(model.session.chat, { name: name.trim(), members: addresses });
       const conversation = conversationFor(model, { type: "group", id: group.id }, group.name);
       navigate(`/chat/${conversation.route}`);

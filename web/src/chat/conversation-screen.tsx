@@ -5,7 +5,7 @@
 // sheet, announced in this chat) and Request (amount in the token's decimals, memo). A direct chat's peer
 // can be added to the contacts or renamed there.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { type Address, isAddressEqual } from "viem";
+import { type Address, type Hex, isAddressEqual } from "viem";
 import { parseTokenAmount } from "../../../wallet/actions/internal/amount.ts";
 import { chainNow } from "../../../wallet/actions/internal/chainNow.ts";
 import { sendRequest } from "../../../wallet/chat/sendRequest.ts";
@@ -13,6 +13,7 @@ import { addContact } from "../../../wallet/contacts/addContact.ts";
 import { listContacts } from "../../../wallet/contacts/listContacts.ts";
 import { removeContact } from "../../../wallet/contacts/removeContact.ts";
 import { openPaySheet } from "../pay/pay-intent.ts";
+import { AddMembersForm } from "./add-members-form.tsx";
 import { shortTime } from "./chat-list-screen.tsx";
 import { ConnectionBanner } from "./connection-banner.tsx";
 import {
@@ -404,13 +405,16 @@ function GroupMembers({ model, conversation }: { model: ChatModel; conversation:
   const group = model.session.chat.state.groups.find((g) => g.id === id);
   if (group === undefined) return null;
   return (
-    <p class="muted group-members">
-      Members:{" "}
-      {group.members
-        .map((member) =>
-          isAddressEqual(member as Address, model.session.address) ? "you" : labelOf(model, member as Address),
-        )
-        .join(", ")}
-    </p>
+    <>
+      <p class="muted group-members" data-testid="group-members">
+        Members:{" "}
+        {group.members
+          .map((member) =>
+            isAddressEqual(member as Address, model.session.address) ? "you" : labelOf(model, member as Address),
+          )
+          .join(", ")}
+      </p>
+      <AddMembersForm model={model} group={group.id as Hex} />
+    </>
   );
 }
