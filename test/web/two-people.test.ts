@@ -89,11 +89,11 @@ async function done(page: Page) {
   await page.getByTestId("pay-sheet").waitFor({ state: "detached" });
 }
 
-/** The card's status on the other person's screen: exactly "confirmed in block N". */
-async function expectConfirmedOn(page: Page, text: string, block: bigint) {
+/** The card's status on a person's screen: exactly "confirmed in block N" ("confirmed: invoice paid in block N"). */
+async function expectConfirmedOn(page: Page, text: string, block: bigint, what = "") {
   const card = paymentCard(page, text).and(page.locator('[data-state="confirmed"]'));
   await card.waitFor();
-  await expect(card.getByTestId("payment-status").textContent()).resolves.toBe(`confirmed in block ${block}`);
+  await expect(card.getByTestId("payment-status").textContent()).resolves.toBe(`confirmed${what} in block ${block}`);
 }
 
 beforeAll(async () => {
@@ -232,8 +232,10 @@ describe("two people in two browsers", () => {
     expect(await balance(merchant)).toBe(merchantBefore + (9n * GRAM) / 10n);
     expect(await balance(alice)).toBe(aliceBefore - 9n * GRAM - (9n * GRAM) / 10n);
     // Alice's payment card (amount and tip) confirmed in the receipt's block; the invoice card paid.
-    await expectConfirmedOn(alicePage, "9.9 GRAM", await blockOf(hash));
-    await card.locator('[data-testid="card-status"][data-state="confirmed"]').waitFor();
+    const block = await blockOf(hash);
+    await expectConfirmedOn(alicePage, "9.9 GRAM", block, ": invoice paid");
+    const paid = card.locator('[data-testid="card-status"][data-state="confirmed"]');
+    await expect(paid.textContent()).resolves.toBe(`Paid by you: confirmed: invoice paid in block ${block}`);
     await expect(card.getByTestId("pay-card").count()).resolves.toBe(0);
     // The merchant's screen lists it as paid (the node indexed it).
     const row = merchantPage.locator(`[data-testid="invoice"][data-id="${created.id}"]`);
