@@ -69,8 +69,7 @@ async function signIn(who: "alice" | "bob" | "merchant") {
 const go = (page: Page, hash: string) => page.evaluate((to) => (location.hash = to), hash);
 const field = (page: Page, testid: string) => page.getByTestId(testid).locator("dd").textContent();
 const paymentCard = (page: Page, text: string) => page.getByTestId("payment-card").filter({ hasText: text });
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `e2e-${name}-360.png`), fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `e2e-${name}-360.png`) });
 
 /** Presses Sign on each summary the sheet shows (an invoice may need two), then waits for the chain's word. */
 async function signAndWait(page: Page): Promise<Hash> {
@@ -183,6 +182,7 @@ describe("two people in two browsers", () => {
     await expect(request.getByTestId("pay-card").count()).resolves.toBe(0);
     expect(await balance(bob)).toBe(before + 4_500_000_000n);
     expect(await balance(alice)).toBe(aliceBefore - 4_500_000_000n);
+    await shot(bobPage, "bob-request-paid");
   });
 
   it("the merchant's invoice in alice's chat, paid with a suggested tip: the escrow holds the amount, the merchant got the tip, both screens say paid", async () => {
@@ -237,6 +237,7 @@ describe("two people in two browsers", () => {
     const paid = card.locator('[data-testid="card-status"][data-state="confirmed"]');
     await expect(paid.textContent()).resolves.toBe(`Paid by you: confirmed: invoice paid in block ${block}`);
     await expect(card.getByTestId("pay-card").count()).resolves.toBe(0);
+    await shot(alicePage, "alice-invoice-card-paid");
     // The merchant's screen lists it as paid (the node indexed it).
     const row = merchantPage.locator(`[data-testid="invoice"][data-id="${created.id}"]`);
     await expect.poll(() => row.getAttribute("data-state", { timeout: 15_000 }), { timeout: 15_000 }).toBe("paid");
@@ -282,7 +283,10 @@ describe("two people in two browsers", () => {
     await go(page, `#/chat/${alice}`);
     await page.getByTestId("composer").fill("hello from my new vault");
     await page.getByTestId("composer").press("Enter");
-    await page.locator('[data-testid="message"]:not([data-queued])').filter({ hasText: "hello from my new vault" }).waitFor();
+    await page
+      .locator('[data-testid="message"]:not([data-queued])')
+      .filter({ hasText: "hello from my new vault" })
+      .waitFor();
     // Alice gets it, from the imported address.
     await go(alicePage, `#/chat/${imported}`);
     await alicePage.getByTestId("message").filter({ hasText: "hello from my new vault" }).waitFor();

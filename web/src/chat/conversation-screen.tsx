@@ -216,7 +216,7 @@ function MessageBody({
           </p>
         ))}
       {payment !== undefined && (
-        <p class="chat-card-status" data-testid="card-status" data-state={paidState}>
+        <p class={`chat-card-status card-paid-${paidState}`} data-testid="card-status" data-state={paidState}>
           {paidState === "confirmed"
             ? `Paid${payment.outgoing ? " by you" : ""}: ${payment.verification?.reason ?? "confirmed"}`
             : paidState === "pending"
