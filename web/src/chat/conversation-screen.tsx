@@ -125,7 +125,7 @@ function Messages({ model, conversation }: { model: ChatModel; conversation: Con
             {conversation.target.type === "group" && !item.outgoing && (
               <span class="message-from">{labelOf(model, item.from)}</span>
             )}
-            <MessageBody model={model} item={item} />
+            <MessageBody model={model} item={item} conversation={conversation} />
             <span class="message-meta muted">
               {item.queued === undefined
                 ? shortTime(item.sentAt)
@@ -149,7 +149,15 @@ function Messages({ model, conversation }: { model: ChatModel; conversation: Con
   );
 }
 
-function MessageBody({ model, item }: { model: ChatModel; item: MessageItem }) {
+function MessageBody({
+  model,
+  item,
+  conversation,
+}: {
+  model: ChatModel;
+  item: MessageItem;
+  conversation: Conversation;
+}) {
   const { body } = item;
   if (body.type === "text") return <p class="message-text">{body.text}</p>;
   if (body.type === "payment") {
@@ -182,8 +190,13 @@ function MessageBody({ model, item }: { model: ChatModel; item: MessageItem }) {
   }
   const card = item.card;
   if (card === undefined) return <p class="muted">A {body.type} card that does not decode.</p>;
+  const payment = paymentFor(conversation, card);
+  const paidState = payment?.verification?.state ?? (payment === undefined ? undefined : "pending");
   const payable =
-    !item.outgoing && (card.kind === "request" ? true : card.payer === null || card.payer === model.session.address);
+    paidState !== "confirmed" &&
+    paidState !== "pending" &&
+    !item.outgoing &&
+    (card.kind === "request" ? true : card.payer === null || card.payer === model.session.address);
   return (
     <div class={`chat-card chat-card-${card.kind}`} data-testid={`${card.kind}-card`}>
       <p class="chat-card-kind">{card.kind === "request" ? (item.outgoing ? "You asked" : "Request") : "Invoice"}</p>
@@ -203,6 +216,15 @@ function MessageBody({ model, item }: { model: ChatModel; item: MessageItem }) {
             {warning}
           </p>
         ))}
+      {payment !== undefined && (
+        <p class={`chat-card-status card-paid-${paidState}`} data-testid="card-status" data-state={paidState}>
+          {paidState === "confirmed"
+            ? `Paid${payment.outgoing ? " by you" : ""}: ${payment.verification?.reason ?? "confirmed"}`
+            : paidState === "pending"
+              ? "Payment pending"
+              : `Payment NOT CONFIRMED (${payment.verification?.code ?? "unknown"})`}
+        </p>
+      )}
       {payable && (
         <button type="button" data-testid="pay-card" onClick={() => openPaySheet({ kind: "card", card })}>
           Pay
@@ -210,6 +232,23 @@ function MessageBody({ model, item }: { model: ChatModel; item: MessageItem }) {
       )}
     </div>
   );
+}
+
+/**
+ * The payment message in this conversation that pays `card` (its `ref` is the request's message id or the
+ * invoice id), from someone other than who asked; its verification says whether the card is paid.
+ */
+function paymentFor(conversation: Conversation, card: NonNullable<MessageItem["card"]>): MessageItem | undefined {
+  const ref = (card.kind === "request" ? card.id : card.invoiceId).toLowerCase();
+  const asker = card.kind === "request" ? card.payee : card.merchant;
+  const payments = conversation.messages.filter(
+    (m) =>
+      m.body.type === "payment" &&
+      typeof m.body.ref === "string" &&
+      m.body.ref.toLowerCase() === ref &&
+      !isAddressEqual(m.from, asker),
+  );
+  return payments.find((m) => m.verification?.state === "confirmed") ?? payments[0];
 }
 
 function Composer({ model, conversation }: { model: ChatModel; conversation: Conversation }) {
