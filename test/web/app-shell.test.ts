@@ -8,16 +8,13 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { Hex } from "viem";
-import { keccak256, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escrowDomain, invoiceTypes } from "../../protocol/eip712.ts";
-import type { Invoice } from "../../protocol/invoice.ts";
 import { encodeEip681 } from "../../protocol/links/eip681.ts";
-import { encodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
-import { type InvoiceMetadata, metadataHash } from "../../protocol/links/metadata.ts";
+import type { InvoiceMetadata } from "../../protocol/links/metadata.ts";
 import { encodeRequestLink } from "../../protocol/links/request-link.ts";
 import { localAccount, ROLE } from "../kit/accounts.ts";
 import { rawGet } from "../kit/http.ts";
+import { signedInvoiceLink } from "../kit/invoice-link.ts";
 import { startWebStack, type WebStack, watchPage } from "../kit/web-stack.ts";
 
 /** Where the tests save the app's screenshots (git-ignored). */
@@ -42,28 +39,7 @@ beforeAll(async () => {
   stack = await startWebStack();
   await mkdir(SCREENSHOTS, { recursive: true });
   const { chain } = stack;
-  const now = Number((await chain.client.getBlock()).timestamp);
-  const invoice: Invoice = {
-    merchant: merchant.address,
-    token: chain.token,
-    amount: 9n * GRAM,
-    maxTip: 2n * GRAM,
-    cashbackBps: 100,
-    payer: "0x0000000000000000000000000000000000000000",
-    nonce: 1n,
-    payBefore: now + 3_600,
-    captureBefore: now + 7 * 86_400,
-    refundBefore: now + 30 * 86_400,
-    ref: keccak256(stringToHex("order-1")),
-    metadataHash: metadataHash(metadata),
-  };
-  const signature = await merchant.signTypedData({
-    domain: escrowDomain(chain.chainId, chain.escrow),
-    types: invoiceTypes,
-    primaryType: "Invoice",
-    message: invoice,
-  });
-  invoiceLink = encodeInvoiceLink({ chainId: chain.chainId, escrow: chain.escrow, invoice, signature, metadata });
+  ({ link: invoiceLink } = await signedInvoiceLink(chain, { merchant, metadata, ref: "order-1" }));
   requestLink = encodeRequestLink({
     chainId: chain.chainId,
     to: chain.holders[0] as Hex,

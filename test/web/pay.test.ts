@@ -10,18 +10,17 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import QRCode from "qrcode";
-import { type Address, getAddress, type Hex, keccak256, stringToHex } from "viem";
+import { type Address, getAddress, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
-import { escrowDomain, invoiceTypes } from "../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
 import { decodeLink } from "../../protocol/links/decode-link.ts";
-import { encodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
-import { type InvoiceMetadata, metadataHash } from "../../protocol/links/metadata.ts";
+import type { InvoiceMetadata } from "../../protocol/links/metadata.ts";
 import { encodeRequestLink } from "../../protocol/links/request-link.ts";
 import { connectChat } from "../../wallet/chat/connectChat.ts";
 import { registerUsername } from "../../wallet/chat/registerUsername.ts";
 import { addressOf, labeledKey, localAccount, ROLE } from "../kit/accounts.ts";
+import { signedInvoiceLink } from "../kit/invoice-link.ts";
 import { type PageProblems, startWebStack, type WebStack, watchPage } from "../kit/web-stack.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
@@ -71,32 +70,17 @@ beforeAll(async () => {
   stack = await startWebStack();
   await mkdir(SCREENSHOTS, { recursive: true });
   const { chain } = stack;
-  const now = Number((await chain.client.getBlock()).timestamp);
   const metadata: InvoiceMetadata = {
     title: "Two flat whites",
     items: [{ name: "Flat white", quantity: "2", price: "4.5" }],
   };
-  invoice = {
-    merchant: merchant.address,
-    token: chain.token,
-    amount: 9n * GRAM,
-    maxTip: 2n * GRAM,
+  ({ invoice, link: invoiceLink } = await signedInvoiceLink(chain, {
+    merchant,
+    metadata,
+    ref: "web-pay-order-1",
     cashbackBps: 200,
-    payer: "0x0000000000000000000000000000000000000000",
     nonce: 41n,
-    payBefore: now + 3_600,
-    captureBefore: now + 7 * 86_400,
-    refundBefore: now + 30 * 86_400,
-    ref: keccak256(stringToHex("web-pay-order-1")),
-    metadataHash: metadataHash(metadata),
-  };
-  const signature = await merchant.signTypedData({
-    domain: escrowDomain(chain.chainId, chain.escrow),
-    types: invoiceTypes,
-    primaryType: "Invoice",
-    message: invoice,
-  });
-  invoiceLink = encodeInvoiceLink({ chainId: chain.chainId, escrow: chain.escrow, invoice, signature, metadata });
+  }));
   const context = await stack.browser.newContext({ viewport: { width: 360, height: 740 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   page = await context.newPage();
