@@ -5,6 +5,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { chain, loadChain } from "../chain.ts";
 import { describeLink, type LinkView } from "../describe-link.ts";
+import { Field } from "../field.tsx";
 import { openPaySheet } from "../pay/pay-intent.ts";
 import { navigate } from "../router.ts";
 import { session } from "../session.ts";
@@ -156,14 +157,5 @@ function LinkResult({ result }: { result: Result }) {
         </p>
       ))}
     </article>
-  );
-}
-
-function Field({ name, value, mono, testid }: { name: string; value: string; mono?: boolean; testid?: string }) {
-  return (
-    <div class="field" data-testid={testid}>
-      <dt>{name}</dt>
-      <dd class={mono ? "mono" : undefined}>{value}</dd>
-    </div>
   );
 }
