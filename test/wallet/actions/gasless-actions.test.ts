@@ -2,9 +2,8 @@
 // loopback, a Hardhat chain, a LevelDB; test/kit/relaying.ts): the payer has no ETH, is shown the summary
 // of what it signs, and what the relayer answers is the transaction that waitForRelayedPayment finds
 // paid with its own authorization. Declined, nothing reaches the relayer.
-import { type Address, createPublicClient, createWalletClient, http, type LocalAccount } from "viem";
+import type { Address, LocalAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGramClient } from "../../../wallet/actions/client.ts";
 import { payInvoiceGasless } from "../../../wallet/actions/payInvoiceGasless.ts";
 import { sendTransferGasless } from "../../../wallet/actions/sendTransferGasless.ts";
 import { waitForRelayedPayment } from "../../../wallet/actions/waitForRelayedPayment.ts";
@@ -12,8 +11,8 @@ import { RejectedError } from "../../../wallet/errors.ts";
 import { createNodeClient, type NodeClient } from "../../../wallet/node/createNodeClient.ts";
 import { http as nodeHttp } from "../../../wallet/node/http.ts";
 import type { TransactionSummary } from "../../../wallet/summary/types.ts";
-import { startRelayingServer } from "../../kit/relaying.ts";
-import { failure, tempHome } from "../../kit/wallet-helpers.ts";
+import { payerClient, startRelayingServer } from "../../kit/relaying.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 let stack: Awaited<ReturnType<typeof startRelayingServer>>;
 let node: NodeClient;
@@ -23,16 +22,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack?.close());
 
-async function clientOf(account: LocalAccount) {
-  const { chain } = stack;
-  return createGramClient({
-    publicClient: createPublicClient({ transport: http(chain.url), pollingInterval: 50 }),
-    walletClient: createWalletClient({ account, transport: http(chain.url) }),
-    chainId: chain.chainId,
-    contracts: { token: chain.token, escrow: chain.escrow },
-    home: await tempHome(),
-  });
-}
+const clientOf = (account: LocalAccount) => payerClient(stack.chain, account);
 
 describe("sendTransferGasless", () => {
   it("signs after the summary, the relayer submits it, and its answer is the payer's own transfer", async () => {
