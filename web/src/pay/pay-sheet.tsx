@@ -25,6 +25,7 @@ import {
 import { closePaySheet, type PayIntent } from "./pay-intent.ts";
 import "./pay.css";
 import { Field } from "../field.tsx";
+import { ItemsTable } from "../items-table.tsx";
 
 type Step =
   | { step: "loading" }
@@ -375,27 +376,7 @@ function InvoiceFields({
         {metadata?.memo !== undefined && <Field name="Memo" value={metadata.memo} />}
         <Field name="Pay before" value={new Date(invoice.payBefore * 1000).toLocaleString()} />
       </dl>
-      {metadata !== undefined && metadata.items.length > 0 && (
-        <table class="items">
-          <caption>Items</caption>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col">Qty</th>
-              <th scope="col">Price</th>
-            </tr>
-          </thead>
-          <tbody>
-            {metadata.items.map((item) => (
-              <tr key={item.name}>
-                <td>{item.name}</td>
-                <td>{item.quantity}</td>
-                <td>{item.price}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {metadata !== undefined && <ItemsTable items={metadata.items} />}
       {invoice.maxTip > 0n && (
         <fieldset class="pay-tips">
           <legend>Tip (up to {units(invoice.maxTip)})</legend>
