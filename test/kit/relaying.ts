@@ -7,6 +7,7 @@ import { join } from "node:path";
 import Fastify from "fastify";
 import {
   type Address,
+  createPublicClient,
   createWalletClient,
   getAddress,
   type Hex,
@@ -36,9 +37,11 @@ import {
   type RelayTransferRequestJson,
   relayTransferRequestJson,
 } from "../../protocol/relay.ts";
+import { createGramClient, type GramClient } from "../../wallet/actions/client.ts";
 import { labeledKey } from "./accounts.ts";
 import { startChain, type TestChain } from "./chain.ts";
 import { type HttpAnswer, postJson } from "./http.ts";
+import { tempHome } from "./wallet-helpers.ts";
 
 const HOUR = 3_600;
 
@@ -357,3 +360,14 @@ export async function startRelayingServer() {
   return { chain, relaying, server, close };
 }
 export type { HttpAnswer, Relayer };
+
+/** A wallet client of `account` on the relaying chain, with a fresh wallet home: the payer's side. */
+export async function payerClient(chain: TestChain, account: LocalAccount): Promise<GramClient> {
+  return createGramClient({
+    publicClient: createPublicClient({ transport: http(chain.url), pollingInterval: 50 }),
+    walletClient: createWalletClient({ account, transport: http(chain.url) }),
+    chainId: chain.chainId,
+    contracts: { token: chain.token, escrow: chain.escrow },
+    home: await tempHome(),
+  });
+}

@@ -4,20 +4,17 @@
 // tampered and wrong-chain ones, `#/pay/<link>` opens a link, the status bar shows the node and a lost
 // connection, screenshots at 360 px and on a desktop, and an axe-core scan.
 import { mkdir, readdir, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { Hex } from "viem";
-import { keccak256, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escrowDomain, invoiceTypes } from "../../protocol/eip712.ts";
-import type { Invoice } from "../../protocol/invoice.ts";
 import { encodeEip681 } from "../../protocol/links/eip681.ts";
-import { encodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
-import { type InvoiceMetadata, metadataHash } from "../../protocol/links/metadata.ts";
+import type { InvoiceMetadata } from "../../protocol/links/metadata.ts";
 import { encodeRequestLink } from "../../protocol/links/request-link.ts";
 import { localAccount, ROLE } from "../kit/accounts.ts";
 import { rawGet } from "../kit/http.ts";
+import { signedInvoiceLink } from "../kit/invoice-link.ts";
+import { seriousAxeViolations, sidewaysOverflow } from "../kit/page-checks.ts";
 import { startWebStack, type WebStack, watchPage } from "../kit/web-stack.ts";
 
 /** Where the tests save the app's screenshots (git-ignored). */
@@ -42,28 +39,7 @@ beforeAll(async () => {
   stack = await startWebStack();
   await mkdir(SCREENSHOTS, { recursive: true });
   const { chain } = stack;
-  const now = Number((await chain.client.getBlock()).timestamp);
-  const invoice: Invoice = {
-    merchant: merchant.address,
-    token: chain.token,
-    amount: 9n * GRAM,
-    maxTip: 2n * GRAM,
-    cashbackBps: 100,
-    payer: "0x0000000000000000000000000000000000000000",
-    nonce: 1n,
-    payBefore: now + 3_600,
-    captureBefore: now + 7 * 86_400,
-    refundBefore: now + 30 * 86_400,
-    ref: keccak256(stringToHex("order-1")),
-    metadataHash: metadataHash(metadata),
-  };
-  const signature = await merchant.signTypedData({
-    domain: escrowDomain(chain.chainId, chain.escrow),
-    types: invoiceTypes,
-    primaryType: "Invoice",
-    message: invoice,
-  });
-  invoiceLink = encodeInvoiceLink({ chainId: chain.chainId, escrow: chain.escrow, invoice, signature, metadata });
+  ({ link: invoiceLink } = await signedInvoiceLink(chain, { merchant, metadata, ref: "order-1" }));
   requestLink = encodeRequestLink({
     chainId: chain.chainId,
     to: chain.holders[0] as Hex,
@@ -275,8 +251,7 @@ describe("layout and accessibility", () => {
       const page = await view.newPage();
       await page.goto(`${stack.appUrl}#/pay/${invoiceLink}`);
       await page.getByTestId("link-view").waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow).toBeLessThanOrEqual(0);
+      expect(await sidewaysOverflow(page)).toBe(0);
       await page.screenshot({ path: join(SCREENSHOTS, `link-screen-${name}.png`), fullPage: true });
       await view.close();
     }
@@ -285,7 +260,6 @@ describe("layout and accessibility", () => {
   });
 
   it("has no serious or critical axe-core violation, light or dark, on the link screen and a refusal", async () => {
-    const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     for (const colorScheme of ["light", "dark"] as const) {
       const view = await stack.browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme });
       const page = await view.newPage();
@@ -294,18 +268,7 @@ describe("layout and accessibility", () => {
       for (const state of ["invoice", "refused"]) {
         if (state === "refused") await openLink(page, "gram:invoice/not-a-link");
         if (state === "refused") await page.getByTestId("link-refused").waitFor();
-        // Evaluated through the debugging protocol: the page's CSP (rightly) allows no injected script tag.
-        await page.evaluate(axeSource);
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-          const { violations } = await axe.run();
-          return (violations as { id: string; impact: string; nodes: { target: string[] }[] }[]).map((v) => ({
-            id: v.id,
-            impact: v.impact,
-            targets: v.nodes.map((node) => node.target.join(" ")),
-          }));
-        });
-        const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        const serious = await seriousAxeViolations(page);
         expect({ colorScheme, state, serious }).toEqual({ colorScheme, state, serious: [] });
       }
       await view.close();

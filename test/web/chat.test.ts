@@ -6,8 +6,7 @@
 // request sent from alice's browser arrives at bob's Node client and its card parses; a message typed
 // offline reaches bob once when the page is online again; a reload keeps the conversation. Screenshots
 // at 360 px and on a desktop (one dark), and an axe-core scan.
-import { mkdir, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { createPublicClient, createWalletClient, defineChain, type Hash, http } from "viem";
@@ -22,6 +21,7 @@ import { sendPayment } from "../../wallet/chat/sendPayment.ts";
 import type { ChatMessage } from "../../wallet/chat/verifyIncoming.ts";
 import { memoryWalletStores } from "../../wallet/wallet-stores.ts";
 import { localAccount, ROLE } from "../kit/accounts.ts";
+import { seriousAxeViolations, sidewaysOverflow } from "../kit/page-checks.ts";
 import { type PageProblems, startWebStack, type WebStack, watchPage } from "../kit/web-stack.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
@@ -288,7 +288,6 @@ describe("the chat screens", () => {
     await bobPage.evaluate(() => (location.hash = "#/chats"));
     await bobPage.getByTestId("chat-list").waitFor();
     await bobPage.screenshot({ path: join(SCREENSHOTS, "chat-list-desktop-dark.png"), fullPage: true });
-    const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     for (const [page, route] of [
       [alicePage, "#/chats"],
       [alicePage, `#/chat/${bob}`],
@@ -297,19 +296,8 @@ describe("the chat screens", () => {
     ] as const) {
       await page.evaluate((hash) => (location.hash = hash), route);
       await page.getByTestId(route === "#/chats" ? "chat-list" : "messages").waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect({ route, overflow }).toEqual({ route, overflow: 0 });
-      await page.evaluate(axeSource);
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-        const { violations } = await axe.run();
-        return (violations as { id: string; impact: string; nodes: { target: string[] }[] }[]).map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          targets: v.nodes.map((node) => node.target.join(" ")),
-        }));
-      });
-      const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect({ route, overflow: await sidewaysOverflow(page) }).toEqual({ route, overflow: 0 });
+      const serious = await seriousAxeViolations(page);
       expect({ route, serious }).toEqual({ route, serious: [] });
     }
     expect(aliceProblems.cspViolations).toEqual([]);

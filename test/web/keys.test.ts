@@ -4,8 +4,7 @@
 // phrase exported only with the password again, auto-lock on idle, a lock in one tab locking the other,
 // and no key material in web storage, the console, any request or any WebSocket frame. Screenshots at
 // 360 px and on a desktop (one dark), and an axe-core scan of each screen.
-import { mkdir, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { encryptKeystoreJson } from "ethers";
 import type { BrowserContext, Page } from "playwright-core";
@@ -13,6 +12,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createMnemonic } from "../../wallet/keys/createMnemonic.ts";
 import { deriveAccount } from "../../wallet/keys/deriveAccount.ts";
+import { seriousAxeViolations, sidewaysOverflow } from "../kit/page-checks.ts";
 import { type PageProblems, startWebStack, type WebStack, watchPage } from "../kit/web-stack.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
@@ -78,8 +78,7 @@ async function done(page: Page) {
 
 async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `keys-${name}-360.png`), fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect({ name, overflow }).toEqual({ name, overflow: 0 });
+  expect({ name, overflow: await sidewaysOverflow(page) }).toEqual({ name, overflow: 0 });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: join(SCREENSHOTS, `keys-${name}-desktop.png`), fullPage: true });
   await page.emulateMedia({ colorScheme: "dark" });
@@ -88,24 +87,12 @@ async function screenshot(page: Page, name: string) {
   await page.setViewportSize({ width: 360, height: 740 });
 }
 
-let axeSource: string | undefined;
 /** The serious and critical axe-core violations of the page as it is, light and dark. */
 async function axe(page: Page, screen: string) {
-  axeSource ??= await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   const found: unknown[] = [];
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-      const { violations } = await axe.run();
-      return (violations as { id: string; impact: string; nodes: { target: string[] }[] }[]).map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        targets: v.nodes.map((node) => node.target.join(" ")),
-      }));
-    });
-    found.push(...violations.filter((v) => v.impact === "serious" || v.impact === "critical"));
+    found.push(...(await seriousAxeViolations(page)));
   }
   await page.emulateMedia({ colorScheme: "light" });
   expect({ screen, found }).toEqual({ screen, found: [] });

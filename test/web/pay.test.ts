@@ -5,23 +5,22 @@
 // tip), a gasless send (alice spends no ETH), a tampered link and a non-link refused, a look-alike address
 // and a hub name close to a contact blocked, a token contract as recipient blocked, a QR image of a
 // request link opening the sheet, a request link made on the receive screen; screenshots and axe-core.
-import { mkdir, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import QRCode from "qrcode";
-import { type Address, getAddress, type Hex, keccak256, stringToHex } from "viem";
+import { type Address, getAddress, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
-import { escrowDomain, invoiceTypes } from "../../protocol/eip712.ts";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
 import { decodeLink } from "../../protocol/links/decode-link.ts";
-import { encodeInvoiceLink } from "../../protocol/links/invoice-link.ts";
-import { type InvoiceMetadata, metadataHash } from "../../protocol/links/metadata.ts";
+import type { InvoiceMetadata } from "../../protocol/links/metadata.ts";
 import { encodeRequestLink } from "../../protocol/links/request-link.ts";
 import { connectChat } from "../../wallet/chat/connectChat.ts";
 import { registerUsername } from "../../wallet/chat/registerUsername.ts";
 import { addressOf, labeledKey, localAccount, ROLE } from "../kit/accounts.ts";
+import { signedInvoiceLink } from "../kit/invoice-link.ts";
+import { seriousAxeViolations, sidewaysOverflow } from "../kit/page-checks.ts";
 import { type PageProblems, startWebStack, type WebStack, watchPage } from "../kit/web-stack.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
@@ -71,32 +70,17 @@ beforeAll(async () => {
   stack = await startWebStack();
   await mkdir(SCREENSHOTS, { recursive: true });
   const { chain } = stack;
-  const now = Number((await chain.client.getBlock()).timestamp);
   const metadata: InvoiceMetadata = {
     title: "Two flat whites",
     items: [{ name: "Flat white", quantity: "2", price: "4.5" }],
   };
-  invoice = {
-    merchant: merchant.address,
-    token: chain.token,
-    amount: 9n * GRAM,
-    maxTip: 2n * GRAM,
+  ({ invoice, link: invoiceLink } = await signedInvoiceLink(chain, {
+    merchant,
+    metadata,
+    ref: "web-pay-order-1",
     cashbackBps: 200,
-    payer: "0x0000000000000000000000000000000000000000",
     nonce: 41n,
-    payBefore: now + 3_600,
-    captureBefore: now + 7 * 86_400,
-    refundBefore: now + 30 * 86_400,
-    ref: keccak256(stringToHex("web-pay-order-1")),
-    metadataHash: metadataHash(metadata),
-  };
-  const signature = await merchant.signTypedData({
-    domain: escrowDomain(chain.chainId, chain.escrow),
-    types: invoiceTypes,
-    primaryType: "Invoice",
-    message: invoice,
-  });
-  invoiceLink = encodeInvoiceLink({ chainId: chain.chainId, escrow: chain.escrow, invoice, signature, metadata });
+  }));
   const context = await stack.browser.newContext({ viewport: { width: 360, height: 740 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   page = await context.newPage();
@@ -309,22 +293,9 @@ describe("scan and receive", () => {
 
 describe("layout and accessibility", () => {
   it("fits 360 px and a desktop, light and dark, with screenshots, and has no serious axe-core violation", async () => {
-    const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     const axe = async (state: string) => {
-      await page.evaluate(axeSource).catch(() => {});
-      const violations = await page.evaluate(async () => {
-        const run = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-        const { violations } = await run.run();
-        return (violations as { id: string; impact: string; nodes: { target: string[] }[] }[]).map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          targets: v.nodes.map((node) => node.target.join(" ")),
-        }));
-      });
-      const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      expect({ state, serious }).toEqual({ state, serious: [] });
+      expect({ state, serious: await seriousAxeViolations(page) }).toEqual({ state, serious: [] });
     };
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     for (const [name, viewport, scheme] of [
       ["360", { width: 360, height: 740 }, "light"],
       ["desktop", { width: 1280, height: 800 }, "light"],
@@ -339,14 +310,14 @@ describe("layout and accessibility", () => {
           .locator("h1")
           .filter({ hasText: screen === "receive" ? "Receive" : "Scan or paste" })
           .waitFor();
-        expect(await overflow()).toBeLessThanOrEqual(0);
+        expect(await sidewaysOverflow(page)).toBe(0);
         if (name !== "360") await screenshot(`${screen}-${name}`);
         if (name === "360" || name === "desktop-dark") await axe(`${screen} ${name}`);
       }
       // The sheet: its form, then its summary with a blocking warning.
       await sendForm(stack.chain.token, "1");
       await page.getByTestId("pay-summary").waitFor();
-      expect(await overflow()).toBeLessThanOrEqual(0);
+      expect(await sidewaysOverflow(page)).toBe(0);
       if (name !== "360") await screenshot(`pay-sheet-warning-${name}`);
       if (name === "360" || name === "desktop-dark") await axe(`pay sheet ${name}`);
       await closeSheet();

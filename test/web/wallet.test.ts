@@ -5,7 +5,6 @@
 // captures, voids, refunds and withdraws from the web, each checked on the chain. Screenshots at 360 px
 // and on a desktop (one dark), and an axe-core scan.
 import { mkdir, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { createPublicClient, createWalletClient, type Hash, type Hex, http } from "viem";
@@ -23,6 +22,7 @@ import { createInvoice } from "../../wallet/invoices/createInvoice.ts";
 import { memoryWalletStores } from "../../wallet/wallet-stores.ts";
 import { CSV_HEADER } from "../../web/src/wallet/history-csv.ts";
 import { localAccount, ROLE } from "../kit/accounts.ts";
+import { seriousAxeViolations, sidewaysOverflow } from "../kit/page-checks.ts";
 import { startWebStack, type WebStack, watchPage } from "../kit/web-stack.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
@@ -201,10 +201,7 @@ describe("the wallet screen", () => {
     await page.screenshot({ path: join(SCREENSHOTS, "wallet-home-360-dark.png"), fullPage: true });
     await page.emulateMedia({ colorScheme: "light" });
     await page.screenshot({ path: join(SCREENSHOTS, "wallet-home-360.png"), fullPage: true });
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow).toBe(0);
+    expect(await sidewaysOverflow(page)).toBe(0);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });
@@ -310,14 +307,10 @@ describe("the merchant screen", () => {
     await page.screenshot({ path: join(SCREENSHOTS, "merchant-home-360.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: join(SCREENSHOTS, "merchant-home-desktop.png"), fullPage: true });
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow).toBe(0);
+    expect(await sidewaysOverflow(page)).toBe(0);
   });
 
   it("has no serious or critical axe-core violation on either screen, light and dark; no console error, no CSP violation", async () => {
-    const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     for (const [page, testId] of [
       [alicePage, "history"],
       [merchantPage, "invoices"],
@@ -325,18 +318,7 @@ describe("the merchant screen", () => {
       await page.getByTestId(testId).waitFor();
       for (const colorScheme of ["light", "dark"] as const) {
         await page.emulateMedia({ colorScheme });
-        await page.evaluate(axeSource);
-        const serious = await page.evaluate(async () => {
-          const axe = (
-            window as unknown as {
-              axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-            }
-          ).axe;
-          const { violations } = await axe.run();
-          return violations
-            .filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(" ")) }));
-        });
+        const serious = await seriousAxeViolations(page);
         expect({ colorScheme, serious }).toEqual({ colorScheme, serious: [] });
       }
     }

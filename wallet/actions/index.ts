@@ -15,6 +15,11 @@ export { type ConfirmPaymentParameters, type ConfirmPaymentReturnType, confirmPa
 export { type DisputePaymentParameters, type DisputePaymentReturnType, disputePayment } from "./disputePayment.ts";
 export type { Confirm, SentTransaction } from "./internal/submitTransaction.ts";
 export { type PayInvoiceParameters, type PayInvoiceReturnType, payInvoice } from "./payInvoice.ts";
+export {
+  type PayInvoiceGaslessParameters,
+  type PayInvoiceGaslessReturnType,
+  payInvoiceGasless,
+} from "./payInvoiceGasless.ts";
 export { type ReadBalanceParameters, type ReadBalanceReturnType, readBalance } from "./readBalance.ts";
 export {
   type HistoryEntry,
@@ -27,6 +32,11 @@ export { type ReclaimPaymentParameters, type ReclaimPaymentReturnType, reclaimPa
 export { type RefundPaymentParameters, type RefundPaymentReturnType, refundPayment } from "./refundPayment.ts";
 export { type ResolveDisputeParameters, type ResolveDisputeReturnType, resolveDispute } from "./resolveDispute.ts";
 export { type SendTransferParameters, type SendTransferReturnType, sendTransfer } from "./sendTransfer.ts";
+export {
+  type SendTransferGaslessParameters,
+  type SendTransferGaslessReturnType,
+  sendTransferGasless,
+} from "./sendTransferGasless.ts";
 export {
   type SignGaslessTransferParameters,
   type SignGaslessTransferReturnType,

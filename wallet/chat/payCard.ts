@@ -8,11 +8,10 @@ import { chainNow } from "../actions/internal/chainNow.ts";
 import { authorizationOf, lookUpRelayed } from "../actions/internal/relayed.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import { payInvoice } from "../actions/payInvoice.ts";
+import { payInvoiceGasless } from "../actions/payInvoiceGasless.ts";
 import { readTokenInfo } from "../actions/readTokenInfo.ts";
-import { signPayWithAuthorization } from "../actions/signPayWithAuthorization.ts";
 import { createNodeClient } from "../node/createNodeClient.ts";
 import { http } from "../node/http.ts";
-import { relayPay } from "../node/relayPay.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import type { Card } from "./cards.ts";
 import type { ChatConnection, SentMessage } from "./connectChat.ts";
@@ -49,7 +48,7 @@ export interface PayCardReturnType {
  * Pays a request or invoice card through the wallet's own actions, then says so in the card's chat
  * (`payment` with `ref` = the request's message id or the invoice id). A request is a transfer of what
  * it asks to whoever asked, refused once expired; an invoice is `payInvoice` (or, with a relayer,
- * `signPayWithAuthorization`), which checks the merchant's signature, the payer, the deadline and the tip
+ * `payInvoiceGasless`), which checks the merchant's signature, the payer, the deadline and the tip
  * before anything is signed. Each transaction's summary goes to `confirm` first. A relayer's answer is
  * looked up on the chain before the message claims it (`RELAY_TX_UNKNOWN` otherwise); wait for a gasless
  * payment with `waitForRelayedPayment`, which says it is paid only if it used this wallet's authorization.
@@ -126,14 +125,15 @@ export async function payCard(
   let authorization: Hex | undefined;
   let relayRequest: RelayPayRequestJson | undefined;
   if (relayer !== undefined) {
-    const signed = await signPayWithAuthorization(client, {
+    const signed = await payInvoiceGasless(client, {
+      node: createNodeClient({ transport: http(relayer) }),
       invoice,
       merchantSignature: signature,
       tip: tip ?? "0",
       metadata,
       confirm: seen,
     });
-    hash = (await relayPay(createNodeClient({ transport: http(relayer) }), { request: signed.request })).txHash;
+    hash = signed.hash;
     await lookUpRelayed(client, { txHash: hash, authorization: authorizationOf(signed.request) });
     authorization = signed.id;
     relayRequest = signed.request;

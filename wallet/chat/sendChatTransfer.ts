@@ -7,11 +7,10 @@ import { authorizationOf, lookUpRelayed } from "../actions/internal/relayed.ts";
 import type { Confirm } from "../actions/internal/submitTransaction.ts";
 import type { ReadTokenInfoReturnType } from "../actions/readTokenInfo.ts";
 import { sendTransfer } from "../actions/sendTransfer.ts";
-import { signGaslessTransfer } from "../actions/signGaslessTransfer.ts";
+import { sendTransferGasless } from "../actions/sendTransferGasless.ts";
 import { InvalidAmountError } from "../errors.ts";
 import { createNodeClient } from "../node/createNodeClient.ts";
 import { http } from "../node/http.ts";
-import { relayTransfer } from "../node/relayTransfer.ts";
 import type { TransactionSummary } from "../summary/types.ts";
 import type { ChatConnection, SentMessage } from "./connectChat.ts";
 import { PaymentMessageNotSentError } from "./errors.ts";
@@ -75,9 +74,14 @@ export async function sendChatTransfer(
   let relayRequest: RelayTransferRequestJson | undefined;
   let summary: TransactionSummary;
   if (relayer !== undefined) {
-    const signed = await signGaslessTransfer(client, { to: recipient, amount, token: info.address, confirm });
-    const relayed = await relayTransfer(createNodeClient({ transport: http(relayer) }), { request: signed.request });
-    hash = relayed.txHash as Hash;
+    const signed = await sendTransferGasless(client, {
+      node: createNodeClient({ transport: http(relayer) }),
+      to: recipient,
+      amount,
+      token: info.address,
+      confirm,
+    });
+    hash = signed.hash;
     await lookUpRelayed(client, { txHash: hash, authorization: authorizationOf(signed.request) });
     authorization = signed.request.nonce as Hex;
     relayRequest = signed.request;

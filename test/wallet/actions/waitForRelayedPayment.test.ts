@@ -2,21 +2,10 @@
 // loopback, test/node/relayer/fixture.ts): two payers racing one open invoice are one paid and one told that
 // its authorization was not used; an answer the chain does not know is RELAY_TX_UNKNOWN with the
 // authorization's validBefore; cancelAuthorization then makes the authorization unusable.
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  http,
-  keccak256,
-  type LocalAccount,
-  parseEther,
-  stringToHex,
-  toHex,
-} from "viem";
+import { type Address, keccak256, type LocalAccount, parseEther, stringToHex, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gramTokenAbi } from "../../../protocol/abis.ts";
 import { cancelAuthorization } from "../../../wallet/actions/cancelAuthorization.ts";
-import { createGramClient } from "../../../wallet/actions/client.ts";
 import { signGaslessTransfer } from "../../../wallet/actions/signGaslessTransfer.ts";
 import { signPayWithAuthorization } from "../../../wallet/actions/signPayWithAuthorization.ts";
 import { waitForRelayedPayment } from "../../../wallet/actions/waitForRelayedPayment.ts";
@@ -25,8 +14,8 @@ import { createNodeClient } from "../../../wallet/node/createNodeClient.ts";
 import { http as nodeHttp } from "../../../wallet/node/http.ts";
 import { relayPay } from "../../../wallet/node/relayPay.ts";
 import { relayTransfer } from "../../../wallet/node/relayTransfer.ts";
-import { startRelayingServer } from "../../kit/relaying.ts";
-import { failure, tempHome } from "../../kit/wallet-helpers.ts";
+import { payerClient, startRelayingServer } from "../../kit/relaying.ts";
+import { failure } from "../../kit/wallet-helpers.ts";
 
 let stack: Awaited<ReturnType<typeof startRelayingServer>>;
 beforeAll(async () => {
@@ -34,16 +23,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack?.close());
 
-async function clientOf(account: LocalAccount) {
-  const { chain } = stack;
-  return createGramClient({
-    publicClient: createPublicClient({ transport: http(chain.url), pollingInterval: 50 }),
-    walletClient: createWalletClient({ account, transport: http(chain.url) }),
-    chainId: chain.chainId,
-    contracts: { token: chain.token, escrow: chain.escrow },
-    home: await tempHome(),
-  });
-}
+const clientOf = (account: LocalAccount) => payerClient(stack.chain, account);
 
 const nodeAt = (url: string) => createNodeClient({ transport: nodeHttp(url) });
 

@@ -7,13 +7,12 @@ import { parseTokenAmount } from "../../actions/internal/amount.ts";
 import { chainNow } from "../../actions/internal/chainNow.ts";
 import { checkPayable } from "../../actions/internal/checkPayable.ts";
 import { payInvoice } from "../../actions/payInvoice.ts";
+import { payInvoiceGasless } from "../../actions/payInvoiceGasless.ts";
 import { readTokenInfo } from "../../actions/readTokenInfo.ts";
 import { ensureBalance } from "../../actions/sendTransfer.ts";
-import { signPayWithAuthorization } from "../../actions/signPayWithAuthorization.ts";
 import { parseAddress } from "../../address.ts";
 import { resolveRecipient } from "../../contacts/resolveRecipient.ts";
 import { InvalidAmountError } from "../../errors.ts";
-import { relayPay } from "../../node/relayPay.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
 import { nodeClient, requireNode } from "../config.ts";
 import { confirmer, connect, selectAccount, unlock, useAccount } from "../context.ts";
@@ -173,18 +172,18 @@ export async function pay(
     warnings,
   };
   if (node !== undefined) {
-    const signed = await signPayWithAuthorization(client, {
+    const { hash, request } = await payInvoiceGasless(client, {
+      node,
       invoice,
       merchantSignature: signature,
       tip,
       metadata: stored,
       confirm,
     });
-    const relayed = await relayPay(node, { request: signed.request });
-    const receipt = await waitForGasless(client, relayed.txHash, signed.request);
-    return result({ ...common, method: "gasless", hash: relayed.txHash, ...receipt, summaries: shown }, [
+    const receipt = await waitForGasless(client, hash, request);
+    return result({ ...common, method: "gasless", hash, ...receipt, summaries: shown }, [
       `paid invoice ${checked.id} (gasless)`,
-      `tx ${relayed.txHash} ${receipt.status}`,
+      `tx ${hash} ${receipt.status}`,
     ]);
   }
   const paid = await payInvoice(client, {

@@ -5,6 +5,7 @@ import type { Address } from "viem";
 import { formatAmount } from "../../../protocol/amounts.ts";
 import type { HistoryItem } from "../../../protocol/api.ts";
 import { checksumAddress } from "../../../protocol/checksum.ts";
+import { csvLine, HISTORY_CSV_COLUMNS, historyRowOf } from "../../history/history-rows.ts";
 import { getAccount } from "../../node/getAccount.ts";
 import { getHistory } from "../../node/getHistory.ts";
 import { getStatus } from "../../node/getStatus.ts";
@@ -137,9 +138,9 @@ export async function history(
     }));
   }
   if (options.csv) {
-    const header = "time,type,direction,counterparty,amount,symbol,tx,block";
+    const header = HISTORY_CSV_COLUMNS.join(",");
     const lines = rows.map((r) =>
-      [r.time, r.type, r.direction, r.counterparty, r.amount, r.symbol, r.tx, r.block].map(csvField).join(","),
+      csvLine([r.time, r.type, r.direction, r.counterparty, r.amount, r.symbol, r.tx, r.block]),
     );
     return result({ address, source, csv: [header, ...lines].join("\n") }, [header, ...lines]);
   }
@@ -155,30 +156,9 @@ export async function history(
 }
 
 function rowOfNodeItem(item: HistoryItem): Row {
-  const base = { time: "", tx: item.tx, block: item.block, symbol: "units", type: item.type };
-  switch (item.type) {
-    case "transfer":
-      return {
-        ...base,
-        direction: item.direction,
-        counterparty: item.direction === "out" ? item.to : item.from,
-        amount: item.value,
-      };
-    case "invoice":
-      return { ...base, direction: item.event, counterparty: item.id, amount: item.amount };
-    case "withdrawal":
-      return { ...base, direction: "out", counterparty: item.to, amount: item.amount };
-    // No amount of their own (a used authorization's transfer is its own row): no unit either.
-    case "authorization":
-      return { ...base, direction: item.state, counterparty: item.nonce, amount: "", symbol: "" };
-    case "invoice_canceled":
-      return { ...base, direction: "canceled", counterparty: item.nonce, amount: "", symbol: "" };
-  }
-}
-
-/** Spreadsheets run cells that start with = + - @ as formulas: quote and defuse them. */
-function csvField(value: string | number): string {
-  const text = String(value);
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const { type, direction, counterparty, units } = historyRowOf(item);
+  // Base units, named so, until the token's decimals are known; no amount of its own: no unit either.
+  const symbol = units === undefined ? "" : "units";
+  // In the order `--json` has always given them.
+  return { time: "", tx: item.tx, block: item.block, symbol, type, direction, counterparty, amount: units ?? "" };
 }

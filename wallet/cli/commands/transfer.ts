@@ -7,12 +7,11 @@ import type { RelayPayRequestJson, RelayTransferRequestJson } from "../../../pro
 import type { GramClient } from "../../actions/client.ts";
 import { parseTokenAmount } from "../../actions/internal/amount.ts";
 import { ensureBalance, sendTransfer } from "../../actions/sendTransfer.ts";
-import { signGaslessTransfer } from "../../actions/signGaslessTransfer.ts";
+import { sendTransferGasless } from "../../actions/sendTransferGasless.ts";
 import { waitForRelayedPayment } from "../../actions/waitForRelayedPayment.ts";
 import { readContacts } from "../../contacts/contacts-store.ts";
 import { InvalidAmountError } from "../../errors.ts";
 import type { AccountInfo } from "../../keys/listAccounts.ts";
-import { relayTransfer } from "../../node/relayTransfer.ts";
 import { checkPaymentSafety, type SafetyWarning } from "../../summary/checkPaymentSafety.ts";
 import type { TransactionSummary } from "../../summary/types.ts";
 import { nodeClient, requireNode } from "../config.ts";
@@ -110,17 +109,17 @@ export async function transfer(cli: Cli, connection: Connection, p: TransferPara
     ...p.extra,
   };
   if (node !== undefined) {
-    const { request, summary } = await signGaslessTransfer(client, {
+    const { hash, request, summary } = await sendTransferGasless(client, {
+      node,
       to: p.recipient,
       amount: p.amount,
       token,
       confirm,
     });
-    const relayed = await relayTransfer(node, { request });
-    const receipt = await waitForGasless(client, relayed.txHash, request);
-    return result({ ...common, gasless: true, hash: relayed.txHash, ...receipt, summary }, [
+    const receipt = await waitForGasless(client, hash, request);
+    return result({ ...common, gasless: true, hash, ...receipt, summary }, [
       `sent ${common.amount} ${info.symbol} to ${p.recipient} (gasless)`,
-      `tx ${relayed.txHash} ${receipt.status}`,
+      `tx ${hash} ${receipt.status}`,
     ]);
   }
   const sent = await sendTransfer(client, { to: p.recipient, amount: p.amount, token, confirm });

@@ -4,6 +4,7 @@
 import { useSignal } from "@preact/signals";
 import type { Address } from "viem";
 import { navigate, path } from "../router.ts";
+import { AccountSelect } from "./account-select.tsx";
 import { PasswordField } from "./password-fields.tsx";
 import { activeAddress, unlockAs, vaultAccounts } from "./vault.ts";
 import "./keys.css";
@@ -62,20 +63,15 @@ export function UnlockCard() {
       <h2 id="unlock-title">Unlock your wallet</h2>
       <form class="form-fields" onSubmit={(event) => void unlock(event)}>
         <label for="unlock-account">Account</label>
-        <select
+        <AccountSelect
           id="unlock-account"
-          data-testid="unlock-account"
+          testId="unlock-account"
+          accounts={accounts}
           value={address}
-          onChange={(event) => {
-            chosen.value = event.currentTarget.value as Address;
+          onChange={(chosenAddress) => {
+            chosen.value = chosenAddress;
           }}
-        >
-          {accounts.map((account) => (
-            <option key={account.address} value={account.address}>
-              {account.name} · {account.address.slice(0, 6)}…{account.address.slice(-4)}
-            </option>
-          ))}
-        </select>
+        />
         <PasswordField password={password} id="unlock-password" testId="unlock-password" />
         <div class="form-actions">
           <button type="submit" disabled={busy.value} data-testid="unlock">

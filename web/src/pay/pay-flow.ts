@@ -15,10 +15,10 @@ import { chainNow } from "../../../wallet/actions/internal/chainNow.ts";
 import { checkPayable } from "../../../wallet/actions/internal/checkPayable.ts";
 import type { Confirm } from "../../../wallet/actions/internal/submitTransaction.ts";
 import { payInvoice } from "../../../wallet/actions/payInvoice.ts";
+import { payInvoiceGasless } from "../../../wallet/actions/payInvoiceGasless.ts";
 import { type ReadTokenInfoReturnType, readTokenInfo } from "../../../wallet/actions/readTokenInfo.ts";
 import { sendTransfer } from "../../../wallet/actions/sendTransfer.ts";
-import { signGaslessTransfer } from "../../../wallet/actions/signGaslessTransfer.ts";
-import { signPayWithAuthorization } from "../../../wallet/actions/signPayWithAuthorization.ts";
+import { sendTransferGasless } from "../../../wallet/actions/sendTransferGasless.ts";
 import { waitForRelayedPayment } from "../../../wallet/actions/waitForRelayedPayment.ts";
 import { type Card, type InvoiceCard, paymentOfCard, type RequestCard } from "../../../wallet/chat/cards.ts";
 import type { SentMessage } from "../../../wallet/chat/connectChat.ts";
@@ -28,8 +28,6 @@ import { sendChatTransfer } from "../../../wallet/chat/sendChatTransfer.ts";
 import { closeNames } from "../../../wallet/contacts/contact-name.ts";
 import { createNodeClient } from "../../../wallet/node/createNodeClient.ts";
 import { http } from "../../../wallet/node/http.ts";
-import { relayPay } from "../../../wallet/node/relayPay.ts";
-import { relayTransfer } from "../../../wallet/node/relayTransfer.ts";
 import { checkPaymentSafety } from "../../../wallet/summary/checkPaymentSafety.ts";
 import type { Session } from "../session.ts";
 import type { PayIntent } from "./pay-intent.ts";
@@ -307,8 +305,8 @@ export interface Sent {
 
 /**
  * Pays with the wallet's own action: in a chat `sendChatTransfer` / `payCard` (the payment message goes
- * into the conversation), otherwise `sendTransfer` / `signGaslessTransfer` / `payInvoice` (one
- * `payWithPermit` transaction) / `signPayWithAuthorization`. `confirm` is shown each summary first.
+ * into the conversation), otherwise `sendTransfer` / `sendTransferGasless` / `payInvoice` (one
+ * `payWithPermit` transaction) / `payInvoiceGasless`. `confirm` is shown each summary first.
  */
 export async function sendPayment(session: Session, prepared: Prepared, confirm: Confirm): Promise<Sent> {
   const { client, chat } = session;
@@ -341,9 +339,14 @@ export async function sendPayment(session: Session, prepared: Prepared, confirm:
   }
   if (payable.kind === "transfer") {
     if (relayer !== undefined) {
-      const { request } = await signGaslessTransfer(client, { to: recipient, amount, token: token.address, confirm });
-      const relayed = await relayTransfer(node(), { request });
-      return { hash: relayed.txHash as Hash, relayRequest: request };
+      const { hash, request } = await sendTransferGasless(client, {
+        node: node(),
+        to: recipient,
+        amount,
+        token: token.address,
+        confirm,
+      });
+      return { hash, relayRequest: request };
     }
     const sent = await sendTransfer(client, { to: recipient, amount, token: token.address, confirm });
     return { hash: sent.hash, relayRequest: undefined };
@@ -355,15 +358,15 @@ export async function sendPayment(session: Session, prepared: Prepared, confirm:
     ...(metadata.memo ? { memo: metadata.memo } : {}),
   };
   if (relayer !== undefined) {
-    const signed = await signPayWithAuthorization(client, {
+    const { hash, request } = await payInvoiceGasless(client, {
+      node: node(),
       invoice,
       merchantSignature: signature,
       tip,
       metadata: stored,
       confirm,
     });
-    const relayed = await relayPay(node(), { request: signed.request });
-    return { hash: relayed.txHash as Hash, relayRequest: signed.request };
+    return { hash, relayRequest: request };
   }
   const paid = await payInvoice(client, {
     invoice,

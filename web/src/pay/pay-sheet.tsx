@@ -24,6 +24,8 @@ import {
 } from "./pay-flow.ts";
 import { closePaySheet, type PayIntent } from "./pay-intent.ts";
 import "./pay.css";
+import { Field } from "../field.tsx";
+import { ItemsTable } from "../items-table.tsx";
 
 type Step =
   | { step: "loading" }
@@ -283,15 +285,15 @@ function PayFormView({
         </div>
       )}
       {payable.kind === "transfer" && payable.chatWith !== undefined && (
-        <Fact name="To" value={session.names.known(payable.chatWith)} mono />
+        <Field name="To" value={session.names.known(payable.chatWith)} mono />
       )}
       {payable.kind === "transfer" && payable.link !== undefined && (
         <dl class="fields">
-          <Fact name="Pay to" value={payable.to} mono />
-          {payable.amount !== undefined && <Fact name="Amount" value={units(payable.amount)} />}
-          {payable.memo !== undefined && <Fact name="Memo" value={payable.memo} />}
+          <Field name="Pay to" value={payable.to} mono />
+          {payable.amount !== undefined && <Field name="Amount" value={units(payable.amount)} />}
+          {payable.memo !== undefined && <Field name="Memo" value={payable.memo} />}
           {payable.link.expiry !== undefined && (
-            <Fact name="Pay before" value={new Date(payable.link.expiry * 1000).toLocaleString()} />
+            <Field name="Pay before" value={new Date(payable.link.expiry * 1000).toLocaleString()} />
           )}
         </dl>
       )}
@@ -318,10 +320,10 @@ function PayFormView({
       )}
       {payable.kind === "request-card" && (
         <dl class="fields">
-          <Fact name="Pay to" value={session.names.known(payable.card.payee)} mono />
-          <Fact name="Amount" value={units(payable.card.amount)} />
-          {payable.card.memo !== undefined && <Fact name="Memo" value={payable.card.memo} />}
-          <Fact name="Pay before" value={new Date(payable.card.expiry * 1000).toLocaleString()} />
+          <Field name="Pay to" value={session.names.known(payable.card.payee)} mono />
+          <Field name="Amount" value={units(payable.card.amount)} />
+          {payable.card.memo !== undefined && <Field name="Memo" value={payable.card.memo} />}
+          <Field name="Pay before" value={new Date(payable.card.expiry * 1000).toLocaleString()} />
         </dl>
       )}
       {payable.kind === "invoice" && (
@@ -368,33 +370,13 @@ function InvoiceFields({
   return (
     <>
       <dl class="fields">
-        <Fact name="Merchant" value={session.names.known(invoice.merchant)} mono />
-        <Fact name="Amount" value={units(invoice.amount)} testid="pay-invoice-amount" />
-        {invoice.cashbackBps > 0 && <Fact name="Cashback" value={`${invoice.cashbackBps / 100}% back on capture`} />}
-        {metadata?.memo !== undefined && <Fact name="Memo" value={metadata.memo} />}
-        <Fact name="Pay before" value={new Date(invoice.payBefore * 1000).toLocaleString()} />
+        <Field name="Merchant" value={session.names.known(invoice.merchant)} mono />
+        <Field name="Amount" value={units(invoice.amount)} testid="pay-invoice-amount" />
+        {invoice.cashbackBps > 0 && <Field name="Cashback" value={`${invoice.cashbackBps / 100}% back on capture`} />}
+        {metadata?.memo !== undefined && <Field name="Memo" value={metadata.memo} />}
+        <Field name="Pay before" value={new Date(invoice.payBefore * 1000).toLocaleString()} />
       </dl>
-      {metadata !== undefined && metadata.items.length > 0 && (
-        <table class="items">
-          <caption>Items</caption>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col">Qty</th>
-              <th scope="col">Price</th>
-            </tr>
-          </thead>
-          <tbody>
-            {metadata.items.map((item) => (
-              <tr key={item.name}>
-                <td>{item.name}</td>
-                <td>{item.quantity}</td>
-                <td>{item.price}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {metadata !== undefined && <ItemsTable items={metadata.items} />}
       {invoice.maxTip > 0n && (
         <fieldset class="pay-tips">
           <legend>Tip (up to {units(invoice.maxTip)})</legend>
@@ -512,9 +494,9 @@ function SummaryView({ session, summary, count }: { session: Session; summary: T
         {count > 1 ? ` (step ${count})` : ""}
       </h3>
       <dl class="fields">
-        <Fact name="Action" value={ACTIONS[summary.action] ?? summary.action} testid="summary-action" />
+        <Field name="Action" value={ACTIONS[summary.action] ?? summary.action} testid="summary-action" />
         {summary.recipient !== undefined && (
-          <Fact
+          <Field
             name="Recipient"
             value={`${labelOf(session, summary.recipient)}${labelOf(session, summary.recipient) === summary.recipient ? "" : ` ${summary.recipient}`}`}
             mono
@@ -522,12 +504,12 @@ function SummaryView({ session, summary, count }: { session: Session; summary: T
           />
         )}
         {summary.amount !== undefined && (
-          <Fact name="Amount" value={`${summary.amount.formatted} ${symbol}`} testid="summary-amount" />
+          <Field name="Amount" value={`${summary.amount.formatted} ${symbol}`} testid="summary-amount" />
         )}
         {summary.tip !== undefined && summary.action !== "signInvoice" && (
-          <Fact name="Tip" value={`${summary.tip.formatted} ${symbol}`} testid="summary-tip" />
+          <Field name="Tip" value={`${summary.tip.formatted} ${symbol}`} testid="summary-tip" />
         )}
-        <Fact
+        <Field
           name="Network fee"
           value={
             summary.fee === undefined
@@ -535,19 +517,19 @@ function SummaryView({ session, summary, count }: { session: Session; summary: T
               : `at most ${summary.fee.max.formatted} ${summary.fee.symbol}`
           }
         />
-        <Fact
+        <Field
           name="Chain"
           value={`${summary.chainId}${summary.chainName ? ` (${summary.chainName})` : ""}${wrongChain ? " — not this wallet's chain" : ""}`}
           testid="summary-chain"
         />
-        <Fact
+        <Field
           name={summary.kind === "signature" ? "Verifying contract" : "Contract"}
           value={`${summary.contract}${summary.knownContract ? ` (Gram ${summary.knownContract})` : ""}`}
           mono
         />
-        {summary.invoiceId !== undefined && <Fact name="Invoice id" value={summary.invoiceId} mono />}
+        {summary.invoiceId !== undefined && <Field name="Invoice id" value={summary.invoiceId} mono />}
         {summary.expiry !== undefined && (
-          <Fact name="Valid until" value={new Date(summary.expiry * 1000).toLocaleString()} />
+          <Field name="Valid until" value={new Date(summary.expiry * 1000).toLocaleString()} />
         )}
       </dl>
       {summary.notes.length > 0 && (
@@ -580,7 +562,7 @@ function Result({
         {prepared.relayer !== undefined ? " (gasless)" : ""}
       </p>
       <dl class="fields">
-        <Fact name="Transaction" value={sent.hash} mono testid="result-hash" />
+        <Field name="Transaction" value={sent.hash} mono testid="result-hash" />
       </dl>
       <p
         class={`pay-status pay-status-${state}`}
@@ -597,15 +579,6 @@ function Result({
           Done
         </button>
       </div>
-    </div>
-  );
-}
-
-function Fact({ name, value, mono, testid }: { name: string; value: string; mono?: boolean; testid?: string }) {
-  return (
-    <div class="field" data-testid={testid}>
-      <dt>{name}</dt>
-      <dd class={mono ? "mono" : undefined}>{value}</dd>
     </div>
   );
 }

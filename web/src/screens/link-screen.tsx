@@ -5,6 +5,8 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { chain, loadChain } from "../chain.ts";
 import { describeLink, type LinkView } from "../describe-link.ts";
+import { Field } from "../field.tsx";
+import { ItemsTable } from "../items-table.tsx";
 import { openPaySheet } from "../pay/pay-intent.ts";
 import { navigate } from "../router.ts";
 import { session } from "../session.ts";
@@ -129,41 +131,12 @@ function LinkResult({ result }: { result: Result }) {
         )}
         {view.invoice !== undefined && <Field name="Invoice id" value={view.invoice.id} mono />}
       </dl>
-      {view.invoice !== undefined && view.invoice.items.length > 0 && (
-        <table class="items">
-          <caption>Items</caption>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col">Qty</th>
-              <th scope="col">Price</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.invoice.items.map((item) => (
-              <tr key={item.name}>
-                <td>{item.name}</td>
-                <td>{item.quantity}</td>
-                <td>{item.price}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {view.invoice !== undefined && <ItemsTable items={view.invoice.items} />}
       {view.warnings.map((warning) => (
         <p class="notice notice-warning" key={warning}>
           {warning}
         </p>
       ))}
     </article>
-  );
-}
-
-function Field({ name, value, mono, testid }: { name: string; value: string; mono?: boolean; testid?: string }) {
-  return (
-    <div class="field" data-testid={testid}>
-      <dt>{name}</dt>
-      <dd class={mono ? "mono" : undefined}>{value}</dd>
-    </div>
   );
 }

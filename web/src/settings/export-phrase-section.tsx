@@ -5,6 +5,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Address } from "viem";
 import { exportPhrase } from "../../../wallet/vault/exportPhrase.ts";
+import { AccountSelect } from "../keys/account-select.tsx";
 import { PasswordField } from "../keys/password-fields.tsx";
 import { vaultAccounts, vaultSession, vaultStore } from "../keys/vault.ts";
 import { session } from "../session.ts";
@@ -60,19 +61,14 @@ export function ExportPhraseSection() {
         <form class="form-fields" onSubmit={(event) => void reveal(event)}>
           <p class="muted">Type your password again to see the phrase. Make sure nobody can see your screen.</p>
           <label for="export-account">Account</label>
-          <select
+          <AccountSelect
             id="export-account"
+            accounts={accounts}
             value={address}
-            onChange={(event) => {
-              chosen.value = event.currentTarget.value as Address;
+            onChange={(chosenAddress) => {
+              chosen.value = chosenAddress;
             }}
-          >
-            {accounts.map((account) => (
-              <option key={account.address} value={account.address}>
-                {account.name} · {account.address.slice(0, 6)}…{account.address.slice(-4)}
-              </option>
-            ))}
-          </select>
+          />
           <PasswordField
             password={password}
             id="export-password"

@@ -10,6 +10,7 @@ import type { HistoryItem } from "../../../protocol/api.ts";
 import { parseEnvelopeValue } from "../../../protocol/chat/envelope.ts";
 import { readBalance } from "../../../wallet/actions/readBalance.ts";
 import { type ReadTokenInfoReturnType, readTokenInfo } from "../../../wallet/actions/readTokenInfo.ts";
+import { type HistoryRowFields, historyRowOf } from "../../../wallet/history/history-rows.ts";
 import { allInvoices } from "../../../wallet/invoices/stored-invoices.ts";
 import { createNodeClient, type NodeClient } from "../../../wallet/node/createNodeClient.ts";
 import { getAccount } from "../../../wallet/node/getAccount.ts";
@@ -21,13 +22,9 @@ import type { Session } from "../session.ts";
 export const PAGE_SIZE = 20;
 
 /** One history line as the screen and the CSV show it. */
-export interface HistoryRow {
+/** The wallet's row of a node history item (type, direction, counterparty), with what the app adds. */
+export interface HistoryRow extends Omit<HistoryRowFields, "units"> {
   key: string;
-  type: HistoryItem["type"];
-  /** in, out, or the invoice event (paid, captured, …), the authorization's state, "canceled". */
-  direction: string;
-  /** The other side: an address, or an invoice id / nonce. */
-  counterparty: string;
   /** `@name` (a contact), `~name` (the hub's username), or undefined. */
   name: string | undefined;
   /** Base units; undefined for entries that move nothing themselves. */
@@ -238,38 +235,22 @@ async function read(session: Session, node: NodeClient, limit: number, cursor: s
 }
 
 function rowOf(item: HistoryItem, token: ReadTokenInfoReturnType): HistoryRow {
-  const base = {
+  const { type, direction, counterparty, units } = historyRowOf(item);
+  return {
     key: `${item.tx}:${item.logIndex}:${item.type}:${item.type === "transfer" ? item.direction : ""}`,
-    type: item.type,
+    type,
+    direction,
+    counterparty,
+    name: undefined,
+    ...(units === undefined
+      ? { units: undefined, amount: "", symbol: "" }
+      : { units: BigInt(units), amount: formatAmount(BigInt(units), token.decimals), symbol: token.symbol }),
+    memo: undefined,
     tx: item.tx as Hex,
     block: item.block,
     confirmed: item.confirmed,
     confirmations: item.confirmations,
-    name: undefined,
-    memo: undefined,
   };
-  const money = (units: string) => ({
-    units: BigInt(units),
-    amount: formatAmount(BigInt(units), token.decimals),
-    symbol: token.symbol,
-  });
-  switch (item.type) {
-    case "transfer":
-      return {
-        ...base,
-        direction: item.direction,
-        counterparty: item.direction === "out" ? item.to : item.from,
-        ...money(item.value),
-      };
-    case "invoice":
-      return { ...base, direction: item.event, counterparty: item.id, ...money(item.amount) };
-    case "withdrawal":
-      return { ...base, direction: "out", counterparty: item.to, ...money(item.amount) };
-    case "authorization":
-      return { ...base, direction: item.state, counterparty: item.nonce, units: undefined, amount: "", symbol: "" };
-    case "invoice_canceled":
-      return { ...base, direction: "canceled", counterparty: item.nonce, units: undefined, amount: "", symbol: "" };
-  }
 }
 
 /** Memos the wallet knows: confirmed chat payments by transaction, stored invoices by id. */

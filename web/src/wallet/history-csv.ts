@@ -2,26 +2,15 @@
 // amount, symbol, tx, block), then what the app knows besides (name, memo, status). Amounts are exact
 // decimal strings from base units. Fields are quoted when they hold a comma, a quote or a line break,
 // and a cell a spreadsheet would run as a formula (= + - @, or a tab or carriage return first) is
-// prefixed with a quote mark, as the CLI does.
+// prefixed with a quote mark: the wallet's `csvLine`, as the CLI writes it.
+import { csvLine, HISTORY_CSV_COLUMNS } from "../../../wallet/history/history-rows.ts";
 import type { HistoryRow } from "./account-feed.ts";
 
-export const CSV_HEADER = [
-  "time",
-  "type",
-  "direction",
-  "counterparty",
-  "amount",
-  "symbol",
-  "tx",
-  "block",
-  "name",
-  "memo",
-  "status",
-];
+export const CSV_HEADER = [...HISTORY_CSV_COLUMNS, "name", "memo", "status"];
 
 export function historyCsv(rows: readonly HistoryRow[]): string {
   const lines = rows.map((row) =>
-    [
+    csvLine([
       // The node's history carries blocks, not times (as the CLI's node path: empty).
       "",
       row.type,
@@ -34,9 +23,7 @@ export function historyCsv(rows: readonly HistoryRow[]): string {
       row.name ?? "",
       row.memo ?? "",
       statusOf(row),
-    ]
-      .map(csvField)
-      .join(","),
+    ]),
   );
   return `${[CSV_HEADER.join(","), ...lines].join("\r\n")}\r\n`;
 }
@@ -45,12 +32,6 @@ export function statusOf(row: Pick<HistoryRow, "confirmed" | "confirmations">): 
   return row.confirmed
     ? "confirmed"
     : `pending (${row.confirmations} confirmation${row.confirmations === 1 ? "" : "s"})`;
-}
-
-export function csvField(value: string | number): string {
-  const text = String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** Starts a download of `text` as `name` through a Blob URL, revoked once the click has used it. */
