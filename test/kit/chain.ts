@@ -142,6 +142,9 @@ export async function startChain() {
     /** Deploys a contract (a test double) from the owner's account. */
     deployContract: deployed.connection.viem.deployContract,
     transfer: (from: Address, to: Address, value: bigint) => send(from, token, tokenCall("transfer", [to, value])),
+    /** `owner`'s GramToken balance, read from the chain. */
+    tokenBalance: (owner: Address) =>
+      client.readContract({ address: token, abi: gramTokenAbi, functionName: "balanceOf", args: [owner] }),
     signInvoice,
     payInvoice,
     capture: (p: PaidInvoice, amount: bigint) => escrowAs(p.invoice.merchant, "capture", [p.invoice, amount]),

@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import QRCode from "qrcode";
 import { type Address, getAddress, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
+import { merchantEscrowAbi } from "../../protocol/abis.ts";
 import { type Invoice, invoiceId } from "../../protocol/invoice.ts";
 import { decodeLink } from "../../protocol/links/decode-link.ts";
 import type { InvoiceMetadata } from "../../protocol/links/metadata.ts";
@@ -35,13 +35,7 @@ let problems: PageProblems;
 let invoice: Invoice;
 let invoiceLink: string;
 
-const balance = (owner: Address) =>
-  stack.chain.client.readContract({
-    address: stack.chain.token,
-    abi: gramTokenAbi,
-    functionName: "balanceOf",
-    args: [owner],
-  }) as Promise<bigint>;
+const balance = (owner: Address) => stack.chain.tokenBalance(owner);
 
 const go = (hash: string) => page.evaluate((to) => (location.hash = to), hash);
 const sheet = () => page.getByTestId("pay-sheet");

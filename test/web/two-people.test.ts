@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { type Address, createPublicClient, createWalletClient, type Hash, type Hex, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gramTokenAbi, merchantEscrowAbi } from "../../protocol/abis.ts";
+import { merchantEscrowAbi } from "../../protocol/abis.ts";
 import { createGramClient, type GramClient } from "../../wallet/actions/client.ts";
 import { type ChatConnection, connectChat } from "../../wallet/chat/connectChat.ts";
 import { nodeWebSocket } from "../../wallet/chat/nodeWebSocket.ts";
@@ -40,13 +40,7 @@ let merchantPage: Page;
 let merchantClient: GramClient;
 let merchantChat: ChatConnection;
 
-const balance = (owner: Address) =>
-  stack.chain.client.readContract({
-    address: stack.chain.token,
-    abi: gramTokenAbi,
-    functionName: "balanceOf",
-    args: [owner],
-  }) as Promise<bigint>;
+const balance = (owner: Address) => stack.chain.tokenBalance(owner);
 const blockOf = async (hash: Hash) => (await stack.chain.client.getTransactionReceipt({ hash })).blockNumber;
 
 async function newPage(who: string, viewport = { width: 360, height: 740 }) {
